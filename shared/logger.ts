@@ -1,0 +1,33 @@
+// The one way to make a logger. Called once per process in main; the result is passed down.
+// Redaction is a second line of defence: code must never hand secrets to the logger at all.
+import { pino, type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
+
+export type { Logger } from 'pino';
+
+export interface LoggerOptions {
+  readonly level: LevelWithSilent;
+  readonly name: string;
+  /** Base fields on every line (component, pod, ...). */
+  readonly base?: Readonly<Record<string, string>>;
+}
+
+export const REDACT_PATHS: readonly string[] = Object.freeze([
+  'token', '*.token', 'client_token', '*.client_token', 'jwt', '*.jwt', 'password', '*.password',
+  'secret', '*.secret', 'data', '*.data', 'contents', '*.contents', 'rendered', '*.rendered',
+  'authorization', '*.authorization', 'headers.authorization', 'headers["x-vault-token"]',
+  'req.headers.authorization', 'req.headers["x-vault-token"]', 'private_key', '*.private_key',
+]);
+
+export function createLogger(options: LoggerOptions, destination?: DestinationStream): Logger {
+  return pino(
+    {
+      name: options.name,
+      level: options.level,
+      base: { ...options.base },
+      redact: { paths: [...REDACT_PATHS], censor: '[redacted]' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    destination ?? pino.destination({ dest: 1, sync: false }),
+  );
+}
