@@ -1,4 +1,4 @@
-import { AppError } from '../../shared/errors.ts';
+import { AppError } from './errors.ts';
 
 /** Bad template syntax, with the 1-based position; the message never quotes secret data. */
 export class TemplateSyntaxError extends AppError {
