@@ -103,6 +103,11 @@ export interface VaultletStanza {
   ready_file?: string;
   /** Revoke the token (and its leases) on SIGTERM. */
   revoke_on_shutdown?: boolean;
+  /**
+   * Directories every template destination must stay under: the secret volume mount paths.
+   * Absent: each template is confined to its own destination's directory (agent/output/sandbox.ts).
+   */
+  destination_roots?: string[];
 }
 
 /** Paths and names both sides agree on for vaultlet's own agent image. */

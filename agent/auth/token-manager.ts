@@ -1,0 +1,248 @@
+// Auto-auth: log in with the Kubernetes method, renew the token on the LifetimeWatcher schedule,
+// log in again near max TTL, on lasting renewal errors, or when templating sees "invalid token"
+// (spec/agent.md §3.1–3.3). The token is handed to sinks and listeners, never to the logger.
+import type { Clock } from '../../shared/clock.ts';
+import type { Random } from '../../shared/backoff.ts';
+import { backoffDelay } from '../../shared/backoff.ts';
+import type { Logger } from '../../shared/logger.ts';
+import { toError } from '../../shared/errors.ts';
+import type { AuthSettings, SinkSettings } from '../config/settings.ts';
+import type { TokenInfo, VaultClient } from '../vault/client.ts';
+import { AuthError, VaultError } from '../errors.ts';
+import { Sleeper } from '../schedule/sleeper.ts';
+import { afterRenewal, afterRenewalError, graceMs, loginBackoffPolicy, nonRenewableTokenDelay } from '../schedule/token-schedule.ts';
+
+export interface TokenManagerDeps {
+  readonly client: VaultClient;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly log: Logger;
+  readonly auth: AuthSettings;
+  readonly sinks: readonly SinkSettings[];
+  /** Reads the service-account JWT; called on every login (projected tokens rotate). */
+  readonly readJwt: () => string;
+  readonly writeSink: (path: string, token: string, mode: number) => Promise<unknown>;
+  /** Init-container mode: one login and one renew-self, no renewal loop. */
+  readonly once: boolean;
+}
+
+export interface CurrentToken {
+  readonly token: string;
+  readonly accessor: string;
+  /** ms since the epoch; Infinity for a token without TTL. */
+  readonly expiresAt: number;
+  readonly renewable: boolean;
+  readonly leaseSeconds: number;
+}
+
+type TokenListener = (token: CurrentToken, previous: CurrentToken | undefined) => void;
+
+export class TokenManager {
+  readonly #deps: TokenManagerDeps;
+  readonly #sleeper: Sleeper;
+  readonly #listeners: TokenListener[] = [];
+  #current: CurrentToken | undefined;
+  #waiters: ((token: string) => void)[] = [];
+  #invalidated = false;
+  #lastSunk = '';
+  #loop: Promise<void> = Promise.resolve();
+
+  constructor(deps: TokenManagerDeps) {
+    this.#deps = deps;
+    this.#sleeper = new Sleeper(deps.clock);
+  }
+
+  onToken(listener: TokenListener): void {
+    this.#listeners.push(listener);
+  }
+
+  get current(): CurrentToken | undefined {
+    return this.#current;
+  }
+
+  /** The current token, waiting for a login when there is none. */
+  token(): Promise<string> {
+    const t = this.#current;
+    if (t !== undefined && !this.#invalidated) return Promise.resolve(t.token);
+    return new Promise((resolve) => this.#waiters.push(resolve));
+  }
+
+  /** Templating saw 403 "invalid token" for this token: log in again (self-healing). */
+  invalidate(token: string): void {
+    if (this.#current?.token !== token || this.#invalidated) return;
+    this.#invalidated = true;
+    this.#deps.log.info({ event: 'token-invalid' }, 'vault says the token is invalid; logging in again');
+    this.#sleeper.wake();
+  }
+
+  /**
+   * Runs the auth loop. Resolves once the first token is in place (the loop goes on in the
+   * background until stop()); rejects when login fails and `exit_on_err` is set. `onFatal`
+   * receives a later login failure under `exit_on_err`.
+   */
+  start(options: { adopt?: string; onFatal: (err: Error) => void }): Promise<void> {
+    return new Promise((resolve, reject) => {
+      let first = true;
+      const loop = async (): Promise<void> => {
+        let adopt = options.adopt;
+        while (!this.#sleeper.stopped) {
+          const got = adopt !== undefined ? await this.#adopt(adopt) : await this.#loginWithBackoff();
+          adopt = undefined;
+          if (got === undefined) continue;
+          await this.#install(got);
+          if (first) {
+            first = false;
+            resolve();
+          }
+          await this.#watch(got);
+          if (this.#deps.once) return;
+        }
+      };
+      this.#loop = loop().catch((err: unknown) => {
+        const e = toError(err);
+        if (first) reject(e);
+        else options.onFatal(e);
+      });
+    });
+  }
+
+  stop(): void {
+    this.#sleeper.stop();
+  }
+
+  /** Settles when the auth loop has ended (in init mode: after the one renew-self). */
+  finished(): Promise<void> {
+    return this.#loop;
+  }
+
+  /** Revokes the current token (and with it every lease it created). */
+  async revoke(): Promise<void> {
+    const t = this.#current;
+    if (t === undefined) return;
+    await this.#deps.client.revokeSelf(t.token);
+    this.#deps.log.info({ event: 'token-revoked', accessor: t.accessor }, 'token revoked');
+  }
+
+  async #adopt(token: string): Promise<CurrentToken | undefined> {
+    try {
+      const info = await this.#deps.client.lookupSelf(token);
+      if (info.ttl <= 0 && info.renewable) return undefined;
+      this.#deps.log.info({ event: 'token-adopted', accessor: info.accessor, ttl: info.ttl }, 'adopted the init container token');
+      return { token, accessor: info.accessor, expiresAt: info.ttl > 0 ? this.#deps.clock.now() + info.ttl * 1000 : Infinity, renewable: info.renewable, leaseSeconds: info.ttl };
+    } catch (err) {
+      this.#deps.log.info({ event: 'token-adopt-failed', err: errSummary(err) }, 'handed-over token not usable; logging in');
+      return undefined;
+    }
+  }
+
+  async #loginWithBackoff(): Promise<CurrentToken | undefined> {
+    const { auth, client, log, clock, random } = this.#deps;
+    const policy = loginBackoffPolicy(auth.minBackoffMs, auth.maxBackoffMs);
+    for (let attempt = 0; !this.#sleeper.stopped; attempt++) {
+      try {
+        const jwt = this.#readJwt();
+        const info: TokenInfo = await client.login({ mountPath: auth.mountPath, role: auth.role, jwt, ...(auth.namespace !== undefined ? { namespace: auth.namespace } : {}) });
+        log.info({ event: 'login', mount: auth.mountPath, role: auth.role, accessor: info.accessor, ttl: info.leaseDuration }, 'authenticated');
+        return { token: info.clientToken, accessor: info.accessor, expiresAt: info.leaseDuration > 0 ? clock.now() + info.leaseDuration * 1000 : Infinity, renewable: info.renewable, leaseSeconds: info.leaseDuration };
+      } catch (err) {
+        const e = toError(err);
+        if (auth.exitOnErr) throw new AuthError(`login to ${auth.mountPath} as role "${auth.role}" failed: ${e.message}`, { cause: e });
+        const delay = backoffDelay(policy, attempt, random);
+        log.warn({ event: 'login-failed', mount: auth.mountPath, role: auth.role, err: errSummary(e), retryInMs: delay }, 'error authenticating');
+        await this.#sleeper.sleep(delay);
+      }
+    }
+    return undefined;
+  }
+
+  #readJwt(): string {
+    let jwt: string;
+    try {
+      jwt = this.#deps.readJwt().trim();
+    } catch (err) {
+      throw new AuthError(`cannot read the service-account token file ${this.#deps.auth.tokenPath}`, { cause: toError(err) });
+    }
+    if (jwt === '') throw new AuthError(`the service-account token file ${this.#deps.auth.tokenPath} is empty`);
+    return jwt;
+  }
+
+  async #install(token: CurrentToken): Promise<void> {
+    const previous = this.#current;
+    this.#current = token;
+    this.#invalidated = false;
+    if (token.token !== this.#lastSunk) {
+      for (const sink of this.#deps.sinks) {
+        try {
+          await this.#deps.writeSink(sink.path, token.token, sink.mode);
+        } catch (err) {
+          this.#deps.log.error({ event: 'sink-failed', path: sink.path, err: errSummary(err) }, 'token sink write failed');
+        }
+      }
+      this.#lastSunk = token.token;
+    }
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const w of waiters) w(token.token);
+    if (previous?.token !== token.token) for (const l of this.#listeners) l(token, previous);
+  }
+
+  /** LifetimeWatcher: returns when it is time to log in again. */
+  async #watch(token: CurrentToken): Promise<void> {
+    const { client, clock, random, log } = this.#deps;
+    if (token.expiresAt === Infinity && !token.renewable) {
+      if (!this.#deps.once) await this.#sleeper.sleep(2_147_483_647);
+      return;
+    }
+    let grace = graceMs(token.leaseSeconds, random);
+    let prior = token.leaseSeconds;
+    let delay = 0;
+    let errors = 0;
+    for (;;) {
+      if (delay > 0 && !(await this.#sleeper.sleep(delay))) return;
+      if (this.#invalidated || this.#sleeper.stopped) return;
+      if (!token.renewable) {
+        if (this.#deps.once) return;
+        await this.#sleeper.sleep(nonRenewableTokenDelay((token.expiresAt - clock.now()) / 1000));
+        return;
+      }
+      try {
+        const r = await client.renewSelf(token.token);
+        errors = 0;
+        if (r.leaseDuration > prior) grace = graceMs(r.leaseDuration, random);
+        prior = r.leaseDuration;
+        this.#current = { ...token, expiresAt: clock.now() + r.leaseDuration * 1000 };
+        log.debug({ event: 'token-renewed', ttl: r.leaseDuration }, 'renewed auth token');
+        if (this.#deps.once) return;
+        const step = afterRenewal(r.leaseDuration, grace);
+        if (step.action === 'expire') {
+          log.info({ event: 'token-max-ttl', ttl: r.leaseDuration }, 'token near its max TTL; logging in again');
+          return;
+        }
+        delay = step.delayMs;
+      } catch (err) {
+        if (this.#deps.once) return;
+        if (err instanceof VaultError && err.invalidToken) return;
+        if (err instanceof VaultError && (err.status === 403 || err.status === 400)) {
+          // No permission for renew-self, or not renewable: treat as non-renewable (vault#22575).
+          log.warn({ event: 'token-renew-refused', err: errSummary(err) }, 'token cannot be renewed; will log in again before it expires');
+          await this.#sleeper.sleep(nonRenewableTokenDelay(Math.max(0, (token.expiresAt - clock.now()) / 1000)));
+          return;
+        }
+        const step = afterRenewalError(errors++, (this.#current?.expiresAt ?? 0) - clock.now(), random);
+        log.warn({ event: 'token-renew-failed', err: errSummary(err), ...(step.action === 'sleep' ? { retryInMs: step.delayMs } : {}) }, 'token renewal failed');
+        if (step.action === 'expire') return;
+        delay = step.delayMs;
+      }
+    }
+  }
+}
+
+/** Log-safe error fields: code, status, path and message (messages never carry secrets). */
+export function errSummary(err: unknown): Record<string, unknown> {
+  const e = toError(err);
+  return {
+    type: e.name,
+    message: e.message,
+    ...(err instanceof VaultError ? { status: err.status, path: err.path } : {}),
+  };
+}

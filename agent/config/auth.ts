@@ -1,0 +1,129 @@
+// `auto_auth` (spec/agent.md §1.2): the login method and the file sinks.
+import { DEFAULTS, SUPPORTED_AUTH_METHODS, type AuthMethodType, type AuthSettings, type SinkSettings } from './settings.ts';
+import { optional } from './flags.ts';
+import { join, quoteName, type Json, type Problems } from './problems.ts';
+
+const AUTO_AUTH_KEYS = ['method', 'sink', 'sinks', 'enable_reauth_on_new_credentials'];
+const METHOD_KEYS = ['type', 'mount_path', 'namespace', 'min_backoff', 'max_backoff', 'exit_on_err', 'config', 'wrap_ttl', 'max_retries'];
+const SINK_KEYS = ['type', 'config', 'wrap_ttl', 'dh_type', 'dh_path', 'derive_key', 'aad', 'aad_env_var'];
+const FILE_SINK_CONFIG_KEYS = ['path', 'mode', 'owner', 'group', 'uid', 'gid'];
+
+export interface AuthInput {
+  /** VAULT_NAMESPACE, which overrides the method's own `namespace`. */
+  readonly envNamespace: string | undefined;
+}
+
+export interface ResolvedAuth {
+  readonly auth: AuthSettings | undefined;
+  readonly sinks: readonly SinkSettings[];
+  /** `min_backoff` / `max_backoff` as set (they also become the template retry base and cap). */
+  readonly backoffSet: { readonly minMs?: number; readonly maxMs?: number };
+}
+
+export function resolveAutoAuth(raw: unknown, input: AuthInput, problems: Problems): ResolvedAuth {
+  const autoAuth = problems.object(raw, 'auto_auth');
+  if (autoAuth === undefined) {
+    if (raw === undefined) problems.add('auto_auth', 'is required (vaultlet logs in with auto_auth only)');
+    return { auth: undefined, sinks: [], backoffSet: {} };
+  }
+  problems.knownKeys(autoAuth, 'auto_auth', AUTO_AUTH_KEYS);
+  if (autoAuth['sinks'] !== undefined) problems.add('auto_auth.sinks', 'unknown key (the list is called "sink")');
+  const method = problems.object(autoAuth['method'], 'auto_auth.method');
+  if (method === undefined && autoAuth['method'] === undefined) problems.add('auto_auth.method', 'is required');
+  const auth = method === undefined ? undefined : resolveMethod(method, input, problems);
+  const sinks = resolveSinks(autoAuth['sink'], problems);
+  const backoffSet = method === undefined ? {} : {
+    ...optional('minMs', positive(problems.duration(method['min_backoff'], 'auto_auth.method.min_backoff', { quiet: true }))),
+    ...optional('maxMs', positive(problems.duration(method['max_backoff'], 'auto_auth.method.max_backoff', { quiet: true }))),
+  };
+  return { auth, sinks, backoffSet };
+}
+
+function positive(n: number | undefined): number | undefined {
+  return n !== undefined && n > 0 ? n : undefined;
+}
+
+function resolveMethod(method: Json, input: AuthInput, problems: Problems): AuthSettings | undefined {
+  const path = 'auto_auth.method';
+  problems.knownKeys(method, path, METHOD_KEYS);
+  const type = problems.string(method['type'], `${path}.type`, { nonEmpty: true });
+  if (type === undefined && method['type'] === undefined) problems.add(`${path}.type`, 'is required');
+  const supported = type !== undefined && (SUPPORTED_AUTH_METHODS as readonly string[]).includes(type);
+  if (type !== undefined && !supported) problems.add(`${path}.type`, `auth method ${quoteName(type)} is not supported yet (supported: kubernetes)`);
+  if (method['wrap_ttl'] !== undefined) problems.add(`${path}.wrap_ttl`, 'response-wrapping the login is not supported');
+
+  const mountPath = problems.string(method['mount_path'], `${path}.mount_path`);
+  const namespace = problems.string(method['namespace'], `${path}.namespace`);
+  const minBackoff = problems.duration(method['min_backoff'], `${path}.min_backoff`);
+  const maxBackoff = problems.duration(method['max_backoff'], `${path}.max_backoff`);
+  const exitOnErr = problems.bool(method['exit_on_err'], `${path}.exit_on_err`);
+  const minBackoffMs = minBackoff !== undefined && minBackoff > 0 ? minBackoff : DEFAULTS.minBackoffMs;
+  const maxBackoffMs = maxBackoff !== undefined && maxBackoff > 0 ? maxBackoff : DEFAULTS.maxBackoffMs;
+  if (minBackoffMs > maxBackoffMs) problems.add(`${path}.min_backoff`, 'must not be greater than max_backoff');
+
+  const config = problems.object(method['config'], `${path}.config`);
+  if (method['config'] === undefined) problems.add(`${path}.config`, 'is required');
+  const role = config === undefined ? undefined : problems.string(config['role'], `${path}.config.role`, { nonEmpty: true });
+  if (supported && config !== undefined && config['role'] === undefined) problems.add(`${path}.config.role`, 'is required for the kubernetes method');
+  const tokenPath = config === undefined ? undefined : problems.string(config['token_path'], `${path}.config.token_path`, { nonEmpty: true });
+
+  if (!supported || role === undefined) return undefined;
+  const ns = input.envNamespace !== undefined && input.envNamespace !== '' ? input.envNamespace : namespace;
+  const authType: AuthMethodType = 'kubernetes';
+  return {
+    type: authType,
+    mountPath: trimSlashes(mountPath ?? '') || `auth/${authType}`,
+    role,
+    tokenPath: tokenPath ?? DEFAULTS.tokenPath,
+    ...(ns !== undefined && ns !== '' ? { namespace: ns } : {}),
+    minBackoffMs,
+    maxBackoffMs,
+    exitOnErr: exitOnErr ?? false,
+  };
+}
+
+function resolveSinks(raw: unknown, problems: Problems): SinkSettings[] {
+  const list = problems.array(raw, 'auto_auth.sink') ?? [];
+  const sinks: SinkSettings[] = [];
+  list.forEach((item, i) => {
+    const path = join('auto_auth.sink', i);
+    const sink = problems.object(item, path);
+    if (sink === undefined) return;
+    problems.knownKeys(sink, path, SINK_KEYS);
+    const type = problems.string(sink['type'], `${path}.type`);
+    if (type === undefined && sink['type'] === undefined) problems.add(`${path}.type`, 'is required');
+    if (type !== undefined && type !== 'file') problems.add(`${path}.type`, `sink type ${quoteName(type)} is not supported (only "file")`);
+    for (const key of ['wrap_ttl', 'dh_type', 'dh_path', 'derive_key', 'aad', 'aad_env_var']) {
+      if (sink[key] !== undefined) problems.add(`${path}.${key}`, 'is not supported');
+    }
+    const config = problems.object(sink['config'], `${path}.config`);
+    if (config === undefined) {
+      if (sink['config'] === undefined) problems.add(`${path}.config.path`, 'is required');
+      return;
+    }
+    problems.knownKeys(config, `${path}.config`, FILE_SINK_CONFIG_KEYS);
+    const filePath = problems.absolutePath(config['path'], `${path}.config.path`);
+    if (config['path'] === undefined) problems.add(`${path}.config.path`, 'is required');
+    const mode = parseSinkMode(config['mode'], `${path}.config.mode`, problems);
+    if (filePath !== undefined && type === 'file') sinks.push({ path: filePath, mode: mode ?? DEFAULTS.sinkMode });
+  });
+  return sinks;
+}
+
+/** HCL gives `mode = 0640` as the integer 416; JSON carries that integer, or an octal string. */
+function parseSinkMode(raw: unknown, path: string, problems: Problems): number | undefined {
+  if (raw === undefined) return undefined;
+  if (typeof raw === 'string') return parseOctalMode(raw, path, problems);
+  return problems.integer(raw, path, 0, 0o777);
+}
+
+/** An octal file mode string such as "0600" or "640". */
+export function parseOctalMode(raw: unknown, path: string, problems: Problems): number | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if (typeof raw !== 'string' || !/^0?[0-7]{3}$/.test(raw)) return problems.add(path, 'must be an octal file mode such as "0600"');
+  return Number.parseInt(raw, 8);
+}
+
+function trimSlashes(s: string): string {
+  return s.replace(/^\/+|\/+$/g, '');
+}

@@ -1,0 +1,100 @@
+// `vaultlet agent`: settings → logger → Vault client → Runner. Exit codes: 0 done (init) or
+// stopped by SIGTERM/SIGINT (sidecar); 1 could not render / log in (message names the path or the
+// login problem); 2 invalid configuration (every problem named).
+import { readFileSync, readdirSync } from 'node:fs';
+import { randomInt } from 'node:crypto';
+import { pino } from 'pino';
+import { ConfigError, toError } from '../shared/errors.ts';
+import { createLogger, type Logger } from '../shared/logger.ts';
+import { systemClock } from '../shared/clock.ts';
+import { loadAgentSettings, type AgentSettings } from './config.ts';
+import { createHttpTransport } from './vault/http-transport.ts';
+import { VaultClient } from './vault/client.ts';
+import { Runner } from './runner.ts';
+import { loadEngine } from './render/engines.ts';
+import type { OutputPort } from './render/renderer.ts';
+import { writeFileAtomic } from './output/atomic-write.ts';
+import { resolveDestination } from './output/sandbox.ts';
+import { runCommand } from './output/command-runner.ts';
+import { notifyReload } from './output/reload-notifier.ts';
+import { markReady } from './output/ready-marker.ts';
+
+/** A graceful stop must end well inside the kubelet's grace period; past this we exit anyway. */
+const SHUTDOWN_DEADLINE_MS = 1800;
+
+const readText = (path: string): string => readFileSync(path, 'utf8');
+
+export async function run(argv: readonly string[]): Promise<number> {
+  let settings: AgentSettings;
+  try {
+    settings = loadAgentSettings(argv, process.env, readText);
+  } catch (err) {
+    process.stderr.write(`vaultlet agent: ${toError(err).message}\n`);
+    return err instanceof ConfigError ? 2 : 1;
+  }
+  const log = createLogger({ level: settings.logLevel, name: 'vaultlet-agent', base: { mode: settings.exitAfterAuth ? 'init' : 'sidecar' } }, pino.destination({ dest: 1, sync: true }));
+  let client: VaultClient;
+  try {
+    client = makeClient(settings);
+  } catch (err) {
+    process.stderr.write(`vaultlet agent: ${toError(err).message}\n`);
+    return 2;
+  }
+  const random = Math.random;
+  if (settings.pidFile !== undefined) await writeFileAtomic(settings.pidFile, String(process.pid), { mode: 0o640 }).catch(() => undefined);
+  const runner = new Runner({
+    settings, client, clock: systemClock, random, log, readFile: readText, output: makeOutput(log), markReady: (p) => markReady(p),
+    engines: loadEngine, env: (name) => process.env[name],
+  });
+  const onSignal = (signal: NodeJS.Signals): void => {
+    log.info({ event: 'signal', signal }, 'stopping');
+    setTimeout(() => process.exit(0), SHUTDOWN_DEADLINE_MS).unref();
+    runner.stop();
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+  const outcome = await runner.run();
+  client.close();
+  process.removeListener('SIGTERM', onSignal);
+  process.removeListener('SIGINT', onSignal);
+  if (outcome.error !== undefined) {
+    log.fatal({ event: 'exit', code: outcome.code, err: { type: outcome.error.name, message: outcome.error.message } }, 'agent stopped on an error');
+    process.stderr.write(`vaultlet agent: ${outcome.error.message}\n`);
+  }
+  // Anything still pending (a reload POST retrying, a command) must not hold the process open.
+  setTimeout(() => process.exit(outcome.code), SHUTDOWN_DEADLINE_MS).unref();
+  return outcome.code;
+
+  function makeOutput(l: Logger): OutputPort {
+    return {
+      resolveDestination,
+      write: (path, content, options) => writeFileAtomic(path, content, options),
+      runCommand: (command, timeoutMs) => runCommand(command, { timeoutMs, log: l }),
+      notifyReload: (url) => notifyReload(url, { clock: systemClock, random, log: l }),
+    };
+  }
+}
+
+function makeClient(settings: AgentSettings): VaultClient {
+  const v = settings.vault;
+  const caParts: string[] = [];
+  if (v.caCertPem !== undefined) caParts.push(v.caCertPem);
+  if (v.caCertPath !== undefined) caParts.push(readText(v.caCertPath));
+  if (v.caPath !== undefined) {
+    for (const name of readdirSync(v.caPath).sort()) {
+      if (/\.(pem|crt)$/.test(name)) caParts.push(readText(`${v.caPath}/${name}`));
+    }
+  }
+  const transport = createHttpTransport({
+    address: v.address,
+    ...(caParts.length > 0 ? { caCertPem: caParts.join('\n') } : {}),
+    ...(v.clientCertPath !== undefined ? { clientCertPem: readText(v.clientCertPath) } : {}),
+    ...(v.clientKeyPath !== undefined ? { clientKeyPem: readText(v.clientKeyPath) } : {}),
+    skipVerify: v.skipVerify,
+    ...(v.tlsServerName !== undefined ? { tlsServerName: v.tlsServerName } : {}),
+    ...(v.proxyUrl !== undefined ? { proxyUrl: v.proxyUrl } : {}),
+    timeoutMs: v.timeoutMs,
+    maxConnectionsPerHost: settings.templateConfig.maxConnectionsPerHost,
+  });
+  return new VaultClient({ transport, clock: systemClock, random: () => randomInt(1_000_000) / 1_000_000, ...(v.namespace !== undefined ? { namespace: v.namespace } : {}) });
+}

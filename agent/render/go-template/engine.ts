@@ -1,0 +1,46 @@
+// The Go-template (consul-template compatible) engine: parse once with the shared parser, render
+// per RenderContext. Dependencies are discovered by evaluation: `secret` with no data yet returns
+// nil (so `with secret` skips its body, as in consul-template) and the request is recorded as
+// missing; the result is complete only when nothing is missing. An execution error while something
+// is still missing is not reported (the data it needs may be what is missing); it is reported once
+// every dependency has data. Error messages have every secret value replaced by `[redacted]`.
+import { CONSUL_TEMPLATE_FUNCTIONS } from '../../../shared/go-template/function-names.ts';
+import { parseTemplate } from '../../../shared/go-template/parse.ts';
+import { TemplateRenderError } from '../../../shared/template-errors.ts';
+import type { CompileOptions, CompiledTemplate, RenderContext, RenderResult, TemplateEngine } from '../engine.ts';
+import { execute } from './execute.ts';
+import { CONSUL_TEMPLATE_FUNCTION_TABLE } from './functions.ts';
+import { RenderHost } from './render-host.ts';
+
+function compile(source: string, options: CompileOptions): CompiledTemplate {
+  const tree = parseTemplate(source, {
+    name: options.name,
+    ...(options.leftDelimiter !== undefined ? { leftDelim: options.leftDelimiter } : {}),
+    ...(options.rightDelimiter !== undefined ? { rightDelim: options.rightDelimiter } : {}),
+    functions: CONSUL_TEMPLATE_FUNCTIONS,
+  });
+  const missingKey = options.errorOnMissingKey === true ? 'error' : 'zero';
+  return {
+    render(context: RenderContext): RenderResult {
+      const host = new RenderHost(context);
+      let output = '';
+      let failure: unknown;
+      try {
+        output = execute({
+          name: options.name, root: tree.root, data: null, templates: tree.defines,
+          functions: CONSUL_TEMPLATE_FUNCTION_TABLE, missingKey, host,
+        });
+      } catch (err) {
+        failure = err;
+      }
+      const complete = host.missing.length === 0;
+      if (failure !== undefined && complete) {
+        const detail = failure instanceof TemplateRenderError ? failure.message.slice(`template ${options.name}: `.length) : 'render failed';
+        throw new TemplateRenderError(options.name, host.redact(detail));
+      }
+      return { complete, output: complete ? output : '', dependencies: host.dependencies, missing: host.missing };
+    },
+  };
+}
+
+export const goTemplateEngine: TemplateEngine = { name: 'go', compile };

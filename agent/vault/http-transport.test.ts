@@ -1,0 +1,89 @@
+// The HTTP adapter against real sockets on 127.0.0.1: headers, bodies, TLS with a private CA,
+// client certificates, connection errors.
+import { afterEach, describe, expect, it } from '@jest/globals';
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import { createHttpTransport } from './http-transport.ts';
+import { createCa, issueCertificate } from '../../shared/tls/certificates.ts';
+import { VaultError } from '../errors.ts';
+
+interface Seen { method: string; url: string; headers: http.IncomingHttpHeaders; body: string; clientCertCn?: string }
+
+let server: http.Server | undefined;
+afterEach(async () => {
+  await new Promise<void>((resolve) => { if (server === undefined) resolve(); else server.close(() => { resolve(); }); });
+  server = undefined;
+});
+
+function handler(seen: Seen[]) {
+  return (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    let body = '';
+    req.on('data', (c: Buffer) => { body += c.toString(); });
+    req.on('end', () => {
+      const peer = (req.socket as Partial<TLSSocket>).getPeerCertificate?.();
+      seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body, ...(peer?.subject !== undefined ? { clientCertCn: String(peer.subject.CN) } : {}) });
+      if (req.url === '/v1/empty') {
+        res.writeHead(204).end();
+        return;
+      }
+      res.writeHead(req.url === '/v1/missing' ? 404 : 200, { 'content-type': 'application/json' }).end(req.url === '/v1/missing' ? '{"errors":[]}\n' : '{"data":{"ok":true}}\n');
+    });
+  };
+}
+
+async function listen(s: http.Server): Promise<number> {
+  server = s;
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+  return (s.address() as AddressInfo).port;
+}
+
+describe('createHttpTransport', () => {
+  it('sends Vault headers, the JSON body and a list query; parses JSON and empty bodies', async () => {
+    const seen: Seen[] = [];
+    const port = await listen(http.createServer(handler(seen)));
+    const t = createHttpTransport({ address: `http://127.0.0.1:${port}/` });
+    expect(await t.send({ method: 'PUT', path: 'auth/kubernetes/login', body: { jwt: 'j', role: 'r' }, namespace: 'team/' })).toEqual({ status: 200, body: { data: { ok: true } } });
+    expect(await t.send({ method: 'GET', path: 'secret/metadata/?list=true', token: 'tok' })).toEqual({ status: 200, body: { data: { ok: true } } });
+    expect(await t.send({ method: 'GET', path: 'missing', token: 'tok' })).toEqual({ status: 404, body: { errors: [] } });
+    expect(await t.send({ method: 'PUT', path: 'empty', token: 'tok' })).toEqual({ status: 204, body: null });
+    t.close();
+    expect(seen.map((s) => [s.method, s.url, s.headers['x-vault-token'], s.headers['x-vault-namespace'], s.headers['x-vault-request'], s.body])).toEqual([
+      ['PUT', '/v1/auth/kubernetes/login', undefined, 'team/', 'true', '{"jwt":"j","role":"r"}'],
+      ['GET', '/v1/secret/metadata/?list=true', 'tok', undefined, 'true', ''],
+      ['GET', '/v1/missing', 'tok', undefined, 'true', ''],
+      ['PUT', '/v1/empty', 'tok', undefined, 'true', ''],
+    ]);
+    expect(seen[0]?.headers['content-type']).toBe('application/json');
+  });
+
+  it('rejects with a retryable VaultError(status 0) naming the path, never the token, when nothing answers', async () => {
+    const port = await listen(http.createServer(() => undefined));
+    await new Promise<void>((resolve) => server?.close(() => { resolve(); }));
+    server = undefined;
+    const t = createHttpTransport({ address: `http://127.0.0.1:${port}` });
+    const err = await t.send({ method: 'GET', path: 'secret/data/app', token: 'hvs.SENTINEL' }).catch((e: unknown) => e);
+    t.close();
+    expect(err).toBeInstanceOf(VaultError);
+    expect(err).toEqual(expect.objectContaining({ status: 0, retryable: true, path: 'secret/data/app', message: 'vault secret/data/app: no response (ECONNREFUSED)' }));
+  });
+
+  it('verifies the server against ca_cert, honours tls_server_name, and presents a client certificate', async () => {
+    const ca = await createCa({ commonName: 'test-ca', validityMs: 3_600_000 });
+    const serverPair = await issueCertificate({ ca, commonName: 'vault', dnsNames: ['vault.example'], validityMs: 3_600_000, usages: ['server'] });
+    const clientPair = await issueCertificate({ ca, commonName: 'agent-client', validityMs: 3_600_000, usages: ['client'] });
+    const seen: Seen[] = [];
+    const port = await listen(https.createServer({ cert: serverPair.certPem, key: serverPair.keyPem, ca: ca.certPem, requestCert: true, rejectUnauthorized: false }, handler(seen)));
+    const good = createHttpTransport({ address: `https://127.0.0.1:${port}`, caCertPem: ca.certPem, tlsServerName: 'vault.example', clientCertPem: clientPair.certPem, clientKeyPem: clientPair.keyPem });
+    expect((await good.send({ method: 'GET', path: 'x' })).status).toBe(200);
+    good.close();
+    expect(seen[0]?.clientCertCn).toBe('agent-client');
+    const noCa = createHttpTransport({ address: `https://127.0.0.1:${port}`, tlsServerName: 'vault.example' });
+    await expect(noCa.send({ method: 'GET', path: 'x' })).rejects.toEqual(expect.objectContaining({ status: 0, message: 'vault x: no response (SELF_SIGNED_CERT_IN_CHAIN)' }));
+    noCa.close();
+    const skip = createHttpTransport({ address: `https://127.0.0.1:${port}`, skipVerify: true });
+    expect((await skip.send({ method: 'GET', path: 'x' })).status).toBe(200);
+    skip.close();
+  });
+});

@@ -1,0 +1,98 @@
+// (adapter) The one agent file that speaks HTTP to Vault, on node:http/node:https (not node-vault:
+// see docs/adr/0002-agent-vault-client.md for the measured load cost). Keep-alive, a per-host
+// connection cap (max_connections_per_host), TLS options, X-Vault-Namespace, HTTPS_PROXY through
+// Node's own proxy support, a request timeout. Never puts a token or a body into an error.
+import http from 'node:http';
+import https from 'node:https';
+import type { VaultHttpRequest, VaultHttpResponse, VaultTransport } from './client.ts';
+import { VaultError } from '../errors.ts';
+
+export interface HttpTransportOptions {
+  /** e.g. https://vault.vault.svc:8200 */
+  readonly address: string;
+  readonly caCertPem?: string;
+  readonly clientCertPem?: string;
+  readonly clientKeyPem?: string;
+  readonly skipVerify?: boolean;
+  readonly tlsServerName?: string;
+  readonly proxyUrl?: string;
+  readonly timeoutMs?: number;
+  readonly maxConnectionsPerHost?: number;
+  readonly userAgent?: string;
+}
+
+const MAX_BODY_BYTES = 32 * 1024 * 1024;
+
+export function createHttpTransport(options: HttpTransportOptions): VaultTransport {
+  const base = new URL(options.address);
+  const secure = base.protocol === 'https:';
+  const agentOptions = {
+    keepAlive: true,
+    maxSockets: options.maxConnectionsPerHost ?? 10,
+    ...(options.proxyUrl !== undefined && options.proxyUrl !== '' ? { proxyEnv: secure ? { HTTPS_PROXY: options.proxyUrl } : { HTTP_PROXY: options.proxyUrl } } : {}),
+  };
+  const agent = secure
+    ? new https.Agent({
+        ...agentOptions,
+        rejectUnauthorized: options.skipVerify !== true,
+        ...(options.caCertPem !== undefined ? { ca: options.caCertPem } : {}),
+        ...(options.clientCertPem !== undefined ? { cert: options.clientCertPem } : {}),
+        ...(options.clientKeyPem !== undefined ? { key: options.clientKeyPem } : {}),
+        ...(options.tlsServerName !== undefined && options.tlsServerName !== '' ? { servername: options.tlsServerName } : {}),
+      })
+    : new http.Agent(agentOptions);
+  const request = secure ? https.request : http.request;
+  const prefix = base.pathname.replace(/\/+$/, '');
+  const timeoutMs = options.timeoutMs ?? 60_000;
+
+  return {
+    send(req: VaultHttpRequest): Promise<VaultHttpResponse> {
+      const payload = req.body === undefined ? undefined : Buffer.from(JSON.stringify(req.body), 'utf8');
+      const headers: Record<string, string> = { 'x-vault-request': 'true', 'user-agent': options.userAgent ?? 'vaultlet-agent' };
+      if (req.token !== undefined) headers['x-vault-token'] = req.token;
+      if (req.namespace !== undefined) headers['x-vault-namespace'] = req.namespace;
+      if (payload !== undefined) {
+        headers['content-type'] = 'application/json';
+        headers['content-length'] = String(payload.length);
+      }
+      const path = `${prefix}/v1/${req.path.replace(/^\/+/, '')}`;
+      return new Promise((resolve, reject) => {
+        const fail = (detail: string): void => {
+          reject(new VaultError({ status: 0, path: req.path, retryable: true, detail }));
+        };
+        const r = request({ protocol: base.protocol, hostname: base.hostname, port: base.port, method: req.method, path, headers, agent, timeout: timeoutMs }, (res) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on('data', (chunk: Buffer) => {
+            size += chunk.length;
+            if (size > MAX_BODY_BYTES) {
+              res.destroy();
+              fail('response too large');
+              return;
+            }
+            chunks.push(chunk);
+          });
+          res.on('error', () => { fail('response aborted'); });
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            let body: unknown = null;
+            if (text.trim() !== '') {
+              try {
+                body = JSON.parse(text) as unknown;
+              } catch {
+                body = null;
+              }
+            }
+            resolve({ status: res.statusCode ?? 0, body });
+          });
+        });
+        r.on('timeout', () => { r.destroy(new Error('timeout')); });
+        r.on('error', (err: NodeJS.ErrnoException) => { fail(err.code ?? (err.message === 'timeout' ? 'timeout' : 'connection failed')); });
+        r.end(payload);
+      });
+    },
+    close(): void {
+      agent.destroy();
+    },
+  };
+}

@@ -1,0 +1,13 @@
+import autocannon from 'autocannon';
+import { spawn } from 'node:child_process';
+import { createTlsDir } from '../test/helpers/tls-dir.ts';
+import { CLI, NODE, ROOT, freePort } from '../test/helpers/webhook-process.ts';
+const tls = await createTlsDir();
+const port = await freePort();
+const child = spawn(NODE, [...(process.env.PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof2'] : []), CLI, 'webhook'], { cwd: ROOT, env: { PATH: process.env.PATH, AGENT_INJECT_VAULT_ADDR: 'https://v:8200', AGENT_INJECT_LISTEN: `127.0.0.1:${port}`, AGENT_INJECT_TLS_CERT_FILE: tls.certFile, AGENT_INJECT_TLS_KEY_FILE: tls.keyFile, AGENT_INJECT_LOG_LEVEL: process.env.LL ?? 'info' }, stdio: ['ignore', 'pipe', 'inherit'] });
+await new Promise((r) => child.stdout.on('data', (d) => { if (String(d).includes('listening')) r(0); }));
+const body = JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: { uid: 'b', namespace: 'team', operation: 'CREATE', object: { kind: 'Pod', metadata: { name: 'p' , annotations: {a: 'x'.repeat(2500)}}, spec: { containers: [{ name: 'a', image: 'a' }] } } } });
+await autocannon({ url: `https://127.0.0.1:${port}/mutate`, method: 'POST', headers: { 'content-type': 'application/json' }, body, connections: 16, duration: 2 });
+const r = await autocannon({ url: `https://127.0.0.1:${port}/mutate`, method: 'POST', headers: { 'content-type': 'application/json' }, body, connections: 16, duration: 5 });
+console.log('plain pod req/s', r.requests.average, 'p99', r.latency.p99);
+child.kill('SIGTERM'); await new Promise((r) => child.once('exit', r)); await tls.remove();

@@ -1,0 +1,91 @@
+// Builds the engines and auth methods a seed describes. PKI mounts need their CA generated first,
+// which is why this is async.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createCa } from '../../shared/tls/certificates.ts';
+import { KvV1Engine } from './engines/kv-v1.ts';
+import { KvV2Engine } from './engines/kv-v2.ts';
+import { DatabaseEngine, type DatabaseRole } from './engines/database.ts';
+import { PkiEngine, type PkiRole } from './engines/pki.ts';
+import type { Engine, MountInfo } from './engines/engine.ts';
+import { KubernetesAuth, type KubernetesRole } from './auth/kubernetes.ts';
+import type { NamedMount } from './sys/ui-mounts.ts';
+import { seedSeconds, type SecretMountSeed, type VaultSeed } from './seed.ts';
+import { SYSTEM_MAX_TTL, type TokenStore } from './tokens.ts';
+import type { LeaseStore } from './leases.ts';
+import { VAULT_VERSION } from './sys/status.ts';
+
+const BUILTIN = `v${VAULT_VERSION}+builtin.vault`;
+const TEN_YEARS_MS = 10 * 365 * 24 * 3600 * 1000;
+
+function mountInfo(type: string, description: string, options: Record<string, string> | null, runningPluginVersion: string): MountInfo {
+  return { type, description, options, runningPluginVersion, accessor: `${type}_${randomBytes(4).toString('hex')}`, uuid: randomUUID() };
+}
+
+export interface Mounts {
+  readonly engines: ReadonlyMap<string, Engine>;
+  readonly auth: ReadonlyMap<string, KubernetesAuth>;
+  /** Every mount with its path, for sys/internal/ui/mounts. */
+  readonly named: readonly NamedMount[];
+}
+
+interface Deps {
+  readonly now: () => number;
+  readonly tokens: TokenStore;
+  readonly leases: LeaseStore;
+}
+
+async function buildEngine(name: string, m: SecretMountSeed, deps: Deps): Promise<Engine> {
+  switch (m.type) {
+    case 'kv': {
+      const version = m.version ?? 2;
+      const info = mountInfo('kv', m.description ?? 'key/value secret storage', { version: String(version) }, 'v0.20.0+builtin');
+      return version === 2 ? new KvV2Engine(info, deps.now, m.data ?? {}) : new KvV1Engine(info, m.data ?? {});
+    }
+    case 'database': {
+      const roles = new Map<string, DatabaseRole>();
+      for (const [r, role] of Object.entries(m.roles ?? {})) {
+        roles.set(r, { defaultTtl: seedSeconds(role.default_ttl, SYSTEM_MAX_TTL), maxTtl: seedSeconds(role.max_ttl, SYSTEM_MAX_TTL) });
+      }
+      return new DatabaseEngine({ info: mountInfo('database', '', null, BUILTIN), mount: name, roles, leases: deps.leases, now: deps.now });
+    }
+    case 'pki': {
+      const ca = await createCa({ commonName: m.common_name ?? `${name} root CA`, validityMs: TEN_YEARS_MS, now: new Date(deps.now()) });
+      const roles = new Map<string, PkiRole>();
+      for (const [r, role] of Object.entries(m.roles ?? {})) {
+        const maxTtl = seedSeconds(role.max_ttl, SYSTEM_MAX_TTL);
+        roles.set(r, {
+          allowedDomains: role.allowed_domains ?? [], allowSubdomains: role.allow_subdomains ?? false,
+          allowBareDomains: role.allow_bare_domains ?? false, allowIpSans: role.allow_ip_sans ?? true,
+          ttl: Math.min(seedSeconds(role.ttl, maxTtl), maxTtl), maxTtl, generateLease: role.generate_lease ?? false,
+        });
+      }
+      return new PkiEngine({ info: mountInfo('pki', '', null, BUILTIN), mount: name, ca, roles, leases: deps.leases, now: deps.now });
+    }
+  }
+}
+
+export async function buildMounts(seed: VaultSeed, deps: Deps): Promise<Mounts> {
+  const engines = new Map<string, Engine>();
+  const named: NamedMount[] = [];
+  for (const [name, m] of Object.entries(seed.secrets ?? {})) {
+    const engine = await buildEngine(name, m, deps);
+    engines.set(name, engine);
+    named.push({ path: `${name}/`, info: engine.info });
+  }
+  const auth = new Map<string, KubernetesAuth>();
+  for (const [name, a] of Object.entries(seed.auth ?? {})) {
+    const roles = new Map<string, KubernetesRole>();
+    for (const [r, role] of Object.entries(a.roles ?? {})) {
+      roles.set(r, {
+        boundNames: role.bound_service_account_names, boundNamespaces: role.bound_service_account_namespaces,
+        policies: role.token_policies ?? [], ttl: seedSeconds(role.token_ttl, SYSTEM_MAX_TTL),
+        maxTtl: seedSeconds(role.token_max_ttl, SYSTEM_MAX_TTL), noDefaultPolicy: role.token_no_default_policy ?? false,
+        audience: role.audience,
+      });
+    }
+    auth.set(name, new KubernetesAuth({ mount: name, roles, tokens: deps.tokens, now: deps.now }));
+    named.push({ path: `auth/${name}/`, info: mountInfo('kubernetes', '', null, 'v0.19.0+builtin') });
+  }
+  named.push({ path: 'auth/token/', info: mountInfo('token', 'token based credentials', null, BUILTIN) });
+  return { engines, auth, named };
+}

@@ -1,0 +1,119 @@
+// The AdmissionReview envelope (spec/injector.md §3.3): checks an incoming review's shape once,
+// at the boundary, and builds the response in the request's own API version. No pod logic here:
+// the decision comes from the injected admit function (webhook/inject/admit.ts).
+import type { Operation } from 'fast-json-patch';
+import { AppError } from '../../shared/errors.ts';
+
+export const ADMISSION_V1 = 'admission.k8s.io/v1';
+export const ADMISSION_V1BETA1 = 'admission.k8s.io/v1beta1';
+export type AdmissionApiVersion = typeof ADMISSION_V1 | typeof ADMISSION_V1BETA1;
+
+export type InjectionType = 'init_and_sidecar' | 'init_only' | 'sidecar_only' | 'none';
+
+/** What the admit function decides; the same shape as inject/admit.ts's AdmitResult. */
+export type AdmissionDecision =
+  | {
+      readonly allowed: true;
+      readonly patch: readonly Operation[];
+      readonly warnings: readonly string[];
+      readonly injection: InjectionType;
+      readonly reason: string;
+    }
+  | { readonly allowed: false; readonly message: string; readonly warnings: readonly string[]; readonly code: number };
+
+export interface AdmitInput {
+  readonly object: unknown;
+  readonly namespace: string;
+  readonly operation: string;
+}
+
+export type AdmitFn = (input: AdmitInput) => AdmissionDecision;
+
+/** An AdmissionReview body that cannot be handled at all: answered with HTTP 400. */
+export class AdmissionInputError extends AppError {
+  constructor(message: string) {
+    super('WHK_BAD_REVIEW', message);
+  }
+}
+
+export interface ParsedReview {
+  readonly apiVersion: AdmissionApiVersion;
+  readonly uid: string;
+  readonly namespace: string;
+  readonly operation: string;
+  readonly object: unknown;
+  /** metadata.name, else metadata.generateName, else '' — for logs only. */
+  readonly podName: string;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function optionalString(obj: Record<string, unknown>, key: string, where: string): string {
+  const value = obj[key];
+  if (value === undefined || value === null) return '';
+  if (typeof value !== 'string') throw new AdmissionInputError(`${where}.${key} must be a string`);
+  return value;
+}
+
+function podNameOf(object: unknown): string {
+  if (!isRecord(object) || !isRecord(object['metadata'])) return '';
+  const { name, generateName } = object['metadata'];
+  if (typeof name === 'string' && name !== '') return name;
+  return typeof generateName === 'string' ? generateName : '';
+}
+
+export function parseAdmissionReview(body: unknown): ParsedReview {
+  if (!isRecord(body)) throw new AdmissionInputError('body must be a JSON object (an AdmissionReview)');
+  const apiVersion = optionalString(body, 'apiVersion', 'AdmissionReview') || ADMISSION_V1;
+  if (apiVersion !== ADMISSION_V1 && apiVersion !== ADMISSION_V1BETA1) {
+    throw new AdmissionInputError(`unsupported apiVersion; expected ${ADMISSION_V1} or ${ADMISSION_V1BETA1}`);
+  }
+  const kind = optionalString(body, 'kind', 'AdmissionReview');
+  if (kind !== '' && kind !== 'AdmissionReview') throw new AdmissionInputError('kind must be AdmissionReview');
+  const request = body['request'];
+  if (!isRecord(request)) throw new AdmissionInputError('AdmissionReview.request is missing or not an object');
+  const uid = optionalString(request, 'uid', 'request');
+  if (uid === '') throw new AdmissionInputError('request.uid is missing');
+  return {
+    apiVersion,
+    uid,
+    namespace: optionalString(request, 'namespace', 'request'),
+    operation: optionalString(request, 'operation', 'request'),
+    object: request['object'],
+    podName: podNameOf(request['object']),
+  };
+}
+
+export interface AdmissionResponseBody {
+  readonly uid: string;
+  readonly allowed: boolean;
+  readonly patch?: string;
+  readonly patchType?: 'JSONPatch';
+  readonly warnings?: readonly string[];
+  readonly status?: { readonly metadata: Record<string, never>; readonly code: number; readonly message: string };
+}
+
+export interface AdmissionReviewResponse {
+  readonly apiVersion: AdmissionApiVersion;
+  readonly kind: 'AdmissionReview';
+  readonly response: AdmissionResponseBody;
+}
+
+function withWarnings(body: AdmissionResponseBody, warnings: readonly string[]): AdmissionResponseBody {
+  return warnings.length === 0 ? body : { ...body, warnings: [...warnings] };
+}
+
+export function buildAdmissionResponse(review: ParsedReview, decision: AdmissionDecision): AdmissionReviewResponse {
+  let response: AdmissionResponseBody;
+  if (!decision.allowed) {
+    response = { uid: review.uid, allowed: false, status: { metadata: {}, code: decision.code, message: decision.message } };
+  } else if (decision.patch.length === 0) {
+    response = { uid: review.uid, allowed: true };
+  } else {
+    const patch = Buffer.from(JSON.stringify(decision.patch)).toString('base64');
+    response = { uid: review.uid, allowed: true, patch, patchType: 'JSONPatch' };
+  }
+  return { apiVersion: review.apiVersion, kind: 'AdmissionReview', response: withWarnings(response, decision.warnings) };
+}

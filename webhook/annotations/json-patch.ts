@@ -1,0 +1,41 @@
+// `agent-json-patch` / `agent-init-json-patch`: an RFC 6902 patch for one agent container (§2.15).
+// Parsed and shape-checked here; applied to the container object alone, so it cannot reach the pod.
+import type { Operation } from 'fast-json-patch';
+import type { AnnotationReader } from './reader.ts';
+import { VAULT_PREFIX } from './keys.ts';
+
+const OPS = new Set(['add', 'remove', 'replace', 'move', 'copy', 'test']);
+
+/** The patch of annotation `name`, [] when absent, empty or null. */
+export function readContainerPatch(reader: AnnotationReader, name: string): Operation[] {
+  const raw = reader.str(name, '');
+  if (raw === '') return [];
+  const key = VAULT_PREFIX + name;
+  let value: unknown;
+  try {
+    value = JSON.parse(raw) as unknown;
+  } catch (err) {
+    reader.fail(key, `not valid JSON: ${err instanceof Error ? err.message.slice(0, 120) : ''}`);
+    return [];
+  }
+  if (value === null) return [];
+  if (!Array.isArray(value)) {
+    reader.fail(key, 'must be a JSON array of patch operations');
+    return [];
+  }
+  const bad = value.findIndex((op) => !isOperation(op));
+  if (bad !== -1) {
+    reader.fail(key, `operation ${bad} must be an object with "op" (add, remove, replace, move, copy, test) and a "path" starting with "/"`);
+    return [];
+  }
+  return value as Operation[];
+}
+
+function isOperation(v: unknown): boolean {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const o = v as Record<string, unknown>;
+  const pathOk = (p: unknown): boolean => typeof p === 'string' && (p === '' || p.startsWith('/'));
+  if (typeof o['op'] !== 'string' || !OPS.has(o['op']) || !pathOk(o['path'])) return false;
+  if ((o['op'] === 'move' || o['op'] === 'copy') && !pathOk(o['from'])) return false;
+  return true;
+}

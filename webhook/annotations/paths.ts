@@ -1,0 +1,44 @@
+// Paths and URLs taken from annotations: a mount path must be a clean absolute directory that does
+// not collide with the agent's own mounts; a reload URL must stay on the pod's loopback.
+import { truncate } from '../../shared/parse/go-bool.ts';
+import type { AnnotationReader } from './reader.ts';
+
+/** Mount paths the agent containers use for themselves (spec §2.7, §2.13). */
+export const RESERVED_AGENT_PATHS = ['/home/vault', '/vault/tls', '/vault/custom', '/vault/configs', '/vault/agent-cache', '/vault/agent-state'];
+const MAX_PATH = 1024;
+
+/** Returns the path (without a trailing '/'), or `fallback` after recording an error under `key`. */
+export function checkMountPath(reader: AnnotationReader, key: string, raw: string, fallback: string): string {
+  const path = raw.length > 1 ? raw.replace(/\/+$/, '') : raw;
+  const problem = mountPathProblem(path);
+  if (problem === undefined) return path;
+  reader.fail(key, problem);
+  return fallback;
+}
+
+function mountPathProblem(path: string): string | undefined {
+  if (path.length > MAX_PATH) return `must be at most ${MAX_PATH} characters`;
+  if (!path.startsWith('/')) return `"${truncate(path)}" must be an absolute path`;
+  if (path === '/') return 'must not be the root directory';
+  if (/[\0\n\r:]/.test(path)) return 'must not contain ":", NUL or line breaks';
+  if (path.split('/').some((seg) => seg === '..' || seg === '.')) return `"${truncate(path)}" must not contain "." or ".." segments`;
+  if (path.includes('//')) return `"${truncate(path)}" must not contain "//"`;
+  const reserved = RESERVED_AGENT_PATHS.find((r) => path === r || path.startsWith(`${r}/`));
+  if (reserved !== undefined) return `must not be inside ${reserved}, which the agent uses itself`;
+  return undefined;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+export function checkReloadUrl(reader: AnnotationReader, key: string, raw: string): string | undefined {
+  if (raw.length > MAX_PATH || !URL.canParse(raw)) {
+    reader.fail(key, 'must be a URL such as http://127.0.0.1:8080/-/reload');
+    return undefined;
+  }
+  const url = new URL(raw);
+  if (url.protocol !== 'http:' || !LOOPBACK.has(url.hostname) || url.username !== '' || url.password !== '') {
+    reader.fail(key, 'must be an http URL on the pod loopback (127.0.0.1, localhost or [::1]), without credentials');
+    return undefined;
+  }
+  return raw;
+}

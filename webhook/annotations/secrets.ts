@@ -1,0 +1,142 @@
+// Secrets and their templates (spec/injector.md §1.2, §2.12.2): which secrets a pod declares, where
+// each file goes, and its template. Sorted by name (vault-k8s walks a Go map: random order).
+import { posix } from 'node:path';
+import type { TemplateEngineName } from '../../shared/agent-config.ts';
+import type { AnnotationReader } from './reader.ts';
+import { NAME_SUFFIX, SECRET_DECLARING_PREFIXES, VAULT_PREFIX, VAULTLET_PREFIX } from './keys.ts';
+import { checkMountPath, checkReloadUrl } from './paths.ts';
+import { checkTemplateSyntax } from './template-syntax.ts';
+
+export interface SecretSpec {
+  /** The raw NAME from the annotation key (per-secret lookups use it exactly). */
+  readonly name: string;
+  readonly mountPath: string;
+  readonly destination: string;
+  readonly contents?: string;
+  readonly source?: string;
+  readonly leftDelimiter: string;
+  readonly rightDelimiter: string;
+  readonly command?: string;
+  readonly perms?: string;
+  readonly errorOnMissingKey: boolean;
+  /** The engine of this template: generated default templates are always Go templates. */
+  readonly engine: TemplateEngineName;
+  readonly reloadUrl?: string;
+}
+
+export interface SecretOptions {
+  readonly secretVolumePath: string;
+  readonly defaultTemplate: 'map' | 'json';
+  readonly engine: TemplateEngineName;
+  readonly preserveCase: boolean;
+}
+
+const PER_SECRET_PREFIXES = [
+  'agent-inject-file-', 'agent-inject-perms-', 'agent-inject-command-', 'agent-template-left-delim-',
+  'agent-template-right-delim-', 'error-on-missing-key-', 'secret-volume-path-', 'preserve-secret-case-',
+].map((p) => VAULT_PREFIX + p).concat(`${VAULTLET_PREFIX}agent-inject-reload-url-`);
+
+/** The raw names of every declared secret, sorted; bad names are reported. */
+export function declaredSecretNames(reader: AnnotationReader): string[] {
+  const names = new Set<string>();
+  for (const key of reader.keys()) {
+    if (!key.startsWith(VAULT_PREFIX) || (reader.raw(key) ?? '').trim() === '') continue;
+    const rest = key.slice(VAULT_PREFIX.length);
+    const prefix = SECRET_DECLARING_PREFIXES.find((p) => rest.startsWith(p));
+    if (prefix === undefined) continue;
+    const name = rest.slice(prefix.length);
+    if (name === '') continue;
+    if (!NAME_SUFFIX.test(name)) {
+      reader.fail(key, 'the secret name must be 1-63 letters, digits, "-", "_" or ".", starting with a letter or digit');
+      continue;
+    }
+    names.add(name);
+  }
+  return [...names].sort();
+}
+
+export function readSecrets(reader: AnnotationReader, opts: SecretOptions, warnings: string[]): SecretSpec[] {
+  const names = declaredSecretNames(reader);
+  const secrets = names.map((name) => readSecret(reader, name, opts));
+  warnOrphans(reader, new Set(names), warnings);
+  warnSharedDestinations(secrets, warnings);
+  return secrets;
+}
+
+function readSecret(reader: AnnotationReader, name: string, opts: SecretOptions): SecretSpec {
+  const get = (prefix: string): string | undefined => reader.raw(VAULT_PREFIX + prefix + name);
+  const preserve = opts.preserveCase || reader.bool(`preserve-secret-case-${name}`, false);
+  const customPath = get('secret-volume-path-') ?? '';
+  const mountPath = customPath === '' ? opts.secretVolumePath : checkMountPath(reader, `${VAULT_PREFIX}secret-volume-path-${name}`, customPath, opts.secretVolumePath);
+  const destination = destinationOf(reader, name, mountPath, preserve ? name : name.toLowerCase());
+  const left = nonEmpty(get('agent-template-left-delim-')) ?? '{{';
+  const right = nonEmpty(get('agent-template-right-delim-')) ?? '}}';
+  const template = nonEmpty(get('agent-inject-template-'));
+  const templateFile = nonEmpty(get('agent-inject-template-file-'));
+  let body: { contents: string; engine: TemplateEngineName } | { source: string; engine: TemplateEngineName };
+  if (template !== undefined) {
+    checkTemplateSyntax(reader, { key: `${VAULT_PREFIX}agent-inject-template-${name}`, source: template, engine: opts.engine, left, right });
+    body = { contents: template, engine: opts.engine };
+  } else if (templateFile !== undefined) {
+    body = { source: templateFile, engine: opts.engine };
+  } else {
+    body = { contents: defaultTemplate(opts.defaultTemplate, get('agent-inject-secret-') ?? ''), engine: 'go' };
+  }
+  const command = nonEmpty(get('agent-inject-command-'));
+  const perms = nonEmpty(get('agent-inject-perms-'));
+  if (perms !== undefined && !/^0?[0-7]{3}$/.test(perms)) {
+    reader.fail(`${VAULT_PREFIX}agent-inject-perms-${name}`, 'must be an octal file mode such as 0600 or 0440');
+  }
+  const reloadKey = `${VAULTLET_PREFIX}agent-inject-reload-url-${name}`;
+  const reloadRaw = reader.raw(reloadKey);
+  const reloadUrl = reloadRaw === undefined || reloadRaw === '' ? undefined : checkReloadUrl(reader, reloadKey, reloadRaw);
+  return {
+    name, mountPath, destination, ...body, leftDelimiter: left, rightDelimiter: right,
+    ...(command === undefined ? {} : { command }),
+    ...(perms === undefined ? {} : { perms }),
+    errorOnMissingKey: reader.bool(`error-on-missing-key-${name}`, false),
+    ...(reloadUrl === undefined ? {} : { reloadUrl }),
+  };
+}
+
+function destinationOf(reader: AnnotationReader, name: string, mountPath: string, fileName: string): string {
+  const file = nonEmpty(reader.raw(`${VAULT_PREFIX}agent-inject-file-${name}`));
+  const dest = posix.join(mountPath, file ?? fileName);
+  const inside = mountPath === '/' ? dest !== '/' : dest.startsWith(`${mountPath.replace(/\/$/, '')}/`);
+  if (!inside) {
+    reader.fail(`${VAULT_PREFIX}agent-inject-file-${name}`, `the file must stay inside ${mountPath} (no ".." that leaves it)`);
+  }
+  return dest;
+}
+
+const MAP_TEMPLATE = (path: string): string =>
+  `{{ with secret "${path}" }}{{ range $k, $v := .Data }}{{ $k }}: {{ $v }}\n{{ end }}{{ end }}`;
+const JSON_TEMPLATE = (path: string): string => `{{ with secret "${path}" }}{{ .Data | toJSON }}\n{{ end }}`;
+
+export function defaultTemplate(kind: 'map' | 'json', path: string): string {
+  return kind === 'json' ? JSON_TEMPLATE(path) : MAP_TEMPLATE(path);
+}
+
+function nonEmpty(v: string | undefined): string | undefined {
+  return v === undefined || v === '' ? undefined : v;
+}
+
+function warnOrphans(reader: AnnotationReader, names: ReadonlySet<string>, warnings: string[]): void {
+  for (const key of reader.keys()) {
+    const prefix = PER_SECRET_PREFIXES.find((p) => key.startsWith(p));
+    if (prefix === undefined) continue;
+    const name = key.slice(prefix.length);
+    if (name !== '' && !names.has(name)) {
+      warnings.push(`annotation "${key.slice(0, 120)}" refers to no declared secret "${name.slice(0, 63)}" (add agent-inject-secret-${name.slice(0, 63)})`);
+    }
+  }
+}
+
+function warnSharedDestinations(secrets: readonly SecretSpec[], warnings: string[]): void {
+  const seen = new Map<string, string>();
+  for (const s of secrets) {
+    const other = seen.get(s.destination);
+    if (other !== undefined) warnings.push(`secrets "${other}" and "${s.name}" both write ${s.destination}; the last render wins`);
+    seen.set(s.destination, s.name);
+  }
+}

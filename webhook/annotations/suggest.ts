@@ -1,0 +1,67 @@
+// Unknown or misspelled `vault.hashicorp.com/*` and `vaultlet.io/*` keys: vault-k8s ignores them
+// silently, which is the classic "why are my secrets not there" bug. We answer with a warning and,
+// when a known key is close (edit distance), a suggestion.
+import {
+  VAULT_KEYS, VAULT_PER_NAME_PREFIXES, VAULT_PREFIX, VAULTLET_KEYS, VAULTLET_PER_NAME_PREFIXES, VAULTLET_PREFIX,
+} from './keys.ts';
+
+const VAULT_FIXED: ReadonlySet<string> = new Set(VAULT_KEYS);
+const VAULTLET_FIXED: ReadonlySet<string> = new Set(VAULTLET_KEYS);
+const MAX_DISTANCE = 3;
+const MAX_KEY_LENGTH = 253;
+
+/** Warnings for every unknown key under our prefixes, in key order. */
+export function unknownKeyWarnings(keys: readonly string[]): string[] {
+  const warnings: string[] = [];
+  for (const key of keys) {
+    const w = key.startsWith(VAULT_PREFIX)
+      ? check(key, VAULT_PREFIX, VAULT_FIXED, VAULT_PER_NAME_PREFIXES)
+      : key.startsWith(VAULTLET_PREFIX)
+        ? check(key, VAULTLET_PREFIX, VAULTLET_FIXED, VAULTLET_PER_NAME_PREFIXES)
+        : undefined;
+    if (w !== undefined) warnings.push(w);
+  }
+  return warnings;
+}
+
+function check(key: string, prefix: string, fixed: ReadonlySet<string>, perName: readonly string[]): string | undefined {
+  const name = key.slice(prefix.length);
+  if (fixed.has(name) || perName.some((p) => name.startsWith(p) && name.length > p.length)) return undefined;
+  const shown = key.length > 100 ? `${key.slice(0, 100)}…` : key;
+  if (perName.includes(name)) return `annotation "${shown}" is ignored: it needs a name after "${name}"`;
+  const suggestion = name.length > MAX_KEY_LENGTH ? undefined : suggest(name, fixed, perName);
+  return suggestion === undefined
+    ? `unknown annotation "${shown}" is ignored`
+    : `unknown annotation "${shown}" is ignored; did you mean "${prefix}${suggestion}"?`;
+}
+
+function suggest(name: string, fixed: ReadonlySet<string>, perName: readonly string[]): string | undefined {
+  let best: { text: string; distance: number } | undefined;
+  const consider = (text: string, distance: number): void => {
+    if (distance <= MAX_DISTANCE && (best === undefined || distance < best.distance)) best = { text, distance };
+  };
+  for (const k of fixed) consider(k, editDistance(name, k));
+  // A per-name key: compare the start of the key with the prefix, keep the user's NAME.
+  for (const p of perName) {
+    for (let cut = Math.max(1, p.length - 3); cut <= Math.min(name.length - 1, p.length + 3); cut++) {
+      // Prefer cuts right after a '-', where the user's NAME most likely starts.
+      const boundary = name[cut - 1] === '-' ? 0 : 0.5;
+      consider(p + name.slice(cut), editDistance(name.slice(0, cut), p) + boundary);
+    }
+  }
+  return best?.text;
+}
+
+/** Levenshtein distance (insert, delete, substitute). */
+export function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      cur.push(Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost));
+    }
+    prev = cur;
+  }
+  return prev[b.length] ?? 0;
+}

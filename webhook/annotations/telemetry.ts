@@ -1,0 +1,89 @@
+// `agent-telemetry-KEY` annotations → the VAULT_CONFIG `telemetry` stanza (spec §2.12.7). Values
+// are JSON when they parse, else strings, and must fit Vault Agent's telemetry schema. vault-k8s
+// drops the whole stanza silently on a type mismatch; vaultlet denies, naming the key.
+import type { AnnotationReader } from './reader.ts';
+import { VAULT_PREFIX } from './keys.ts';
+
+type Kind = 'string' | 'int' | 'bool' | 'strings';
+
+const SCHEMA: ReadonlyMap<string, Kind> = new Map<string, Kind>([
+  ...[
+    'usage_gauge_period', 'lease_metrics_epsilon', 'statsite_address', 'statsd_address', 'circonus_api_token',
+    'circonus_api_app', 'circonus_api_url', 'circonus_submission_interval', 'circonus_submission_url',
+    'circonus_check_id', 'circonus_check_instance_id', 'circonus_check_search_tag', 'circonus_check_display_name',
+    'circonus_check_tags', 'circonus_broker_id', 'circonus_broker_select_tag', 'dogstatsd_addr',
+    'prometheus_retention_time', 'stackdriver_project_id', 'stackdriver_location', 'stackdriver_namespace',
+  ].map((k) => [k, 'string'] as const),
+  ...['maximum_gauge_cardinality', 'num_lease_metrics_buckets'].map((k) => [k, 'int'] as const),
+  ...[
+    'disable_hostname', 'enable_hostname_label', 'add_lease_metrics_namespace_labels', 'filter_default',
+    'circonus_check_force_metric_activation', 'stackdriver_debug_logs',
+  ].map((k) => [k, 'bool'] as const),
+  ...['prefix_filter', 'dogstatsd_tags'].map((k) => [k, 'strings'] as const),
+]);
+
+const PREFIX = 'agent-telemetry-';
+
+/**
+ * The telemetry stanza, or undefined when no telemetry annotation is present. Keys come out
+ * sorted; unknown keys produce a warning, zero values are omitted.
+ */
+export function readTelemetry(reader: AnnotationReader, warnings: string[]): Record<string, unknown> | undefined {
+  const entries: [string, unknown][] = [];
+  let present = false;
+  for (const full of reader.keys()) {
+    if (!full.startsWith(VAULT_PREFIX + PREFIX)) continue;
+    present = true;
+    const key = full.slice(VAULT_PREFIX.length + PREFIX.length).replaceAll('-', '_');
+    const kind = SCHEMA.get(key);
+    if (kind === undefined) {
+      warnings.push(`annotation "${full.slice(0, 120)}" is not a known telemetry setting and is ignored`);
+      continue;
+    }
+    const value = fit(kind, parseLoose(reader.raw(full) ?? ''));
+    if (value === undefined) {
+      reader.fail(full, `must be ${describe(kind)}`);
+    } else if (!isZero(value)) {
+      entries.push([key, value]);
+    }
+  }
+  return present ? Object.fromEntries(entries) : undefined;
+}
+
+function parseLoose(raw: string): unknown {
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    return raw;
+  }
+}
+
+function fit(kind: Kind, v: unknown): unknown {
+  switch (kind) {
+    case 'string':
+      return typeof v === 'string' ? v : undefined;
+    case 'int':
+      return typeof v === 'number' && Number.isSafeInteger(v) ? v : undefined;
+    case 'bool':
+      return typeof v === 'boolean' ? v : undefined;
+    case 'strings':
+      return Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : undefined;
+  }
+}
+
+function isZero(v: unknown): boolean {
+  return v === '' || v === 0 || v === false || (Array.isArray(v) && v.length === 0);
+}
+
+function describe(kind: Kind): string {
+  switch (kind) {
+    case 'string':
+      return 'a string (a value that is not valid JSON, such as 24h)';
+    case 'int':
+      return 'an integer';
+    case 'bool':
+      return 'true or false';
+    case 'strings':
+      return 'a JSON array of strings, such as ["a","b"]';
+  }
+}

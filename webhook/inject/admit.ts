@@ -1,0 +1,115 @@
+// admitPod: the pure decision and patch for one pod (spec/injector.md §2.1). Synchronous, never
+// throws: bad objects are 400s, the pod's own mistakes are denials listing every bad annotation,
+// and anything unexpected fails closed with a 500.
+import fastJsonPatch from 'fast-json-patch';
+import type { Operation } from 'fast-json-patch';
+import type { FieldError } from '../../shared/errors.ts';
+import { parseWeakBool } from '../../shared/parse/go-bool.ts';
+import type { WebhookConfig } from '../config.ts';
+import { formatAnnotationErrors, InvalidObjectError } from '../errors.ts';
+import { STATUS_INJECTED, STATUS_KEY, VAULT_PREFIX } from '../annotations/keys.ts';
+import { AnnotationReader } from '../annotations/reader.ts';
+import { unknownKeyWarnings } from '../annotations/suggest.ts';
+import { type AgentSpec, readAgentSpec } from './agent-spec.ts';
+import { mutatePod } from './mutate.ts';
+import { type PodView, readPod } from './pod.ts';
+
+export interface AdmitInput {
+  readonly object: unknown;
+  readonly namespace: string | undefined;
+  readonly operation?: string;
+}
+
+export type InjectionType = 'init_and_sidecar' | 'init_only' | 'sidecar_only' | 'none';
+
+export type AdmitResult =
+  | {
+      readonly allowed: true;
+      readonly patch: readonly Operation[];
+      readonly warnings: readonly string[];
+      readonly injection: InjectionType;
+      readonly reason: string;
+    }
+  | { readonly allowed: false; readonly message: string; readonly warnings: readonly string[]; readonly code: 400 | 403 | 500 };
+
+const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public']);
+const INJECT_KEY = `${VAULT_PREFIX}agent-inject`;
+
+export function admitPod(input: AdmitInput, config: WebhookConfig): AdmitResult {
+  try {
+    return decide(input, config);
+  } catch (err) {
+    if (err instanceof InvalidObjectError) return deny(400, err.message, []);
+    return deny(500, 'internal error while building the injection patch', []);
+  }
+}
+
+function decide(input: AdmitInput, config: WebhookConfig): AdmitResult {
+  if (input.operation !== undefined && input.operation !== 'CREATE') {
+    return allow(`operation ${input.operation.slice(0, 20)} is not mutated`);
+  }
+  const view = readPod(input.object);
+  const opted = view.annotations.get(INJECT_KEY);
+  if (opted === undefined) return allow('the pod does not ask for injection');
+  let inject: boolean;
+  try {
+    inject = parseWeakBool(opted);
+  } catch (err) {
+    return deny(400, formatAnnotationErrors([{ field: INJECT_KEY, message: (err as Error).message }]), []);
+  }
+  if (!inject) return allow('agent-inject is false');
+  const phase = view.pod.status?.phase;
+  if (typeof phase === 'string' && phase !== '' && phase !== 'Pending') return allow(`the pod is ${phase.slice(0, 20)}, not Pending`);
+  if (view.annotations.get(STATUS_KEY) === STATUS_INJECTED) return allow('the pod is already injected');
+  const namespace = input.namespace ?? '';
+  if (SYSTEM_NAMESPACES.has(namespace)) return deny(403, `cannot inject into system namespaces: ${namespace}`, []);
+  if (namespace === '') return deny(400, 'the admission request has no namespace', []);
+  return inject_(view, config);
+}
+
+function inject_(view: PodView, config: WebhookConfig): AdmitResult {
+  const reader = new AnnotationReader(view.annotations);
+  const warnings = unknownKeyWarnings(reader.keys());
+  const spec = readAgentSpec(reader, view, config, warnings);
+  const flowError = checkFlow(spec);
+  if (flowError !== undefined) reader.errors.push(flowError);
+  // The spec carries safe fallbacks for bad values, so the pod is still built: problems found while
+  // building (a patch that does not apply, a clashing volume) join the same single denial.
+  const mutation = mutatePod(view, spec);
+  warnings.push(...mutation.warnings);
+  const errors = [...reader.errors, ...mutation.errors];
+  if (errors.length > 0) return deny(400, formatAnnotationErrors(uniqueSorted(errors)), warnings);
+  const patch = fastJsonPatch.compare(view.pod, mutation.pod);
+  return { allowed: true, patch, warnings, injection: injectionType(spec), reason: 'injected' };
+}
+
+function checkFlow(spec: AgentSpec): FieldError | undefined {
+  if (!spec.nativeSidecar && !spec.prePopulate && spec.prePopulateOnly) {
+    return { field: `${VAULT_PREFIX}agent-pre-populate-only`, message: 'is true while agent-pre-populate is false, which adds no agent at all' };
+  }
+  return undefined;
+}
+
+function injectionType(spec: AgentSpec): InjectionType {
+  if (spec.nativeSidecar || (spec.prePopulate && !spec.prePopulateOnly)) return 'init_and_sidecar';
+  return spec.prePopulateOnly ? 'init_only' : 'sidecar_only';
+}
+
+function uniqueSorted(errors: readonly FieldError[]): FieldError[] {
+  const seen = new Set<string>();
+  const out: FieldError[] = [];
+  for (const e of [...errors].sort((a, b) => (a.field < b.field ? -1 : a.field > b.field ? 1 : 0))) {
+    const k = `${e.field}\n${e.message}`;
+    if (!seen.has(k)) out.push(e);
+    seen.add(k);
+  }
+  return out;
+}
+
+function allow(reason: string): AdmitResult {
+  return { allowed: true, patch: [], warnings: [], injection: 'none', reason };
+}
+
+function deny(code: 400 | 403 | 500, message: string, warnings: readonly string[]): AdmitResult {
+  return { allowed: false, code, message, warnings };
+}
