@@ -170,6 +170,22 @@ describe('Runner as a sidecar', () => {
     await run;
   });
 
+  it('logs in again when a fetch is refused with "invalid token" (self-healing) and carries on', async () => {
+    const t = setup({ templates: [kvTemplate] }, { tokenTtl: 3600, tokenMaxTtl: 36_000 });
+    t.vault.kv2.set('app', { password: 'one' });
+    const runner = t.make();
+    const run = runner.run();
+    await t.clock.advance(0);
+    for (const tok of t.vault.tokens.values()) tok.revoked = true;
+    t.vault.kv2.set('app', { password: 'two' });
+    await t.clock.advance(270_000 + 250);
+    expect(t.vault.count('PUT', 'auth/kubernetes/login')).toBe(2);
+    expect(t.output.read('/vault/secrets/kv')).toBe('pw=two\n');
+    expect(t.sink.entries().map((e) => e['event'])).toContain('token-invalid');
+    runner.stop();
+    await run;
+  });
+
   it('revokes its token on shutdown when asked', async () => {
     const t = setup({ templates: [dbTemplate], revokeOnShutdown: true });
     const runner = t.make();

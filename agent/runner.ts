@@ -75,7 +75,7 @@ export class Runner {
     });
     const tc = settings.templateConfig;
     this.#secrets = new DependencyManager({
-      client, fetcher: new SecretFetcher(client), tokens: this.#tokens, clock, random, log: log.child({ component: 'secrets' }),
+      client, fetcher: new SecretFetcher(client), tokens: this.#tokens, clock, random, log: log.child({ component: 'secrets' }), fetchOnly: settings.exitAfterAuth,
       policy: { numRetries: settings.vault.numRetries, retryInitialMs: tc.retryInitialMs, retryMaxMs: tc.retryMaxMs, staticIntervalMs: tc.staticSecretRenderIntervalMs, threshold: tc.leaseRenewalThreshold },
       onChange: () => { this.#requestRender(); },
       onFetchFailure: (err: FetchFailedError) => {
@@ -107,9 +107,12 @@ export class Runner {
 
   async #main(): Promise<void> {
     const { settings, log } = this.#deps;
-    this.#jobs = await this.#compile();
     const handoff = this.#loadHandoff();
-    await this.#tokens.start({ ...(handoff !== undefined ? { adopt: handoff.token } : {}), onFatal: (error) => { this.#finish({ code: 1, error }); } });
+    // Log in while the templates compile: the login round trip overlaps the CPU work.
+    const started = this.#tokens.start({ ...(handoff !== undefined ? { adopt: handoff.token } : {}), onFatal: (error) => { this.#finish({ code: 1, error }); } });
+    started.catch(() => undefined);
+    this.#jobs = await this.#compile();
+    await started;
     if (handoff !== undefined && this.#tokens.current?.token === handoff.token) {
       this.#secrets.adopt(handoff.entries);
       log.info({ event: 'handoff-adopted', secrets: handoff.entries.length }, 'adopted token and secrets from the state directory');
@@ -117,7 +120,7 @@ export class Runner {
     if (settings.exitAfterAuth) {
       const failures = await this.#renderer.renderAll(this.#jobs);
       if (failures.length > 0) throw new RenderIncompleteError(failures);
-      await this.#tokens.finished();
+      await this.#tokens.firstRenewal();
       await this.#afterRender();
       log.info({ event: 'init-done', templates: this.#jobs.length }, 'every template rendered; exiting');
       this.#finish({ code: 0 });

@@ -191,6 +191,15 @@ describe('POST /mutate', () => {
     expect(sink.entries().find((e) => e['msg'] === 'admission reviewed')).toMatchObject({ pod: 'web-7d9-' });
   });
 
+  it('clips attacker-sized names in the log line but answers with the exact uid', async () => {
+    const { app, sink } = setup(NOTHING);
+    const long = 'x'.repeat(5000);
+    const res = await post(app, review({ uid: long, object: { kind: 'Pod', metadata: { generateName: long } } }));
+    expect(res.json().response.uid).toBe(long);
+    const entry = sink.entries().find((e) => e['msg'] === 'admission reviewed')!;
+    expect([entry['uid'], entry['pod']]).toEqual([`${'x'.repeat(253)}…`, `${'x'.repeat(253)}…`]);
+  });
+
   it('logs the whole review only at trace level', async () => {
     const sink = createLogSink('trace');
     const app = buildApp({ config: { maxBodyBytes: 65536 }, admit: fixedAdmit(NOTHING).admit, log: sink.log });

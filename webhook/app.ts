@@ -41,6 +41,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     return503OnClosing: true,
+    // The API server gives up after timeoutSeconds (30 s by default); so do we, on stuck clients.
+    requestTimeout: 30_000,
     ...(deps.tls === undefined ? {} : { https: deps.tls }),
   }) as unknown as FastifyInstance;
   // Only JSON bodies: anything else is a 400 from the error handler, not a 415 or a string body.

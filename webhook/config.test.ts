@@ -21,7 +21,14 @@ const DEFAULTS: WebhookConfig = {
   runAsSameUser: false,
   setSecurityContext: true,
   defaultTemplate: 'map',
-  resources: { cpuRequest: '250m', memRequest: '64Mi', ephemeralRequest: '', cpuLimit: '500m', memLimit: '128Mi', ephemeralLimit: '' },
+  resources: {
+    cpuRequest: '250m',
+    memRequest: '64Mi',
+    ephemeralRequest: '',
+    cpuLimit: '500m',
+    memLimit: '128Mi',
+    ephemeralLimit: '',
+  },
   exitOnRetryFailure: true,
   staticSecretRenderInterval: '',
   maxConnectionsPerHost: 0,
@@ -57,46 +64,114 @@ function configError(fn: () => unknown): ConfigError {
 }
 
 describe('loadWebhookConfig', () => {
-  it('has vault-k8s\'s defaults, with vaultlet\'s agent image', () => {
+  it("has vault-k8s's defaults, with vaultlet's agent image", () => {
     expect(loadWebhookConfig(ADDR, [])).toEqual(DEFAULTS);
   });
 
   it('is deeply frozen', () => {
     const config = loadWebhookConfig(ADDR, []);
-    expect(Object.isFrozen(config) && Object.isFrozen(config.listen) && Object.isFrozen(config.resources) && Object.isFrozen(config.tlsAutoHosts)).toBe(true);
+    expect(
+      Object.isFrozen(config) &&
+        Object.isFrozen(config.listen) &&
+        Object.isFrozen(config.resources) &&
+        Object.isFrozen(config.tlsAutoHosts),
+    ).toBe(true);
   });
 
   it('reads every variable', () => {
     const env = {
       ...ADDR,
-      AGENT_INJECT_LISTEN: '127.0.0.1:9443', AGENT_INJECT_LOG_LEVEL: ' WARNING ', AGENT_INJECT_LOG_FORMAT: 'json',
-      AGENT_INJECT_VAULT_CACERT_BYTES: Buffer.from('-----BEGIN CERTIFICATE-----').toString('base64'), AGENT_INJECT_PROXY_ADDR: 'http://proxy:3128',
-      AGENT_INJECT_VAULT_IMAGE: 'hashicorp/vault:2.0.4', AGENT_INJECT_VAULT_AUTH_TYPE: 'jwt', AGENT_INJECT_VAULT_AUTH_PATH: 'auth/jwt',
-      AGENT_INJECT_VAULT_NAMESPACE: 'team', AGENT_INJECT_REVOKE_ON_SHUTDOWN: 'true', AGENT_INJECT_RUN_AS_USER: '1000', AGENT_INJECT_RUN_AS_GROUP: '2000',
-      AGENT_INJECT_RUN_AS_SAME_USER: 'T', AGENT_INJECT_SET_SECURITY_CONTEXT: 'false', AGENT_INJECT_DEFAULT_TEMPLATE: 'json',
-      AGENT_INJECT_CPU_REQUEST: '0.1', AGENT_INJECT_MEM_REQUEST: '1024Mi', AGENT_INJECT_EPHEMERAL_REQUEST: '1Gi', AGENT_INJECT_CPU_LIMIT: '1000m',
-      AGENT_INJECT_MEM_LIMIT: '2Gi', AGENT_INJECT_EPHEMERAL_LIMIT: '2Gi', AGENT_INJECT_TEMPLATE_CONFIG_EXIT_ON_RETRY_FAILURE: 'false',
-      AGENT_INJECT_TEMPLATE_STATIC_SECRET_RENDER_INTERVAL: '1m', AGENT_INJECT_TEMPLATE_MAX_CONNECTIONS_PER_HOST: '10',
-      AGENT_INJECT_TEMPLATE_LEASE_RENEWAL_THRESHOLD: '0.9', AGENT_INJECT_AUTH_MIN_BACKOFF: '1s', AGENT_INJECT_AUTH_MAX_BACKOFF: '30s',
-      AGENT_INJECT_DISABLE_IDLE_CONNECTIONS: 'auto-auth', AGENT_INJECT_DISABLE_KEEP_ALIVES: 'caching', AGENT_INJECT_TLS_AUTO: 'vault-agent-injector-cfg',
-      AGENT_INJECT_TLS_AUTO_HOSTS: 'svc, svc.ns,svc.ns.svc', AGENT_INJECT_TLS_CERT_FILE: '/etc/webhook/certs/tls.crt',
-      AGENT_INJECT_TLS_KEY_FILE: '/etc/webhook/certs/tls.key', AGENT_INJECT_TLS_CA_CERT_FILE: '/etc/webhook/certs/ca.crt',
-      AGENT_INJECT_TLS_MIN_VERSION: 'tls13', AGENT_INJECT_TLS_CIPHER_SUITES: 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_AES_128_GCM_SHA256',
-      AGENT_INJECT_TELEMETRY_PATH: '/metrics', AGENT_INJECT_USE_LEADER_ELECTOR: 'true', AGENT_INJECT_NATIVE_SIDECAR: '1',
-      AGENT_INJECT_MAX_BODY_BYTES: '1048576', AGENT_INJECT_TEMPLATE_ENGINE: 'handlebars', NAMESPACE: 'vault', POD_NAME: 'injector-0',
+      AGENT_INJECT_LISTEN: '127.0.0.1:9443',
+      AGENT_INJECT_LOG_LEVEL: ' WARNING ',
+      AGENT_INJECT_LOG_FORMAT: 'json',
+      AGENT_INJECT_VAULT_CACERT_BYTES: Buffer.from('-----BEGIN CERTIFICATE-----').toString('base64'),
+      AGENT_INJECT_PROXY_ADDR: 'http://proxy:3128',
+      AGENT_INJECT_VAULT_IMAGE: 'hashicorp/vault:2.0.4',
+      AGENT_INJECT_VAULT_AUTH_TYPE: 'jwt',
+      AGENT_INJECT_VAULT_AUTH_PATH: 'auth/jwt',
+      AGENT_INJECT_VAULT_NAMESPACE: 'team',
+      AGENT_INJECT_REVOKE_ON_SHUTDOWN: 'true',
+      AGENT_INJECT_RUN_AS_USER: '1000',
+      AGENT_INJECT_RUN_AS_GROUP: '2000',
+      AGENT_INJECT_RUN_AS_SAME_USER: 'T',
+      AGENT_INJECT_SET_SECURITY_CONTEXT: 'false',
+      AGENT_INJECT_DEFAULT_TEMPLATE: 'json',
+      AGENT_INJECT_CPU_REQUEST: '0.1',
+      AGENT_INJECT_MEM_REQUEST: '1024Mi',
+      AGENT_INJECT_EPHEMERAL_REQUEST: '1Gi',
+      AGENT_INJECT_CPU_LIMIT: '1000m',
+      AGENT_INJECT_MEM_LIMIT: '2Gi',
+      AGENT_INJECT_EPHEMERAL_LIMIT: '2Gi',
+      AGENT_INJECT_TEMPLATE_CONFIG_EXIT_ON_RETRY_FAILURE: 'false',
+      AGENT_INJECT_TEMPLATE_STATIC_SECRET_RENDER_INTERVAL: '1m',
+      AGENT_INJECT_TEMPLATE_MAX_CONNECTIONS_PER_HOST: '10',
+      AGENT_INJECT_TEMPLATE_LEASE_RENEWAL_THRESHOLD: '0.9',
+      AGENT_INJECT_AUTH_MIN_BACKOFF: '1s',
+      AGENT_INJECT_AUTH_MAX_BACKOFF: '30s',
+      AGENT_INJECT_DISABLE_IDLE_CONNECTIONS: 'auto-auth',
+      AGENT_INJECT_DISABLE_KEEP_ALIVES: 'caching',
+      AGENT_INJECT_TLS_AUTO: 'vault-agent-injector-cfg',
+      AGENT_INJECT_TLS_AUTO_HOSTS: 'svc, svc.ns,svc.ns.svc',
+      AGENT_INJECT_TLS_CERT_FILE: '/etc/webhook/certs/tls.crt',
+      AGENT_INJECT_TLS_KEY_FILE: '/etc/webhook/certs/tls.key',
+      AGENT_INJECT_TLS_CA_CERT_FILE: '/etc/webhook/certs/ca.crt',
+      AGENT_INJECT_TLS_MIN_VERSION: 'tls13',
+      AGENT_INJECT_TLS_CIPHER_SUITES: 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_AES_128_GCM_SHA256',
+      AGENT_INJECT_TELEMETRY_PATH: '/metrics',
+      AGENT_INJECT_USE_LEADER_ELECTOR: 'true',
+      AGENT_INJECT_NATIVE_SIDECAR: '1',
+      AGENT_INJECT_MAX_BODY_BYTES: '1048576',
+      AGENT_INJECT_TEMPLATE_ENGINE: 'handlebars',
+      NAMESPACE: 'vault',
+      POD_NAME: 'injector-0',
     };
     expect(loadWebhookConfig(env, [])).toEqual({
-      listen: { host: '127.0.0.1', port: 9443 }, logLevel: 'warn', logFormat: 'json', vaultAddress: 'https://vault.vault.svc:8200',
-      vaultCaCertBytes: '-----BEGIN CERTIFICATE-----', proxyAddress: 'http://proxy:3128', vaultImage: 'hashicorp/vault:2.0.4',
-      vaultAuthType: 'jwt', vaultAuthPath: 'auth/jwt', vaultNamespace: 'team', revokeOnShutdown: true, runAsUser: 1000, runAsGroup: 2000,
-      runAsSameUser: true, setSecurityContext: false, defaultTemplate: 'json',
-      resources: { cpuRequest: '100m', memRequest: '1Gi', ephemeralRequest: '1Gi', cpuLimit: '1', memLimit: '2Gi', ephemeralLimit: '2Gi' },
-      exitOnRetryFailure: false, staticSecretRenderInterval: '1m', maxConnectionsPerHost: 10, leaseRenewalThreshold: 0.9,
-      authMinBackoff: '1s', authMaxBackoff: '30s', disableIdleConnections: 'auto-auth', disableKeepAlives: 'caching',
-      tlsAuto: 'vault-agent-injector-cfg', tlsAutoHosts: ['svc', 'svc.ns', 'svc.ns.svc'], tlsCertFile: '/etc/webhook/certs/tls.crt',
-      tlsKeyFile: '/etc/webhook/certs/tls.key', tlsCaCertFile: '/etc/webhook/certs/ca.crt', tlsMinVersion: 'TLSv1.3',
-      tlsCipherSuites: ['ECDHE-RSA-AES128-GCM-SHA256', 'TLS_AES_128_GCM_SHA256'], telemetryPath: '/metrics', useLeaderElector: true,
-      nativeSidecar: true, maxBodyBytes: 1048576, templateEngine: 'handlebars', namespace: 'vault', podName: 'injector-0',
+      listen: { host: '127.0.0.1', port: 9443 },
+      logLevel: 'warn',
+      logFormat: 'json',
+      vaultAddress: 'https://vault.vault.svc:8200',
+      vaultCaCertBytes: '-----BEGIN CERTIFICATE-----',
+      proxyAddress: 'http://proxy:3128',
+      vaultImage: 'hashicorp/vault:2.0.4',
+      vaultAuthType: 'jwt',
+      vaultAuthPath: 'auth/jwt',
+      vaultNamespace: 'team',
+      revokeOnShutdown: true,
+      runAsUser: 1000,
+      runAsGroup: 2000,
+      runAsSameUser: true,
+      setSecurityContext: false,
+      defaultTemplate: 'json',
+      resources: {
+        cpuRequest: '100m',
+        memRequest: '1Gi',
+        ephemeralRequest: '1Gi',
+        cpuLimit: '1',
+        memLimit: '2Gi',
+        ephemeralLimit: '2Gi',
+      },
+      exitOnRetryFailure: false,
+      staticSecretRenderInterval: '1m',
+      maxConnectionsPerHost: 10,
+      leaseRenewalThreshold: 0.9,
+      authMinBackoff: '1s',
+      authMaxBackoff: '30s',
+      disableIdleConnections: 'auto-auth',
+      disableKeepAlives: 'caching',
+      tlsAuto: 'vault-agent-injector-cfg',
+      tlsAutoHosts: ['svc', 'svc.ns', 'svc.ns.svc'],
+      tlsCertFile: '/etc/webhook/certs/tls.crt',
+      tlsKeyFile: '/etc/webhook/certs/tls.key',
+      tlsCaCertFile: '/etc/webhook/certs/ca.crt',
+      tlsMinVersion: 'TLSv1.3',
+      tlsCipherSuites: ['ECDHE-RSA-AES128-GCM-SHA256', 'TLS_AES_128_GCM_SHA256'],
+      telemetryPath: '/metrics',
+      useLeaderElector: true,
+      nativeSidecar: true,
+      maxBodyBytes: 1048576,
+      templateEngine: 'handlebars',
+      namespace: 'vault',
+      podName: 'injector-0',
     });
   });
 
@@ -106,38 +181,74 @@ describe('loadWebhookConfig', () => {
     [['--vault-image=hashicorp/vault:2.0.4'], { vaultImage: 'hashicorp/vault:2.0.4' }],
     [['-revoke-on-shutdown'], { revokeOnShutdown: true }],
     [['-set-security-context=false', '-run-as-user', '0'], { setSecurityContext: false, runAsUser: 0 }],
-    [['-cpu-limit=2', '-memory-limit', '0.5Gi'], { resources: { ...DEFAULTS.resources, cpuLimit: '2', memLimit: '512Mi' } }],
-    [['-native-sidecar', '-template-engine=handlebars', '-max-body-bytes=4096'], { nativeSidecar: true, templateEngine: 'handlebars', maxBodyBytes: 4096 }],
+    [
+      ['-cpu-limit=2', '-memory-limit', '0.5Gi'],
+      { resources: { ...DEFAULTS.resources, cpuLimit: '2', memLimit: '512Mi' } },
+    ],
+    [
+      ['-native-sidecar', '-template-engine=handlebars', '-max-body-bytes=4096'],
+      { nativeSidecar: true, templateEngine: 'handlebars', maxBodyBytes: 4096 },
+    ],
     [['-log-level=debug', '--', '-log-level=error'], { logLevel: 'debug' }],
+    [['agent-inject', '-log-format=json'], { logFormat: 'json' }],
   ])('reads flags %j', (argv, expected) => {
     expect(loadWebhookConfig(ADDR, argv)).toEqual({ ...DEFAULTS, ...expected });
   });
 
   it('takes the Vault address from the flag, and lets a non-empty variable override flags', () => {
     expect(loadWebhookConfig({}, ['-vault-address=http://a:8200']).vaultAddress).toBe('http://a:8200');
-    const config = loadWebhookConfig({ ...ADDR, AGENT_INJECT_LISTEN: ':7000', AGENT_INJECT_LOG_LEVEL: '' }, ['-vault-address=http://a:8200', '-listen=:9000', '-log-level=debug']);
-    expect([config.vaultAddress, config.listen.port, config.logLevel]).toEqual(['https://vault.vault.svc:8200', 7000, 'debug']);
+    const config = loadWebhookConfig({ ...ADDR, AGENT_INJECT_LISTEN: ':7000', AGENT_INJECT_LOG_LEVEL: '' }, [
+      '-vault-address=http://a:8200',
+      '-listen=:9000',
+      '-log-level=debug',
+    ]);
+    expect([config.vaultAddress, config.listen.port, config.logLevel]).toEqual([
+      'https://vault.vault.svc:8200',
+      7000,
+      'debug',
+    ]);
   });
 
   it('keeps a CA that is not base64 as it is', () => {
-    expect(loadWebhookConfig({ ...ADDR, AGENT_INJECT_VAULT_CACERT_BYTES: '-----BEGIN CERTIFICATE-----\nMIIB' }, []).vaultCaCertBytes).toBe('-----BEGIN CERTIFICATE-----\nMIIB');
+    expect(
+      loadWebhookConfig({ ...ADDR, AGENT_INJECT_VAULT_CACERT_BYTES: '-----BEGIN CERTIFICATE-----\nMIIB' }, [])
+        .vaultCaCertBytes,
+    ).toBe('-----BEGIN CERTIFICATE-----\nMIIB');
   });
 
   it('names every bad variable and flag in one error', () => {
-    const err = configError(() => loadWebhookConfig({
-      AGENT_INJECT_LISTEN: 'everywhere', AGENT_INJECT_LOG_LEVEL: 'loud', AGENT_INJECT_REVOKE_ON_SHUTDOWN: 'yes', AGENT_INJECT_RUN_AS_USER: '-1',
-      AGENT_INJECT_DEFAULT_TEMPLATE: 'JSON', AGENT_INJECT_CPU_LIMIT: '500mi', AGENT_INJECT_AUTH_MIN_BACKOFF: 'soon',
-      AGENT_INJECT_TEMPLATE_LEASE_RENEWAL_THRESHOLD: '2', AGENT_INJECT_TLS_MIN_VERSION: 'tls14', AGENT_INJECT_TLS_CIPHER_SUITES: 'TLS_FAKE',
-      AGENT_INJECT_TELEMETRY_PATH: 'metrics', AGENT_INJECT_MAX_BODY_BYTES: '10', AGENT_INJECT_TEMPLATE_ENGINE: 'jinja',
-      AGENT_INJECT_TLS_CERT_FILE: '/tls.crt', AGENT_INJECT_VAULT_IMAGE: ' ',
-    }, ['-no-such-flag', '-listen']));
+    const err = configError(() =>
+      loadWebhookConfig(
+        {
+          AGENT_INJECT_LISTEN: 'everywhere',
+          AGENT_INJECT_LOG_LEVEL: 'loud',
+          AGENT_INJECT_REVOKE_ON_SHUTDOWN: 'yes',
+          AGENT_INJECT_RUN_AS_USER: '-1',
+          AGENT_INJECT_DEFAULT_TEMPLATE: 'JSON',
+          AGENT_INJECT_CPU_LIMIT: '500mi',
+          AGENT_INJECT_AUTH_MIN_BACKOFF: 'soon',
+          AGENT_INJECT_TEMPLATE_LEASE_RENEWAL_THRESHOLD: '2',
+          AGENT_INJECT_TLS_MIN_VERSION: 'tls14',
+          AGENT_INJECT_TLS_CIPHER_SUITES: 'TLS_FAKE',
+          AGENT_INJECT_TELEMETRY_PATH: 'metrics',
+          AGENT_INJECT_MAX_BODY_BYTES: '10',
+          AGENT_INJECT_TEMPLATE_ENGINE: 'jinja',
+          AGENT_INJECT_TLS_CERT_FILE: '/tls.crt',
+          AGENT_INJECT_VAULT_IMAGE: ' ',
+        },
+        ['-no-such-flag', '-listen'],
+      ),
+    );
     expect(err.code).toBe('CFG_INVALID');
     expect(err.fieldErrors).toEqual([
       { field: '-no-such-flag', message: 'flag provided but not defined' },
       { field: '-listen', message: 'flag needs an argument' },
       { field: 'AGENT_INJECT_LISTEN', message: '"everywhere" is not host:port (for example :8080)' },
       { field: 'AGENT_INJECT_LOG_LEVEL', message: '"loud" is not a log level (trace, debug, info, warn, error)' },
-      { field: 'AGENT_INJECT_VAULT_ADDR', message: 'no Vault address configured (required, for example https://vault.vault.svc:8200)' },
+      {
+        field: 'AGENT_INJECT_VAULT_ADDR',
+        message: 'no Vault address configured (required, for example https://vault.vault.svc:8200)',
+      },
       { field: 'AGENT_INJECT_VAULT_IMAGE', message: 'must not be empty' },
       { field: 'AGENT_INJECT_REVOKE_ON_SHUTDOWN', message: '"yes" is not a boolean (use true or false)' },
       { field: 'AGENT_INJECT_RUN_AS_USER', message: '-1 is out of range [0, 2147483647]' },

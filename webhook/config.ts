@@ -75,14 +75,25 @@ export interface WebhookConfig {
 }
 
 const LOG_LEVELS: Readonly<Record<string, PinoLevel>> = {
-  '': 'info', trace: 'trace', debug: 'debug', info: 'info', notice: 'info',
-  warn: 'warn', warning: 'warn', err: 'error', error: 'error',
+  '': 'info',
+  trace: 'trace',
+  debug: 'debug',
+  info: 'info',
+  notice: 'info',
+  warn: 'warn',
+  warning: 'warn',
+  err: 'error',
+  error: 'error',
 };
 
-export function loadWebhookConfig(env: Readonly<Record<string, string | undefined>>, argv: readonly string[]): WebhookConfig {
+export function loadWebhookConfig(
+  env: Readonly<Record<string, string | undefined>>,
+  argv: readonly string[],
+): WebhookConfig {
   const known = new Map<string, boolean>();
   for (const s of Object.values(SETTINGS) as Setting[]) if (s.flag !== undefined) known.set(s.flag, s.bool === true);
-  const flags = parseGoFlags(argv, known);
+  // vault-k8s runs as `vault-k8s agent-inject [flags]`; accept the subcommand word so its args work.
+  const flags = parseGoFlags(argv[0] === 'agent-inject' ? argv.slice(1) : argv, known);
   const errors: FieldError[] = [...flags.errors];
   const raw = (name: SettingName): string => {
     const s: Setting = SETTINGS[name];
@@ -101,14 +112,22 @@ export function loadWebhookConfig(env: Readonly<Record<string, string | undefine
   const bool = (name: SettingName): boolean => field(name, parseGoBool, false);
   const quantity = (name: SettingName): string => field(name, (v) => (v === '' ? '' : canonicalQuantity(v)), '');
   const duration = (name: SettingName): string =>
-    field(name, (v) => {
-      if (v !== '') parseGoDuration(v);
-      return v;
-    }, '');
+    field(
+      name,
+      (v) => {
+        if (v !== '') parseGoDuration(v);
+        return v;
+      },
+      '',
+    );
 
   const config: WebhookConfig = {
     listen: field('listen', parseListen, { host: '0.0.0.0', port: 8080 }),
-    logLevel: field('logLevel', (v) => oneOf(LOG_LEVELS, v.trim().toLowerCase(), 'a log level (trace, debug, info, warn, error)'), 'info'),
+    logLevel: field(
+      'logLevel',
+      (v) => oneOf(LOG_LEVELS, v.trim().toLowerCase(), 'a log level (trace, debug, info, warn, error)'),
+      'info',
+    ),
     logFormat: field('logFormat', (v) => (v === 'json' ? 'json' : 'standard'), 'standard'),
     vaultAddress: field('vaultAddress', parseVaultAddress, ''),
     vaultCaCertBytes: field('vaultCaCertBytes', decodeMaybeBase64, ''),
@@ -122,7 +141,11 @@ export function loadWebhookConfig(env: Readonly<Record<string, string | undefine
     runAsGroup: field('runAsGroup', (v) => parseIntInRange(v, 0, 2 ** 31 - 1), 1000),
     runAsSameUser: bool('runAsSameUser'),
     setSecurityContext: bool('setSecurityContext'),
-    defaultTemplate: field('defaultTemplate', (v) => oneOf({ map: 'map', json: 'json' } as const, v, '"map" or "json"'), 'map'),
+    defaultTemplate: field(
+      'defaultTemplate',
+      (v) => oneOf({ map: 'map', json: 'json' } as const, v, '"map" or "json"'),
+      'map',
+    ),
     resources: {
       cpuRequest: quantity('cpuRequest'),
       memRequest: quantity('memRequest'),
@@ -182,13 +205,15 @@ function parseListen(v: string): { host: string; port: number } {
 
 function parseVaultAddress(v: string): string {
   if (v.trim() === '') return fail('no Vault address configured (required, for example https://vault.vault.svc:8200)');
-  if (!URL.canParse(v) || !/^https?:$/.test(new URL(v).protocol)) return fail(`"${v.slice(0, 64)}" is not an http(s) URL`);
+  if (!URL.canParse(v) || !/^https?:$/.test(new URL(v).protocol))
+    return fail(`"${v.slice(0, 64)}" is not an http(s) URL`);
   return v;
 }
 
 function parseFraction(v: string): number {
   const n = Number(v.trim());
-  if (v.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) return fail(`"${v.slice(0, 64)}" is not a number between 0 and 1`);
+  if (v.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1)
+    return fail(`"${v.slice(0, 64)}" is not a number between 0 and 1`);
   return n;
 }
 
@@ -205,7 +230,10 @@ function parseCipherSuites(v: string): string[] {
 }
 
 function splitList(v: string): string[] {
-  return v.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return v
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 }
 
 /** vault-k8s: base64-decoded when it is valid standard base64, otherwise used as it is. */

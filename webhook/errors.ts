@@ -18,8 +18,12 @@ export class InvalidObjectError extends AppError {
   }
 }
 
+/** A denial lists this many problems; the rest are counted (the message must stay readable). */
+export const MAX_LISTED_ERRORS = 50;
+
 export function formatAnnotationErrors(errors: readonly FieldError[]): string {
   const n = errors.length;
-  const lines = errors.map((e) => `${e.field}: ${e.message}`);
+  const lines = errors.slice(0, MAX_LISTED_ERRORS).map((e) => `${e.field}: ${e.message}`);
+  if (n > MAX_LISTED_ERRORS) lines.push(`and ${n - MAX_LISTED_ERRORS} more`);
   return `vault agent injection failed: ${n} problem${n === 1 ? '' : 's'} with the pod's annotations: ${lines.join('; ')}`;
 }

@@ -5,6 +5,7 @@ import type { Server as HttpsServer } from 'node:https';
 import { Registry } from 'prom-client';
 import { ConfigError, toError } from '../shared/errors.ts';
 import { createLogger } from '../shared/logger.ts';
+import { createDecisionCache } from './admission/decision-cache.ts';
 import { buildApp } from './app.ts';
 import { loadWebhookConfig, type WebhookConfig } from './config.ts';
 import { admitPod } from './inject/admit.ts';
@@ -43,18 +44,29 @@ export async function run(argv: readonly string[]): Promise<number> {
   try {
     source = selectCertSource(config, log);
   } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    process.stderr.write(`vaultlet webhook: ${err.message}\n`);
-    return 2;
+    if (err instanceof ConfigError) {
+      process.stderr.write(`vaultlet webhook: ${err.message}\n`);
+      return 2;
+    }
+    log.fatal({ err: toError(err) }, 'cannot set up the serving certificate');
+    return 1;
   }
   const stopped = waitForStopSignal();
   const policy = tlsPolicy(config);
   let ready = false;
+  const starting = source.start();
+  starting.catch(() => undefined); // observed below; a late rejection after a stop signal is moot
   try {
-    const first = await source.start();
+    // Auto-TLS can wait a long time for its first certificate; a stop signal must still stop it.
+    const first = await Promise.race([starting, stopped.then(() => undefined)]);
+    if (first === undefined) {
+      log.info({}, 'stopped before a serving certificate was available');
+      await source.stop();
+      return 0;
+    }
     const app = buildApp({
       config,
-      admit: (input) => admitPod(input, config),
+      admit: createDecisionCache((input) => admitPod(input, config)).admit,
       log,
       registry: new Registry(),
       tls: secureContextOptions(policy, first),

@@ -45,7 +45,8 @@ export class TokenManager {
   #waiters: ((token: string) => void)[] = [];
   #invalidated = false;
   #lastSunk = '';
-  #loop: Promise<void> = Promise.resolve();
+  #renewedOnce: () => void = () => undefined;
+  readonly #firstRenewal = new Promise<void>((resolve) => { this.#renewedOnce = resolve; });
 
   constructor(deps: TokenManagerDeps) {
     this.#deps = deps;
@@ -95,10 +96,15 @@ export class TokenManager {
             resolve();
           }
           await this.#watch(got);
-          if (this.#deps.once) return;
+          if (this.#deps.once) {
+            // Init mode: no renewal loop, but a token rejected by templating still gets replaced.
+            this.#renewedOnce();
+            if (!this.#invalidated) await this.#sleeper.sleep(2_147_483_647);
+            if (!this.#invalidated) return;
+          }
         }
       };
-      this.#loop = loop().catch((err: unknown) => {
+      loop().catch((err: unknown) => {
         const e = toError(err);
         if (first) reject(e);
         else options.onFatal(e);
@@ -108,11 +114,12 @@ export class TokenManager {
 
   stop(): void {
     this.#sleeper.stop();
+    this.#renewedOnce();
   }
 
-  /** Settles when the auth loop has ended (in init mode: after the one renew-self). */
-  finished(): Promise<void> {
-    return this.#loop;
+  /** Init mode: settles after the one renew-self that follows the login (or when stopped). */
+  firstRenewal(): Promise<void> {
+    return this.#firstRenewal;
   }
 
   /** Revokes the current token (and with it every lease it created). */
@@ -198,8 +205,8 @@ export class TokenManager {
     let delay = 0;
     let errors = 0;
     for (;;) {
-      if (delay > 0 && !(await this.#sleeper.sleep(delay))) return;
       if (this.#invalidated || this.#sleeper.stopped) return;
+      if (delay > 0 && !(await this.#sleeper.sleep(delay))) return;
       if (!token.renewable) {
         if (this.#deps.once) return;
         await this.#sleeper.sleep(nonRenewableTokenDelay((token.expiresAt - clock.now()) / 1000));

@@ -30,12 +30,9 @@ export function resolveAutoAuth(raw: unknown, input: AuthInput, problems: Proble
   if (autoAuth['sinks'] !== undefined) problems.add('auto_auth.sinks', 'unknown key (the list is called "sink")');
   const method = problems.object(autoAuth['method'], 'auto_auth.method');
   if (method === undefined && autoAuth['method'] === undefined) problems.add('auto_auth.method', 'is required');
-  const auth = method === undefined ? undefined : resolveMethod(method, input, problems);
+  const backoffSet = method === undefined ? {} : resolveBackoff(method, problems);
+  const auth = method === undefined ? undefined : resolveMethod(method, backoffSet, input, problems);
   const sinks = resolveSinks(autoAuth['sink'], problems);
-  const backoffSet = method === undefined ? {} : {
-    ...optional('minMs', positive(problems.duration(method['min_backoff'], 'auto_auth.method.min_backoff', { quiet: true }))),
-    ...optional('maxMs', positive(problems.duration(method['max_backoff'], 'auto_auth.method.max_backoff', { quiet: true }))),
-  };
   return { auth, sinks, backoffSet };
 }
 
@@ -43,7 +40,14 @@ function positive(n: number | undefined): number | undefined {
   return n !== undefined && n > 0 ? n : undefined;
 }
 
-function resolveMethod(method: Json, input: AuthInput, problems: Problems): AuthSettings | undefined {
+function resolveBackoff(method: Json, problems: Problems): ResolvedAuth['backoffSet'] {
+  const min = positive(problems.duration(method['min_backoff'], 'auto_auth.method.min_backoff'));
+  const max = positive(problems.duration(method['max_backoff'], 'auto_auth.method.max_backoff'));
+  if ((min ?? DEFAULTS.minBackoffMs) > (max ?? DEFAULTS.maxBackoffMs)) problems.add('auto_auth.method.min_backoff', 'must not be greater than max_backoff');
+  return { ...optional('minMs', min), ...optional('maxMs', max) };
+}
+
+function resolveMethod(method: Json, backoff: ResolvedAuth['backoffSet'], input: AuthInput, problems: Problems): AuthSettings | undefined {
   const path = 'auto_auth.method';
   problems.knownKeys(method, path, METHOD_KEYS);
   const type = problems.string(method['type'], `${path}.type`, { nonEmpty: true });
@@ -54,12 +58,7 @@ function resolveMethod(method: Json, input: AuthInput, problems: Problems): Auth
 
   const mountPath = problems.string(method['mount_path'], `${path}.mount_path`);
   const namespace = problems.string(method['namespace'], `${path}.namespace`);
-  const minBackoff = problems.duration(method['min_backoff'], `${path}.min_backoff`);
-  const maxBackoff = problems.duration(method['max_backoff'], `${path}.max_backoff`);
   const exitOnErr = problems.bool(method['exit_on_err'], `${path}.exit_on_err`);
-  const minBackoffMs = minBackoff !== undefined && minBackoff > 0 ? minBackoff : DEFAULTS.minBackoffMs;
-  const maxBackoffMs = maxBackoff !== undefined && maxBackoff > 0 ? maxBackoff : DEFAULTS.maxBackoffMs;
-  if (minBackoffMs > maxBackoffMs) problems.add(`${path}.min_backoff`, 'must not be greater than max_backoff');
 
   const config = problems.object(method['config'], `${path}.config`);
   if (method['config'] === undefined) problems.add(`${path}.config`, 'is required');
@@ -76,8 +75,8 @@ function resolveMethod(method: Json, input: AuthInput, problems: Problems): Auth
     role,
     tokenPath: tokenPath ?? DEFAULTS.tokenPath,
     ...(ns !== undefined && ns !== '' ? { namespace: ns } : {}),
-    minBackoffMs,
-    maxBackoffMs,
+    minBackoffMs: backoff.minMs ?? DEFAULTS.minBackoffMs,
+    maxBackoffMs: backoff.maxMs ?? DEFAULTS.maxBackoffMs,
     exitOnErr: exitOnErr ?? false,
   };
 }

@@ -59,9 +59,8 @@ export class Problems {
   }
 
   /** A Go duration ("30s", "5m") or a number of seconds, in ms. */
-  duration(value: unknown, path: string, opts: { positive?: boolean; quiet?: boolean } = {}): number | undefined {
+  duration(value: unknown, path: string, opts: { positive?: boolean } = {}): number | undefined {
     if (value === undefined) return undefined;
-    if (opts.quiet === true) return new Problems().duration(value, path, { ...opts, quiet: false });
     if (typeof value !== 'string' && typeof value !== 'number') return this.add(path, 'must be a duration such as "30s"');
     let ms: number;
     try {

@@ -20,7 +20,7 @@ describe('destinationProblem', () => {
     ['vault/secrets/db', [], 'must be an absolute path'],
     ['/vault/secrets/', ['/vault'], 'must name a file, not a directory'],
     ['/vault/se\0crets', [], 'must not contain NUL'],
-  ])('%s under %j → %s', (destination, roots, expected) => {
+  ])('%j under %j → %s', (destination, roots, expected) => {
     expect(destinationProblem(destination, roots)).toBe(expected);
   });
 });

@@ -38,6 +38,8 @@ export interface DependencyManagerDeps {
   readonly random: Random;
   readonly log: Logger;
   readonly policy: FetchPolicy;
+  /** Init-container mode: fetch only; no renewals or re-reads (the sidecar takes those over). */
+  readonly fetchOnly?: boolean;
   /** Some entry has new data: templates should render again. */
   readonly onChange: () => void;
   /** A background re-fetch ran out of retries (the caller decides: exit or keep going). */
@@ -187,6 +189,7 @@ export class DependencyManager {
 
   #schedule(entry: Entry, kind: 'renew' | 'refetch', delayMs: number): void {
     entry.timer?.cancel();
+    if (this.#deps.fetchOnly === true) return;
     entry.timer = this.#deps.clock.setTimer(delayMs, () => {
       delete entry.timer;
       if (this.#sleeper.stopped || this.#entries.get(entry.request.key) !== entry) return;

@@ -2,8 +2,9 @@
 // see docs/adr/0002-agent-vault-client.md for the measured load cost). Keep-alive, a per-host
 // connection cap (max_connections_per_host), TLS options, X-Vault-Namespace, HTTPS_PROXY through
 // Node's own proxy support, a request timeout. Never puts a token or a body into an error.
-import http from 'node:http';
-import https from 'node:https';
+import { createRequire } from 'node:module';
+import type * as Http from 'node:http';
+import type * as Https from 'node:https';
 import type { VaultHttpRequest, VaultHttpResponse, VaultTransport } from './client.ts';
 import { VaultError } from '../errors.ts';
 
@@ -23,15 +24,21 @@ export interface HttpTransportOptions {
 
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
+// require(), not import: an ESM import of node:http enumerates its exports, which loads Node's
+// bundled undici (for http.WebSocket) and costs ~35 ms of start-up; require() does not.
+const requireBuiltin = createRequire(import.meta.url);
+
 export function createHttpTransport(options: HttpTransportOptions): VaultTransport {
   const base = new URL(options.address);
   const secure = base.protocol === 'https:';
+  const http = requireBuiltin('node:http') as typeof Http;
+  const https = secure ? (requireBuiltin('node:https') as typeof Https) : undefined;
   const agentOptions = {
     keepAlive: true,
     maxSockets: options.maxConnectionsPerHost ?? 10,
     ...(options.proxyUrl !== undefined && options.proxyUrl !== '' ? { proxyEnv: secure ? { HTTPS_PROXY: options.proxyUrl } : { HTTP_PROXY: options.proxyUrl } } : {}),
   };
-  const agent = secure
+  const agent = https !== undefined
     ? new https.Agent({
         ...agentOptions,
         rejectUnauthorized: options.skipVerify !== true,
@@ -41,7 +48,7 @@ export function createHttpTransport(options: HttpTransportOptions): VaultTranspo
         ...(options.tlsServerName !== undefined && options.tlsServerName !== '' ? { servername: options.tlsServerName } : {}),
       })
     : new http.Agent(agentOptions);
-  const request = secure ? https.request : http.request;
+  const request = https !== undefined ? https.request : http.request;
   const prefix = base.pathname.replace(/\/+$/, '');
   const timeoutMs = options.timeoutMs ?? 60_000;
 

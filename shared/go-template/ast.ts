@@ -31,7 +31,13 @@ export interface ChainNode { readonly type: 'chain'; readonly pos: number; reado
 export type ArgNode =
   | NumberNode | StringNode | BoolNode | NilNode | DotNode | FieldNode | VariableNode | IdentifierNode | ChainNode | PipeNode;
 
-export interface CommandNode { readonly type: 'command'; readonly pos: number; readonly args: readonly ArgNode[] }
+export interface CommandNode {
+  readonly type: 'command';
+  readonly pos: number;
+  readonly args: readonly ArgNode[];
+  /** Source text of the command, for error context as Go prints it ("at <printf "%d" .x>"). */
+  readonly source: string;
+}
 
 export interface PipeNode {
   readonly type: 'pipe';

@@ -29,7 +29,12 @@ export function parseTemplate(source: string, options: ParseOptions): TemplateTr
     if (err instanceof LexError) throw syntaxError(source, options.name, err.pos, err.message);
     throw err;
   }
-  return new Parser(source, tokens, options).parse();
+  try {
+    return new Parser(source, tokens, options).parse();
+  } catch (err) {
+    if (err instanceof RangeError) throw new TemplateSyntaxError(options.name, 1, 1, 'template too deeply nested');
+    throw err;
+  }
 }
 
 /** An internal failure at a byte offset, turned into a TemplateSyntaxError at the top. */
@@ -56,19 +61,20 @@ type EndMarker =
   | { readonly type: 'end'; readonly pos: number; readonly elseKeyword?: undefined }
   | { readonly type: 'else'; readonly pos: number; readonly elseKeyword?: 'if' | 'with' };
 
+/** Go allows 10000; JavaScript's call stack needs a lower bound. Real templates nest a handful deep. */
+const MAX_DEPTH = 1000;
+
 const OPERAND_START: ReadonlySet<TokenType> = new Set([
   'bool', 'char', 'dot', 'field', 'identifier', 'number', 'nil', 'rawString', 'string', 'variable', 'leftParen',
 ]);
 
 function describe(token: Token): string {
-  switch (token.type) {
-    case 'eof': return 'EOF';
-    case 'rightDelim': return `right delimiter ${JSON.stringify(token.value)}`;
-    case 'leftDelim': return `left delimiter ${JSON.stringify(token.value)}`;
-    case 'keyword': return `<${token.value}>`;
-    case 'text': return 'text';
-    default: return JSON.stringify(token.value);
-  }
+  if (token.type === 'eof') return 'EOF';
+  if (token.type === 'rightDelim') return `right delimiter ${JSON.stringify(token.value)}`;
+  if (token.type === 'leftDelim') return `left delimiter ${JSON.stringify(token.value)}`;
+  if (token.type === 'keyword') return `<${token.value}>`;
+  if (token.type === 'text') return 'text';
+  return JSON.stringify(token.value);
 }
 
 class Parser {
@@ -78,6 +84,8 @@ class Parser {
   private index = 0;
   private vars: string[] = ['$'];
   private rangeDepth = 0;
+  /** Nesting of control structures and parentheses; bounded like Go's maxStackDepth. */
+  private depth = 0;
   private readonly defines = new Map<string, ListNode>();
 
   constructor(source: string, tokens: Token[], options: ParseOptions) {
@@ -252,8 +260,13 @@ class Parser {
     return { type: 'else', pos: t.pos };
   }
 
+  private enter(pos: number): void {
+    if (++this.depth > MAX_DEPTH) throw new ParseFailure(pos, 'max expression depth exceeded');
+  }
+
   private control(kind: BranchNode['type'], pos: number): BranchNode {
     const varCount = this.vars.length;
+    this.enter(pos);
     try {
       const pipe = this.pipeline(kind, 'rightDelim');
       if (kind === 'range') this.rangeDepth++;
@@ -275,6 +288,7 @@ class Parser {
       return { type: kind, pos, pipe, list, elseList };
     } finally {
       this.vars.length = varCount;
+      this.depth--;
     }
   }
 
@@ -366,18 +380,20 @@ class Parser {
   private command(): CommandNode {
     const pos = this.peekNonSpace().pos;
     const args: ArgNode[] = [];
+    let end = pos;
     for (;;) {
       this.skipSpaces();
       const operand = this.operand();
       if (operand !== undefined) args.push(operand);
       const t = this.next();
+      end = t.pos;
       if (t.type === 'space') continue;
       if (t.type === 'rightDelim' || t.type === 'rightParen') this.index--;
       else if (t.type !== 'pipe') this.unexpected(t, 'operand');
       break;
     }
     if (args.length === 0) throw new ParseFailure(pos, 'empty command');
-    return { type: 'command', pos, args };
+    return { type: 'command', pos, args, source: this.source.slice(pos, end).trim() };
   }
 
   private skipSpaces(): void {
@@ -390,44 +406,47 @@ class Parser {
     const pos = this.peek().pos;
     const fields: string[] = [];
     while (this.peek().type === 'field') fields.push(this.next().value.slice(1));
+    // Like Go, a field or variable with chained fields is positioned at the first chained field.
     switch (node.type) {
-      case 'field': return { type: 'field', pos: node.pos, idents: [...node.idents, ...fields] };
-      case 'variable': return { type: 'variable', pos: node.pos, idents: [...node.idents, ...fields] };
+      case 'field': return { type: 'field', pos, idents: [...node.idents, ...fields] };
+      case 'variable': return { type: 'variable', pos, idents: [...node.idents, ...fields] };
       case 'bool': case 'string': case 'number': case 'nil': case 'dot':
         throw new ParseFailure(pos, `unexpected . after term ${JSON.stringify(this.source.slice(node.pos, pos))}`);
-      default: return { type: 'chain', pos, node, fields };
+      case 'chain': case 'identifier': case 'pipe':
+        return { type: 'chain', pos, node, fields };
     }
   }
 
   private term(): ArgNode | undefined {
     const t = this.nextNonSpace();
-    switch (t.type) {
-      case 'identifier':
-        if (!this.options.functions.has(t.value)) throw new ParseFailure(t.pos, `function ${JSON.stringify(t.value)} not defined`);
-        return { type: 'identifier', pos: t.pos, name: t.value };
-      case 'dot': return { type: 'dot', pos: t.pos };
-      case 'nil': return { type: 'nil', pos: t.pos };
-      case 'variable': {
-        const [name = '$', ...fields] = t.value.split('.');
-        if (!this.vars.includes(name)) throw new ParseFailure(t.pos, `undefined variable ${JSON.stringify(name)}`);
-        return { type: 'variable', pos: t.pos, idents: [name, ...fields] };
-      }
-      case 'field': return { type: 'field', pos: t.pos, idents: [t.value.slice(1)] };
-      case 'bool': return { type: 'bool', pos: t.pos, value: t.value === 'true' };
-      case 'char':
-      case 'number':
-        try {
-          return parseNumber(t.pos, t.value, t.type === 'char');
-        } catch (err) {
-          throw new ParseFailure(t.pos, (err as Error).message);
-        }
-      case 'leftParen': return this.pipeline('parenthesized pipeline', 'rightParen');
-      case 'string':
-      case 'rawString':
-        return { type: 'string', pos: t.pos, text: t.value, value: this.unquoteAt(t) };
-      default:
-        this.index--;
-        return undefined;
+    if (t.type === 'identifier') {
+      if (!this.options.functions.has(t.value)) throw new ParseFailure(t.pos, `function ${JSON.stringify(t.value)} not defined`);
+      return { type: 'identifier', pos: t.pos, name: t.value };
     }
+    if (t.type === 'dot') return { type: 'dot', pos: t.pos };
+    if (t.type === 'nil') return { type: 'nil', pos: t.pos };
+    if (t.type === 'variable') {
+      const [name = '$', ...fields] = t.value.split('.');
+      if (!this.vars.includes(name)) throw new ParseFailure(t.pos, `undefined variable ${JSON.stringify(name)}`);
+      return { type: 'variable', pos: t.pos, idents: [name, ...fields] };
+    }
+    if (t.type === 'field') return { type: 'field', pos: t.pos, idents: [t.value.slice(1)] };
+    if (t.type === 'bool') return { type: 'bool', pos: t.pos, value: t.value === 'true' };
+    if (t.type === 'char' || t.type === 'number') {
+      try {
+        return parseNumber(t.pos, t.value, t.type === 'char');
+      } catch (err) {
+        throw new ParseFailure(t.pos, (err as Error).message);
+      }
+    }
+    if (t.type === 'leftParen') {
+      this.enter(t.pos);
+      const pipe = this.pipeline('parenthesized pipeline', 'rightParen');
+      this.depth--;
+      return pipe;
+    }
+    if (t.type === 'string' || t.type === 'rawString') return { type: 'string', pos: t.pos, text: t.value, value: this.unquoteAt(t) };
+    this.index--;
+    return undefined;
   }
 }

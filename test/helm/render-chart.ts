@@ -134,7 +134,7 @@ export function renderChart(chartDir: string, options: RenderOptions = {}): Rend
   };
 
   const dir = join(chartDir, 'templates');
-  const files = readdirSync(dir).filter((f) => f.endsWith('.yaml') || f.endsWith('.tpl')).sort();
+  const files = readdirSync(dir).filter((f) => f.endsWith('.yaml') || f.endsWith('.tpl') || f === 'NOTES.txt').sort();
   let templates = new Map<string, ListNode>();
   const functions = helmFunctions((text, data) => {
     const tree = parseTemplate(text, { name: 'tpl', functions: names });
@@ -158,6 +158,7 @@ export function renderChart(chartDir: string, options: RenderOptions = {}): Rend
 export function renderChartObjects(chartDir: string, options: RenderOptions = {}): Record<string, unknown>[] {
   const objects: Record<string, unknown>[] = [];
   for (const file of renderChart(chartDir, options)) {
+    if (!file.template.endsWith('.yaml')) continue;
     for (const doc of parseAllDocuments(file.text)) {
       if (doc.errors.length > 0) throw new Error(`${file.template}: ${doc.errors[0]?.message ?? 'YAML error'}\n${file.text}`);
       const value = doc.toJS() as unknown;

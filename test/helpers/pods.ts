@@ -38,8 +38,21 @@ export function admit(pod: Pod, config: WebhookConfig = testConfig(), namespace 
   const original = JSON.stringify(pod);
   const result = admitPod({ object: pod, namespace }, config);
   if (JSON.stringify(pod) !== original) throw new Error('admitPod changed its input');
-  if (!result.allowed) return { result, pod: undefined, init: undefined, sidecar: undefined, initConfig: undefined, sidecarConfig: undefined };
-  const patched = fastJsonPatch.applyPatch(JSON.parse(original) as Pod, result.patch.map((op) => ({ ...op })), true, false).newDocument;
+  if (!result.allowed)
+    return {
+      result,
+      pod: undefined,
+      init: undefined,
+      sidecar: undefined,
+      initConfig: undefined,
+      sidecarConfig: undefined,
+    };
+  const patched = fastJsonPatch.applyPatch(
+    JSON.parse(original) as Pod,
+    result.patch.map((op) => ({ ...op })),
+    true,
+    false,
+  ).newDocument;
   const init = patched.spec?.initContainers?.find((c) => c.name === 'vault-agent-init' || c.name === 'vault-agent');
   const sidecar = patched.spec?.containers.find((c) => c.name === 'vault-agent');
   return { result, pod: patched, init, sidecar, initConfig: configOf(init), sidecarConfig: configOf(sidecar) };

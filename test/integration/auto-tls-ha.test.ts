@@ -105,6 +105,19 @@ describe('auto-TLS with leader election (fake API server, real client)', () => {
     expect(api.requests.filter((r) => r.method === 'PATCH')).toHaveLength(1);
   });
 
+  it('works with the empty Lease and Secret the chart pre-creates, using only get/update (no create)', async () => {
+    api.put('leases', { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: LEASE, namespace: NS }, spec: {} });
+    api.put('secrets', { apiVersion: 'v1', kind: 'Secret', metadata: { name: SECRET, namespace: NS }, type: 'Opaque' });
+    const [a, b] = [replica('pod-a'), replica('pod-b')];
+    const served = await a.step();
+    expect(await b.step()).toEqual(served);
+    expect(leaseSpec(api)).toMatchObject({ holderIdentity: 'pod-a', leaseTransitions: 1 });
+    expect(served).toEqual({ certPem: secretData(api)['cert'], keyPem: secretData(api)['key'] });
+    // The chart's Role grants get/update on these names; the ClusterRole get/patch on the configuration.
+    const verbs = new Set(api.requests.map((r) => `${r.method} ${r.path.split('/').slice(-2, -1)[0] ?? ''}`));
+    expect([...verbs].sort()).toEqual(['GET leases', 'GET mutatingwebhookconfigurations', 'GET secrets', 'PATCH mutatingwebhookconfigurations', 'PUT leases', 'PUT secrets']);
+  });
+
   it('a follower takes over after the dead leader\'s lease expires, keeping the same CA', async () => {
     const [a, b] = [replica('pod-a'), replica('pod-b')];
     await a.step();

@@ -28,6 +28,12 @@ async function until(check: () => boolean): Promise<void> {
   expect(check()).toBe(true);
 }
 
+/** Advances the clock once the source under test has set its next timer (its round has ended). */
+async function advance(clock: ManualClock, ms: number): Promise<void> {
+  await until(() => clock.pending() > 0);
+  clock.advance(ms);
+}
+
 async function serve(bundle: CertBundle): Promise<Server> {
   const server = createServer({ cert: bundle.certPem, key: bundle.keyPem }, (_req, res) => { res.writeHead(204).end(); });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -88,11 +94,11 @@ describe('createAutoTlsCertSource', () => {
 
     const rounds = (): number => api.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/leases/vaultlet-injector-leader')).length;
     const before = rounds();
-    clock.advance(5_000);
+    await advance(clock, 5_000);
     await until(() => rounds() === before + 1);
     expect(changes).toEqual([]);
 
-    clock.advance(9 * HOUR); // the leaf has under 10 % of its life left: the next round renews it
+    await advance(clock, 9 * HOUR); // the leaf has under 10 % of its life left: the next round renews it
     await until(() => changes.length === 1);
     expect(changes[0]).not.toEqual(first);
     // The renewed leaf is dated 9 h ahead on the manual clock, so check its chain rather than a handshake.
@@ -111,6 +117,7 @@ describe('createAutoTlsCertSource', () => {
     const ca = caBundleInConfig(api);
     await a.stop();
     expect(api.get('leases', NS, 'vaultlet-injector-leader')?.['spec']).toMatchObject({ holderIdentity: '', leaseDurationSeconds: 1 });
+    await until(() => clock.pending() === 1); // only pod-b's timer is left
     clock.advance(5_000);
     await until(() => (api.get('leases', NS, 'vaultlet-injector-leader')?.['spec'] as { holderIdentity?: string }).holderIdentity === 'pod-b');
     expect(caBundleInConfig(api)).toBe(ca);
@@ -124,9 +131,9 @@ describe('createAutoTlsCertSource', () => {
     const started = source.start().then((b) => { done = true; return b; });
     await until(() => api.requests.some((r) => r.status === 500));
     expect(done).toBe(false);
-    clock.advance(250); // first retry after 250 ms (random() = 0 takes nothing off)
+    await advance(clock, 250); // first retry after 250 ms (random() = 0 takes nothing off)
     await until(() => api.requests.filter((r) => r.status === 500).length === 2);
-    clock.advance(500);
+    await advance(clock, 500);
     await started;
     expect(lines.filter((l) => l.includes('auto-TLS round failed')).length).toBe(2);
     await source.stop();

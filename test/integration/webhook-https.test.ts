@@ -133,9 +133,12 @@ describe('webhook over HTTPS (real process)', () => {
           contents: '{{ with secret "database/creds/web" }}{{ range $k, $v := .Data }}{{ $k }}: {{ $v }}\n{{ end }}{{ end }}',
           left_delimiter: '{{',
           right_delimiter: '}}',
+          engine: 'go',
         },
       ],
       template_config: { exit_on_retry_failure: true },
+      // vaultlet's own agent image reads these extra settings; the Vault Agent ignores them.
+      vaultlet: { destination_roots: ['/vault/secrets'], ready_file: '/vault/agent-state/ready', revoke_on_shutdown: false, state_dir: '/vault/agent-state' },
     };
     expect(initConfig).toEqual({ ...expectedCommon, exit_after_auth: true });
     expect(decode(sidecar)).toEqual({ ...expectedCommon, exit_after_auth: false });
@@ -174,8 +177,9 @@ describe('webhook over HTTPS (real process)', () => {
       expect(typeof JSON.parse(res.body).message).toBe('string');
     }
     expect(statuses).toEqual(cases.map((c) => c[2]));
-    const after = await mutate(review({ kind: 'Pod', metadata: { name: 'x' }, spec: { containers: [] } }), { 'content-type': 'application/json; charset=utf-8' }, agent);
-    expect(after.status).toBe(200);
+    const plain = { kind: 'Pod', metadata: { name: 'x' }, spec: { containers: [{ name: 'app', image: 'app' }] } };
+    const after = await mutate(review(plain, 'admission.k8s.io/v1', 'after'), { 'content-type': 'application/json; charset=utf-8' }, agent);
+    expect([after.status, JSON.parse(after.body)]).toEqual([200, { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response: { uid: 'after', allowed: true } }]);
     agent.destroy();
   });
 
@@ -223,8 +227,18 @@ describe('webhook start-up failures', () => {
     expect(res.stdout).toContain('WHK_TLS_LOAD');
   });
 
-  it('stops with exit code 0 on SIGTERM', async () => {
+  it('survives megabyte-long values under the default 3 MiB limit, then stops with exit code 0 on SIGTERM', async () => {
     const own = await startWebhook({ AGENT_INJECT_VAULT_ADDR: VAULT_ADDR, AGENT_INJECT_TLS_CERT_FILE: tls.certFile, AGENT_INJECT_TLS_KEY_FILE: tls.keyFile });
+    const pod = annotatedPod();
+    pod.metadata.annotations['vault.hashicorp.com/agent-inject-template-db'] = `{{ "${'y'.repeat(1024 * 1024)}" }}`;
+    pod.spec.containers[0]!.env = [{ name: 'BIG', value: 'z'.repeat(1024 * 1024) }];
+    const res = await httpsRequest({ port: own.port, ca: tls.ca.certPem, path: '/mutate', body: review(pod, 'admission.k8s.io/v1', 'big') });
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body)).toMatchObject({ kind: 'AdmissionReview', response: { uid: 'big', allowed: expect.any(Boolean) } });
+    const tooBig = await httpsRequest({ port: own.port, ca: tls.ca.certPem, path: '/mutate', body: review({ filler: 'x'.repeat(3 * 1024 * 1024) }) });
+    expect(tooBig.status).toBe(413);
+    expect((await httpsRequest({ port: own.port, ca: tls.ca.certPem, path: '/health/ready' })).status).toBe(204);
     expect(await own.stop()).toBe(0);
+    expect(own.stdout.join('\n')).not.toContain('zzzzzzzzzz');
   });
 });

@@ -4,6 +4,8 @@ import type { Clock, TimerHandle } from '../../shared/clock.ts';
 export interface ManualClock extends Clock {
   advance(ms: number): void;
   set(ms: number): void;
+  /** Timers set and not yet fired or cancelled. */
+  pending(): number;
 }
 
 export function manualClock(startMs: number): ManualClock {
@@ -25,6 +27,7 @@ export function manualClock(startMs: number): ManualClock {
       now += ms;
       fireDue();
     },
+    pending: () => timers.length,
     set(ms: number) {
       now = ms;
       fireDue();

@@ -1,7 +1,7 @@
 // The Helm chart rendered by test/helm/render-chart.ts (Go text/template + Helm functions, no helm
 // binary), every document validated against the Kubernetes schemas, the properties checked.
 import { describe, expect, it } from '@jest/globals';
-import { renderChartObjects, type RenderOptions } from '../helm/render-chart.ts';
+import { renderChart, renderChartObjects, type RenderOptions } from '../helm/render-chart.ts';
 import {
   at, byKind, expectMinimalRbac, expectSecureWebhookPod, expectWebhookScope, one, validateAll, type K8sObject,
 } from './expectations.ts';
@@ -214,6 +214,17 @@ describe('Helm chart, other values', () => {
     expect(mwc.metadata).toMatchObject({ name: 'vault-vaultlet-agent-injector-cfg', annotations: { team: 'platform' } });
     expect(at(mwc, 'webhooks.0.namespaceSelector')).toEqual({ matchLabels: { 'vault-injection': 'enabled' } });
     expect(at(mwc, 'webhooks.0.objectSelector')).toEqual({ matchLabels: { release: 'vault' } });
+  });
+
+  it('prints install notes naming the webhook configuration and the Vault address', () => {
+    const notes = renderChart(CHART).find((f) => f.template === 'templates/NOTES.txt')?.text ?? '';
+    expect(notes).toContain('webhook vaultlet-agent-injector-cfg (failurePolicy Ignore)');
+    expect(notes).toContain('Agents log in to http://vaultlet-vault.vaultlet.svc:8200 at auth/kubernetes.');
+    expect(notes).toContain('injector.validatingPolicy.enabled=true');
+    const hardened = renderChart(CHART, { values: { injector: { validatingPolicy: { enabled: true }, certs: { secretName: 'tls' } } } });
+    const text = hardened.find((f) => f.template === 'templates/NOTES.txt')?.text ?? '';
+    expect(text).not.toContain('validatingPolicy');
+    expect(text).not.toContain('TLS is automatic');
   });
 
   it('names objects after a release already called vaultlet-*, and renders nothing when disabled', () => {

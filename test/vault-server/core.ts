@@ -86,7 +86,8 @@ export class VaultCore {
     const engine = this.#mounts.engines.get(firstSegment);
     const known = path.startsWith('auth/token/') || leaseOp !== null || engine !== undefined;
     if (!known) return noHandler(path);
-    if (!acl.allows(path, capability)) return policyDenied;
+    // Vault gives list requests a trailing slash before the ACL check, so `app/*` grants LIST on `app`.
+    if (!acl.allows(capability === 'list' ? `${path}/` : path, capability)) return policyDenied;
     if (path.startsWith('auth/token/')) {
       return handleTokenSelf({ method: req.method, op: path.slice('auth/token/'.length), body: req.body, token }, this.tokens, this.leases);
     }

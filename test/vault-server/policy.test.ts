@@ -55,6 +55,12 @@ describe('policies over HTTP (sample seed)', () => {
     expect((await vaultCall(server.url, 'PUT', '/v1/pki/issue/app', { token, body: { common_name: 'web.svc.cluster.local' } })).status).toBe(200);
   });
 
+  it('lets it list its folder, as Vault does by adding a trailing slash to list paths', async () => {
+    const res = await vaultCall(server.url, 'LIST', '/v1/secret/metadata/app', { token });
+    expect((res.body as { data: unknown }).data).toEqual({ keys: ['config', 'feature-flags'] });
+    expect((await vaultCall(server.url, 'LIST', '/v1/secret/metadata', { token })).status).toBe(403);
+  });
+
   it('denies what its policy does not grant with Vault\'s body', async () => {
     const res = await vaultCall(server.url, 'PUT', '/v1/secret/data/app/config', { token, body: { data: { x: 1 } } });
     expect({ status: res.status, text: res.text }).toEqual({ status: 403, text: '{"errors":["1 error occurred:\\n\\t* permission denied\\n\\n"]}\n' });

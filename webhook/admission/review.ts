@@ -105,6 +105,18 @@ function withWarnings(body: AdmissionResponseBody, warnings: readonly string[]):
   return warnings.length === 0 ? body : { ...body, warnings: [...warnings] };
 }
 
+// Cached decisions come back as the same object; encode each patch once.
+const encodedPatches = new WeakMap<readonly Operation[], string>();
+
+function encodePatch(patch: readonly Operation[]): string {
+  let encoded = encodedPatches.get(patch);
+  if (encoded === undefined) {
+    encoded = Buffer.from(JSON.stringify(patch)).toString('base64');
+    encodedPatches.set(patch, encoded);
+  }
+  return encoded;
+}
+
 export function buildAdmissionResponse(review: ParsedReview, decision: AdmissionDecision): AdmissionReviewResponse {
   let response: AdmissionResponseBody;
   if (!decision.allowed) {
@@ -112,8 +124,7 @@ export function buildAdmissionResponse(review: ParsedReview, decision: Admission
   } else if (decision.patch.length === 0) {
     response = { uid: review.uid, allowed: true };
   } else {
-    const patch = Buffer.from(JSON.stringify(decision.patch)).toString('base64');
-    response = { uid: review.uid, allowed: true, patch, patchType: 'JSONPatch' };
+    response = { uid: review.uid, allowed: true, patch: encodePatch(decision.patch), patchType: 'JSONPatch' };
   }
   return { apiVersion: review.apiVersion, kind: 'AdmissionReview', response: withWarnings(response, decision.warnings) };
 }

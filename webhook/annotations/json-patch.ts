@@ -25,7 +25,10 @@ export function readContainerPatch(reader: AnnotationReader, name: string): Oper
   }
   const bad = value.findIndex((op) => !isOperation(op));
   if (bad !== -1) {
-    reader.fail(key, `operation ${bad} must be an object with "op" (add, remove, replace, move, copy, test) and a "path" starting with "/"`);
+    reader.fail(
+      key,
+      `operation ${bad} must be an object with "op" (add, remove, replace, move, copy, test) and a "path" starting with "/"`,
+    );
     return [];
   }
   return value as Operation[];

@@ -4,7 +4,14 @@ import { truncate } from '../../shared/parse/go-bool.ts';
 import type { AnnotationReader } from './reader.ts';
 
 /** Mount paths the agent containers use for themselves (spec §2.7, §2.13). */
-export const RESERVED_AGENT_PATHS = ['/home/vault', '/vault/tls', '/vault/custom', '/vault/configs', '/vault/agent-cache', '/vault/agent-state'];
+export const RESERVED_AGENT_PATHS = [
+  '/home/vault',
+  '/vault/tls',
+  '/vault/custom',
+  '/vault/configs',
+  '/vault/agent-cache',
+  '/vault/agent-state',
+];
 const MAX_PATH = 1024;
 
 /** Returns the path (without a trailing '/'), or `fallback` after recording an error under `key`. */
@@ -21,7 +28,8 @@ function mountPathProblem(path: string): string | undefined {
   if (!path.startsWith('/')) return `"${truncate(path)}" must be an absolute path`;
   if (path === '/') return 'must not be the root directory';
   if (/[\0\n\r:]/.test(path)) return 'must not contain ":", NUL or line breaks';
-  if (path.split('/').some((seg) => seg === '..' || seg === '.')) return `"${truncate(path)}" must not contain "." or ".." segments`;
+  if (path.split('/').some((seg) => seg === '..' || seg === '.'))
+    return `"${truncate(path)}" must not contain "." or ".." segments`;
   if (path.includes('//')) return `"${truncate(path)}" must not contain "//"`;
   const reserved = RESERVED_AGENT_PATHS.find((r) => path === r || path.startsWith(`${r}/`));
   if (reserved !== undefined) return `must not be inside ${reserved}, which the agent uses itself`;

@@ -5,7 +5,16 @@ import { truncate } from '../../shared/parse/go-bool.ts';
 
 const SHAPE = /^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$/;
 const DECIMAL_SUFFIX: Readonly<Record<string, number>> = {
-  n: -9, u: -6, m: -3, '': 0, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18,
+  n: -9,
+  u: -6,
+  m: -3,
+  '': 0,
+  k: 3,
+  M: 6,
+  G: 9,
+  T: 12,
+  P: 15,
+  E: 18,
 };
 const BINARY_SUFFIX: Readonly<Record<string, number>> = { Ki: 1, Mi: 2, Gi: 3, Ti: 4, Pi: 5, Ei: 6 };
 const DECIMAL_BY_EXP = new Map(Object.entries(DECIMAL_SUFFIX).map(([s, e]) => [e, s]));
@@ -20,7 +29,9 @@ export function canonicalQuantity(raw: string): string {
   if (raw.length > MAX_LENGTH) throw new Error(`quantity "${truncate(raw)}" is too long`);
   const m = SHAPE.exec(raw);
   if (m === null) {
-    throw new Error(`"${truncate(raw)}": quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'`);
+    throw new Error(
+      `"${truncate(raw)}": quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'`,
+    );
   }
   const num = m[1] ?? '';
   const suffix = m[2] ?? '';
@@ -33,7 +44,8 @@ function parseNumber(num: string, raw: string): { value: bigint; negative: boole
   const negative = num.startsWith('-');
   const body = num.replace(/^[+-]/, '');
   const parts = body.split('.');
-  if (parts.length > 2 || body === '.' || body === '') throw new Error(`"${truncate(raw)}": unable to parse quantity's number`);
+  if (parts.length > 2 || body === '.' || body === '')
+    throw new Error(`"${truncate(raw)}": unable to parse quantity's number`);
   const int = parts[0] ?? '';
   const frac = parts[1] ?? '';
   // Digits finer than nano are rounded up, as Kubernetes does.
@@ -43,7 +55,11 @@ function parseNumber(num: string, raw: string): { value: bigint; negative: boole
   return { value, negative };
 }
 
-function applySuffix(n: { value: bigint; negative: boolean }, suffix: string, raw: string): { scaled: bigint; format: Format } {
+function applySuffix(
+  n: { value: bigint; negative: boolean },
+  suffix: string,
+  raw: string,
+): { scaled: bigint; format: Format } {
   const sign = n.negative ? -1n : 1n;
   const decimal = DECIMAL_SUFFIX[suffix];
   if (decimal !== undefined) return { scaled: sign * scale10(n.value, decimal), format: 'decimal' };

@@ -100,5 +100,8 @@ export class AnnotationReader {
 
 /** Comma list, trimmed, empties dropped (vault-k8s does not trim: a QUIRK vaultlet fixes). */
 export function splitCommaList(v: string): string[] {
-  return v.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return v
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 }

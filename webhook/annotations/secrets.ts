@@ -32,9 +32,17 @@ export interface SecretOptions {
 }
 
 const PER_SECRET_PREFIXES = [
-  'agent-inject-file-', 'agent-inject-perms-', 'agent-inject-command-', 'agent-template-left-delim-',
-  'agent-template-right-delim-', 'error-on-missing-key-', 'secret-volume-path-', 'preserve-secret-case-',
-].map((p) => VAULT_PREFIX + p).concat(`${VAULTLET_PREFIX}agent-inject-reload-url-`);
+  'agent-inject-file-',
+  'agent-inject-perms-',
+  'agent-inject-command-',
+  'agent-template-left-delim-',
+  'agent-template-right-delim-',
+  'error-on-missing-key-',
+  'secret-volume-path-',
+  'preserve-secret-case-',
+]
+  .map((p) => VAULT_PREFIX + p)
+  .concat(`${VAULTLET_PREFIX}agent-inject-reload-url-`);
 
 /** The raw names of every declared secret, sorted; bad names are reported. */
 export function declaredSecretNames(reader: AnnotationReader): string[] {
@@ -47,7 +55,10 @@ export function declaredSecretNames(reader: AnnotationReader): string[] {
     const name = rest.slice(prefix.length);
     if (name === '') continue;
     if (!NAME_SUFFIX.test(name)) {
-      reader.fail(key, 'the secret name must be 1-63 letters, digits, "-", "_" or ".", starting with a letter or digit');
+      reader.fail(
+        key,
+        'the secret name must be 1-63 letters, digits, "-", "_" or ".", starting with a letter or digit',
+      );
       continue;
     }
     names.add(name);
@@ -67,7 +78,10 @@ function readSecret(reader: AnnotationReader, name: string, opts: SecretOptions)
   const get = (prefix: string): string | undefined => reader.raw(VAULT_PREFIX + prefix + name);
   const preserve = opts.preserveCase || reader.bool(`preserve-secret-case-${name}`, false);
   const customPath = get('secret-volume-path-') ?? '';
-  const mountPath = customPath === '' ? opts.secretVolumePath : checkMountPath(reader, `${VAULT_PREFIX}secret-volume-path-${name}`, customPath, opts.secretVolumePath);
+  const mountPath =
+    customPath === ''
+      ? opts.secretVolumePath
+      : checkMountPath(reader, `${VAULT_PREFIX}secret-volume-path-${name}`, customPath, opts.secretVolumePath);
   const destination = destinationOf(reader, name, mountPath, preserve ? name : name.toLowerCase());
   const left = nonEmpty(get('agent-template-left-delim-')) ?? '{{';
   const right = nonEmpty(get('agent-template-right-delim-')) ?? '}}';
@@ -75,7 +89,13 @@ function readSecret(reader: AnnotationReader, name: string, opts: SecretOptions)
   const templateFile = nonEmpty(get('agent-inject-template-file-'));
   let body: { contents: string; engine: TemplateEngineName } | { source: string; engine: TemplateEngineName };
   if (template !== undefined) {
-    checkTemplateSyntax(reader, { key: `${VAULT_PREFIX}agent-inject-template-${name}`, source: template, engine: opts.engine, left, right });
+    checkTemplateSyntax(reader, {
+      key: `${VAULT_PREFIX}agent-inject-template-${name}`,
+      source: template,
+      engine: opts.engine,
+      left,
+      right,
+    });
     body = { contents: template, engine: opts.engine };
   } else if (templateFile !== undefined) {
     body = { source: templateFile, engine: opts.engine };
@@ -89,9 +109,15 @@ function readSecret(reader: AnnotationReader, name: string, opts: SecretOptions)
   }
   const reloadKey = `${VAULTLET_PREFIX}agent-inject-reload-url-${name}`;
   const reloadRaw = reader.raw(reloadKey);
-  const reloadUrl = reloadRaw === undefined || reloadRaw === '' ? undefined : checkReloadUrl(reader, reloadKey, reloadRaw);
+  const reloadUrl =
+    reloadRaw === undefined || reloadRaw === '' ? undefined : checkReloadUrl(reader, reloadKey, reloadRaw);
   return {
-    name, mountPath, destination, ...body, leftDelimiter: left, rightDelimiter: right,
+    name,
+    mountPath,
+    destination,
+    ...body,
+    leftDelimiter: left,
+    rightDelimiter: right,
     ...(command === undefined ? {} : { command }),
     ...(perms === undefined ? {} : { perms }),
     errorOnMissingKey: reader.bool(`error-on-missing-key-${name}`, false),
@@ -104,7 +130,10 @@ function destinationOf(reader: AnnotationReader, name: string, mountPath: string
   const dest = posix.join(mountPath, file ?? fileName);
   const inside = mountPath === '/' ? dest !== '/' : dest.startsWith(`${mountPath.replace(/\/$/, '')}/`);
   if (!inside) {
-    reader.fail(`${VAULT_PREFIX}agent-inject-file-${name}`, `the file must stay inside ${mountPath} (no ".." that leaves it)`);
+    reader.fail(
+      `${VAULT_PREFIX}agent-inject-file-${name}`,
+      `the file must stay inside ${mountPath} (no ".." that leaves it)`,
+    );
   }
   return dest;
 }
@@ -127,7 +156,9 @@ function warnOrphans(reader: AnnotationReader, names: ReadonlySet<string>, warni
     if (prefix === undefined) continue;
     const name = key.slice(prefix.length);
     if (name !== '' && !names.has(name)) {
-      warnings.push(`annotation "${key.slice(0, 120)}" refers to no declared secret "${name.slice(0, 63)}" (add agent-inject-secret-${name.slice(0, 63)})`);
+      warnings.push(
+        `annotation "${key.slice(0, 120)}" refers to no declared secret "${name.slice(0, 63)}" (add agent-inject-secret-${name.slice(0, 63)})`,
+      );
     }
   }
 }
@@ -136,7 +167,8 @@ function warnSharedDestinations(secrets: readonly SecretSpec[], warnings: string
   const seen = new Map<string, string>();
   for (const s of secrets) {
     const other = seen.get(s.destination);
-    if (other !== undefined) warnings.push(`secrets "${other}" and "${s.name}" both write ${s.destination}; the last render wins`);
+    if (other !== undefined)
+      warnings.push(`secrets "${other}" and "${s.name}" both write ${s.destination}; the last render wins`);
     seen.set(s.destination, s.name);
   }
 }

@@ -2,7 +2,12 @@
 // silently, which is the classic "why are my secrets not there" bug. We answer with a warning and,
 // when a known key is close (edit distance), a suggestion.
 import {
-  VAULT_KEYS, VAULT_PER_NAME_PREFIXES, VAULT_PREFIX, VAULTLET_KEYS, VAULTLET_PER_NAME_PREFIXES, VAULTLET_PREFIX,
+  VAULT_KEYS,
+  VAULT_PER_NAME_PREFIXES,
+  VAULT_PREFIX,
+  VAULTLET_KEYS,
+  VAULTLET_PER_NAME_PREFIXES,
+  VAULTLET_PREFIX,
 } from './keys.ts';
 
 const VAULT_FIXED: ReadonlySet<string> = new Set(VAULT_KEYS);
@@ -10,23 +15,39 @@ const VAULTLET_FIXED: ReadonlySet<string> = new Set(VAULTLET_KEYS);
 const MAX_DISTANCE = 3;
 const MAX_KEY_LENGTH = 253;
 
-/** Warnings for every unknown key under our prefixes, in key order. */
+/** At most this many unknown keys are reported one by one (a suggestion costs an edit distance per known key). */
+export const MAX_UNKNOWN_KEY_WARNINGS = 20;
+
+/** Warnings for the unknown keys under our prefixes, in key order, the rest summed up in one line. */
 export function unknownKeyWarnings(keys: readonly string[]): string[] {
   const warnings: string[] = [];
+  let more = 0;
   for (const key of keys) {
-    const w = key.startsWith(VAULT_PREFIX)
-      ? check(key, VAULT_PREFIX, VAULT_FIXED, VAULT_PER_NAME_PREFIXES)
-      : key.startsWith(VAULTLET_PREFIX)
-        ? check(key, VAULTLET_PREFIX, VAULTLET_FIXED, VAULTLET_PER_NAME_PREFIXES)
-        : undefined;
-    if (w !== undefined) warnings.push(w);
+    const known = key.startsWith(VAULT_PREFIX)
+      ? isKnown(key, VAULT_PREFIX, VAULT_FIXED, VAULT_PER_NAME_PREFIXES)
+      : !key.startsWith(VAULTLET_PREFIX) || isKnown(key, VAULTLET_PREFIX, VAULTLET_FIXED, VAULTLET_PER_NAME_PREFIXES);
+    if (known) continue;
+    if (warnings.length >= MAX_UNKNOWN_KEY_WARNINGS) {
+      more++;
+      continue;
+    }
+    warnings.push(
+      key.startsWith(VAULT_PREFIX)
+        ? describeUnknown(key, VAULT_PREFIX, VAULT_FIXED, VAULT_PER_NAME_PREFIXES)
+        : describeUnknown(key, VAULTLET_PREFIX, VAULTLET_FIXED, VAULTLET_PER_NAME_PREFIXES),
+    );
   }
+  if (more > 0) warnings.push(`${more} more unknown annotation${more === 1 ? '' : 's'} ignored`);
   return warnings;
 }
 
-function check(key: string, prefix: string, fixed: ReadonlySet<string>, perName: readonly string[]): string | undefined {
+function isKnown(key: string, prefix: string, fixed: ReadonlySet<string>, perName: readonly string[]): boolean {
   const name = key.slice(prefix.length);
-  if (fixed.has(name) || perName.some((p) => name.startsWith(p) && name.length > p.length)) return undefined;
+  return fixed.has(name) || perName.some((p) => name.startsWith(p) && name.length > p.length);
+}
+
+function describeUnknown(key: string, prefix: string, fixed: ReadonlySet<string>, perName: readonly string[]): string {
+  const name = key.slice(prefix.length);
   const shown = key.length > 100 ? `${key.slice(0, 100)}…` : key;
   if (perName.includes(name)) return `annotation "${shown}" is ignored: it needs a name after "${name}"`;
   const suggestion = name.length > MAX_KEY_LENGTH ? undefined : suggest(name, fixed, perName);

@@ -22,7 +22,12 @@ export function checkTemplateSyntax(reader: AnnotationReader, t: TemplateCheck):
 
 function checkGo(reader: AnnotationReader, t: TemplateCheck): void {
   try {
-    parseTemplate(t.source, { name: 'template', leftDelim: t.left, rightDelim: t.right, functions: CONSUL_TEMPLATE_FUNCTIONS });
+    parseTemplate(t.source, {
+      name: 'template',
+      leftDelim: t.left,
+      rightDelim: t.right,
+      functions: CONSUL_TEMPLATE_FUNCTIONS,
+    });
   } catch (err) {
     if (err instanceof TemplateSyntaxError) {
       const detail = err.message.replace(/^template [^:]*:\d+:\d+: /, '').slice(0, 200);

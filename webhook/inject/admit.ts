@@ -30,9 +30,16 @@ export type AdmitResult =
       readonly injection: InjectionType;
       readonly reason: string;
     }
-  | { readonly allowed: false; readonly message: string; readonly warnings: readonly string[]; readonly code: 400 | 403 | 500 };
+  | {
+      readonly allowed: false;
+      readonly message: string;
+      readonly warnings: readonly string[];
+      readonly code: 400 | 403 | 500;
+    };
 
 const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public']);
+/** kubectl prints every warning; past this many, the rest are counted in one line. */
+export const MAX_WARNINGS = 30;
 const INJECT_KEY = `${VAULT_PREFIX}agent-inject`;
 
 export function admitPod(input: AdmitInput, config: WebhookConfig): AdmitResult {
@@ -59,15 +66,16 @@ function decide(input: AdmitInput, config: WebhookConfig): AdmitResult {
   }
   if (!inject) return allow('agent-inject is false');
   const phase = view.pod.status?.phase;
-  if (typeof phase === 'string' && phase !== '' && phase !== 'Pending') return allow(`the pod is ${phase.slice(0, 20)}, not Pending`);
+  if (typeof phase === 'string' && phase !== '' && phase !== 'Pending')
+    return allow(`the pod is ${phase.slice(0, 20)}, not Pending`);
   if (view.annotations.get(STATUS_KEY) === STATUS_INJECTED) return allow('the pod is already injected');
   const namespace = input.namespace ?? '';
   if (SYSTEM_NAMESPACES.has(namespace)) return deny(403, `cannot inject into system namespaces: ${namespace}`, []);
   if (namespace === '') return deny(400, 'the admission request has no namespace', []);
-  return inject_(view, config);
+  return injectPod(view, config);
 }
 
-function inject_(view: PodView, config: WebhookConfig): AdmitResult {
+function injectPod(view: PodView, config: WebhookConfig): AdmitResult {
   const reader = new AnnotationReader(view.annotations);
   const warnings = unknownKeyWarnings(reader.keys());
   const spec = readAgentSpec(reader, view, config, warnings);
@@ -78,14 +86,17 @@ function inject_(view: PodView, config: WebhookConfig): AdmitResult {
   const mutation = mutatePod(view, spec);
   warnings.push(...mutation.warnings);
   const errors = [...reader.errors, ...mutation.errors];
-  if (errors.length > 0) return deny(400, formatAnnotationErrors(uniqueSorted(errors)), warnings);
+  if (errors.length > 0) return deny(400, formatAnnotationErrors(uniqueSorted(errors)), capWarnings(warnings));
   const patch = fastJsonPatch.compare(view.pod, mutation.pod);
-  return { allowed: true, patch, warnings, injection: injectionType(spec), reason: 'injected' };
+  return { allowed: true, patch, warnings: capWarnings(warnings), injection: injectionType(spec), reason: 'injected' };
 }
 
 function checkFlow(spec: AgentSpec): FieldError | undefined {
   if (!spec.nativeSidecar && !spec.prePopulate && spec.prePopulateOnly) {
-    return { field: `${VAULT_PREFIX}agent-pre-populate-only`, message: 'is true while agent-pre-populate is false, which adds no agent at all' };
+    return {
+      field: `${VAULT_PREFIX}agent-pre-populate-only`,
+      message: 'is true while agent-pre-populate is false, which adds no agent at all',
+    };
   }
   return undefined;
 }
@@ -104,6 +115,12 @@ function uniqueSorted(errors: readonly FieldError[]): FieldError[] {
     seen.add(k);
   }
   return out;
+}
+
+function capWarnings(warnings: readonly string[]): string[] {
+  if (warnings.length <= MAX_WARNINGS) return [...warnings];
+  const more = warnings.length - (MAX_WARNINGS - 1);
+  return [...warnings.slice(0, MAX_WARNINGS - 1), `${more} more warnings not shown`];
 }
 
 function allow(reason: string): AdmitResult {

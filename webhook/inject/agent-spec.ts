@@ -4,7 +4,7 @@ import type { Operation } from 'fast-json-patch';
 import type { EnvVar, VolumeMount } from 'kubernetes-types/core/v1.js';
 import type { TemplateEngineName } from '../../shared/agent-config.ts';
 import type { WebhookConfig } from '../config.ts';
-import { NAME_SUFFIX, VAULT_PREFIX, VAULTLET_PREFIX } from '../annotations/keys.ts';
+import { VAULT_PREFIX, VAULTLET_PREFIX } from '../annotations/keys.ts';
 import { readContainerPatch } from '../annotations/json-patch.ts';
 import { checkMountPath } from '../annotations/paths.ts';
 import { type AnnotationReader, splitCommaList } from '../annotations/reader.ts';
@@ -13,7 +13,8 @@ import { readTelemetry } from '../annotations/telemetry.ts';
 import { readAws } from './aws.ts';
 import type { PodView } from './pod.ts';
 import { readSecurity, type SecuritySpec } from './security.ts';
-import { findServiceAccountToken, type ServiceAccountToken } from './service-account.ts';
+import { readAuth, readVault, type AuthSpec, type VaultConnection } from './auth-spec.ts';
+import type { ServiceAccountToken } from './service-account.ts';
 
 export interface AgentSpec {
   readonly image: string;
@@ -40,7 +41,10 @@ export interface AgentSpec {
   readonly vault: VaultConnection;
   readonly auth: AuthSpec;
   readonly env: AgentEnv;
-  readonly resources: { readonly limits: Readonly<Record<string, string>>; readonly requests: Readonly<Record<string, string>> };
+  readonly resources: {
+    readonly limits: Readonly<Record<string, string>>;
+    readonly requests: Readonly<Record<string, string>>;
+  };
   readonly security: SecuritySpec | undefined;
   readonly cache: CacheSpec;
   readonly enableQuit: boolean;
@@ -53,26 +57,7 @@ export interface AgentSpec {
   readonly aws: { readonly env: readonly EnvVar[]; readonly mount: VolumeMount | undefined };
 }
 
-export interface VaultConnection {
-  readonly address: string;
-  readonly caCert: string;
-  readonly caKey: string;
-  readonly clientCert: string;
-  readonly clientKey: string;
-  readonly tlsServerName: string;
-  readonly tlsSkipVerify: boolean;
-}
-
-export interface AuthSpec {
-  readonly type: string;
-  readonly path: string;
-  readonly namespace: string;
-  /** auto_auth.method.config, keys sorted. */
-  readonly config: Readonly<Record<string, string>>;
-  readonly minBackoff: string;
-  readonly maxBackoff: string;
-  readonly exitOnErr: boolean;
-}
+export type { AuthSpec, VaultConnection } from './auth-spec.ts';
 
 export interface AgentEnv {
   readonly goMaxProcs: string;
@@ -106,15 +91,29 @@ export function isVaultImage(image: string): boolean {
   return repository.includes('hashicorp/vault') || repository.includes('openbao');
 }
 
-export function readAgentSpec(r: AnnotationReader, view: PodView, config: WebhookConfig, warnings: string[]): AgentSpec {
+export function readAgentSpec(
+  r: AnnotationReader,
+  view: PodView,
+  config: WebhookConfig,
+  warnings: string[],
+): AgentSpec {
   const image = r.str('agent-image', config.vaultImage);
   if (image.trim() === '') r.fail(`${VAULT_PREFIX}agent-image`, 'no agent image given (the annotation is empty)');
   const vaultImage = isVaultImage(image);
   const flow = readFlow(r, config);
   const engine = readEngine(r, config, vaultImage);
-  const secretVolumePath = checkMountPath(r, `${VAULT_PREFIX}secret-volume-path`, r.str('secret-volume-path', '/vault/secrets'), '/vault/secrets');
+  const secretVolumePath = checkMountPath(
+    r,
+    `${VAULT_PREFIX}secret-volume-path`,
+    r.str('secret-volume-path', '/vault/secrets'),
+    '/vault/secrets',
+  );
   const defaultTemplate = readDefaultTemplate(r, config);
-  const secrets = readSecrets(r, { secretVolumePath, defaultTemplate, engine, preserveCase: r.bool('preserve-secret-case', false) }, warnings);
+  const secrets = readSecrets(
+    r,
+    { secretVolumePath, defaultTemplate, engine, preserveCase: r.bool('preserve-secret-case', false) },
+    warnings,
+  );
   if (vaultImage) rejectVaultletOnly(r, secrets);
   const auth = readAuth(r, config, view);
   const configMap = r.str('agent-configmap', '');
@@ -156,7 +155,10 @@ export function readAgentSpec(r: AnnotationReader, view: PodView, config: Webhoo
     disableKeepAlives: splitCommaList(r.str('agent-disable-keep-alives', config.disableKeepAlives)),
     templateConfig: {
       exitOnRetryFailure: r.bool('template-config-exit-on-retry-failure', config.exitOnRetryFailure),
-      staticSecretRenderInterval: r.duration('template-static-secret-render-interval', config.staticSecretRenderInterval),
+      staticSecretRenderInterval: r.duration(
+        'template-static-secret-render-interval',
+        config.staticSecretRenderInterval,
+      ),
       maxConnectionsPerHost: r.int('template-max-connections-per-host', config.maxConnectionsPerHost, 0, INT32),
       leaseRenewalThreshold: r.float('template-lease-renewal-threshold', config.leaseRenewalThreshold),
     },
@@ -165,7 +167,10 @@ export function readAgentSpec(r: AnnotationReader, view: PodView, config: Webhoo
   };
 }
 
-function readFlow(r: AnnotationReader, config: WebhookConfig): Pick<AgentSpec, 'prePopulate' | 'prePopulateOnly' | 'initFirst' | 'nativeSidecar'> {
+function readFlow(
+  r: AnnotationReader,
+  config: WebhookConfig,
+): Pick<AgentSpec, 'prePopulate' | 'prePopulateOnly' | 'initFirst' | 'nativeSidecar'> {
   const prePopulate = r.bool('agent-pre-populate', true);
   const prePopulateOnly = r.bool('agent-pre-populate-only', false);
   const askedNative = r.has('agent-native-sidecar');
@@ -173,7 +178,10 @@ function readFlow(r: AnnotationReader, config: WebhookConfig): Pick<AgentSpec, '
   if (nativeSidecar && prePopulateOnly) {
     // Only an explicit request conflicts; the webhook-wide default yields to pre-populate-only (Jobs).
     if (askedNative) {
-      r.fail(`${VAULT_PREFIX}agent-native-sidecar`, 'cannot be combined with agent-pre-populate-only: a native sidecar keeps running; for an init-only agent drop agent-native-sidecar');
+      r.fail(
+        `${VAULT_PREFIX}agent-native-sidecar`,
+        'cannot be combined with agent-pre-populate-only: a native sidecar keeps running; for an init-only agent drop agent-native-sidecar',
+      );
     }
     nativeSidecar = false;
   }
@@ -188,14 +196,21 @@ function readEngine(r: AnnotationReader, config: WebhookConfig, vaultImage: bool
     r.fail(key, 'must be "go" or "handlebars"');
     return 'go';
   }
-  if (raw === 'handlebars' && vaultImage) r.fail(key, 'handlebars templates need vaultlet\'s agent image; the HashiCorp Vault agent only renders Go templates');
+  if (raw === 'handlebars' && vaultImage)
+    r.fail(
+      key,
+      "handlebars templates need vaultlet's agent image; the HashiCorp Vault agent only renders Go templates",
+    );
   return raw;
 }
 
 function rejectVaultletOnly(r: AnnotationReader, secrets: readonly SecretSpec[]): void {
   for (const s of secrets) {
     if (s.reloadUrl !== undefined) {
-      r.fail(`${VAULTLET_PREFIX}agent-inject-reload-url-${s.name}`, 'needs vaultlet\'s agent image; the HashiCorp Vault agent has no reload URL');
+      r.fail(
+        `${VAULTLET_PREFIX}agent-inject-reload-url-${s.name}`,
+        "needs vaultlet's agent image; the HashiCorp Vault agent has no reload URL",
+      );
     }
   }
 }
@@ -212,7 +227,8 @@ function readInjectContainers(r: AnnotationReader, view: PodView, warnings: stri
   if (!r.has('agent-inject-containers')) return new Set(names);
   const wanted = splitCommaList(r.str('agent-inject-containers', ''));
   for (const w of wanted) {
-    if (!names.includes(w)) warnings.push(`agent-inject-containers names "${w.slice(0, 63)}", which is not a container of this pod`);
+    if (!names.includes(w))
+      warnings.push(`agent-inject-containers names "${w.slice(0, 63)}", which is not a container of this pod`);
   }
   return new Set(wanted);
 }
@@ -222,7 +238,9 @@ function readCopyMounts(r: AnnotationReader, view: PodView, warnings: string[]):
   if (name === '') return [];
   const source = [...view.containers, ...view.initContainers].find((c) => c.name === name);
   if (source === undefined) {
-    warnings.push(`agent-copy-volume-mounts names "${name.slice(0, 63)}", which is not a container of this pod; nothing is copied`);
+    warnings.push(
+      `agent-copy-volume-mounts names "${name.slice(0, 63)}", which is not a container of this pod; nothing is copied`,
+    );
     return [];
   }
   return (source.volumeMounts ?? []).filter((m) => !String(m.mountPath).toLowerCase().includes('serviceaccount'));
@@ -232,69 +250,18 @@ function readShareProcessNamespace(r: AnnotationReader, view: PodView): boolean 
   if (!r.has('agent-share-process-namespace')) return undefined;
   const share = r.bool('agent-share-process-namespace', false);
   if (share && view.pod.spec?.shareProcessNamespace === false) {
-    r.fail(`${VAULT_PREFIX}agent-share-process-namespace`, 'is true but the pod spec sets shareProcessNamespace: false');
+    r.fail(
+      `${VAULT_PREFIX}agent-share-process-namespace`,
+      'is true but the pod spec sets shareProcessNamespace: false',
+    );
   }
   return share;
 }
 
-function readVault(r: AnnotationReader, config: WebhookConfig, configMapMode: boolean): VaultConnection {
-  const address = r.str('service', config.vaultAddress);
-  if (!configMapMode && address === '') r.fail(`${VAULT_PREFIX}service`, 'no Vault address found (the annotation is empty)');
-  if (address !== '' && !URL.canParse(address)) r.fail(`${VAULT_PREFIX}service`, 'must be a URL such as https://vault.vault.svc:8200');
-  return {
-    address,
-    caCert: r.str('ca-cert', ''),
-    caKey: r.str('ca-key', ''),
-    clientCert: r.str('client-cert', ''),
-    clientKey: r.str('client-key', ''),
-    tlsServerName: r.str('tls-server-name', ''),
-    tlsSkipVerify: r.bool('tls-skip-verify', false),
-  };
-}
-
-function readAuth(r: AnnotationReader, config: WebhookConfig, view: PodView): { spec: AuthSpec; serviceAccount: ServiceAccountToken } {
-  const projected = r.str('agent-service-account-token-volume-name', '');
-  const found = findServiceAccountToken(view.pod, view.containers, projected);
-  const serviceAccount = typeof found === 'string' ? { volumeName: '', mountPath: '', tokenPath: '' } : found;
-  if (typeof found === 'string') r.fail(`${VAULT_PREFIX}agent-service-account-token-volume-name`, found);
-  const type = r.str('auth-type', config.vaultAuthType);
-  const path = r.str('auth-path', config.vaultAuthPath);
-  const configMapMode = r.str('agent-configmap', '') !== '';
-  const entries = new Map<string, string>([['token_path', serviceAccount.tokenPath]]);
-  const prefix = `${VAULT_PREFIX}auth-config-`;
-  for (const key of r.keys()) {
-    if (!key.startsWith(prefix)) continue;
-    const name = key.slice(prefix.length);
-    if (!NAME_SUFFIX.test(name)) {
-      r.fail(key, 'the config key must be letters, digits, "-", "_" or "."');
-      continue;
-    }
-    entries.set(name.replaceAll('-', '_'), r.raw(key) ?? '');
-  }
-  const role = r.str('role', '');
-  if (role !== '') entries.set('role', role);
-  if (!configMapMode) {
-    if (type === '') r.fail(`${VAULT_PREFIX}auth-type`, 'no Vault auth type found (the annotation is empty)');
-    if (path === '') r.fail(`${VAULT_PREFIX}auth-path`, 'no Vault auth path found (the annotation is empty)');
-    if (type === 'kubernetes' && (entries.get('role') ?? '') === '') {
-      r.fail(`${VAULT_PREFIX}role`, 'no Vault role found: set vault.hashicorp.com/role to the Kubernetes auth role to log in with');
-    }
-  }
-  const config_ = Object.fromEntries([...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  return {
-    serviceAccount,
-    spec: {
-      type, path, namespace: r.str('namespace', config.vaultNamespace), config: config_,
-      minBackoff: r.duration('auth-min-backoff', config.authMinBackoff),
-      maxBackoff: r.duration('auth-max-backoff', config.authMaxBackoff),
-      exitOnErr: r.bool('agent-auto-auth-exit-on-err', false),
-    },
-  };
-}
-
 function readResources(r: AnnotationReader, config: WebhookConfig): AgentSpec['resources'] {
   const d = config.resources;
-  const pick = (entries: [string, string][]): Record<string, string> => Object.fromEntries(entries.filter(([, v]) => v !== ''));
+  const pick = (entries: [string, string][]): Record<string, string> =>
+    Object.fromEntries(entries.filter(([, v]) => v !== ''));
   return {
     limits: pick([
       ['cpu', r.quantity('agent-limits-cpu', d.cpuLimit)],
@@ -309,7 +276,10 @@ function readResources(r: AnnotationReader, config: WebhookConfig): AgentSpec['r
   };
 }
 
-function readCache(r: AnnotationReader, flow: Pick<AgentSpec, 'prePopulate' | 'prePopulateOnly' | 'nativeSidecar'>): CacheSpec {
+function readCache(
+  r: AnnotationReader,
+  flow: Pick<AgentSpec, 'prePopulate' | 'prePopulateOnly' | 'nativeSidecar'>,
+): CacheSpec {
   const enable = r.bool('agent-cache-enable', false);
   return {
     enable,

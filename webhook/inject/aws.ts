@@ -6,7 +6,10 @@ import type { PodView } from './pod.ts';
 
 const AWS_ENV = ['AWS_DEFAULT_REGION', 'AWS_REGION', 'AWS_ROLE_ARN', 'AWS_WEB_IDENTITY_TOKEN_FILE'];
 
-export function readAws(view: PodView, authConfig: Readonly<Record<string, string>>): { env: EnvVar[]; mount: VolumeMount | undefined } {
+export function readAws(
+  view: PodView,
+  authConfig: Readonly<Record<string, string>>,
+): { env: EnvVar[]; mount: VolumeMount | undefined } {
   const values = new Map<string, string>();
   for (const c of view.containers) {
     for (const e of c.env ?? []) {
@@ -16,6 +19,11 @@ export function readAws(view: PodView, authConfig: Readonly<Record<string, strin
   const region = authConfig['region'];
   if (region !== undefined && region !== '') values.set('AWS_REGION', region);
   const env = AWS_ENV.filter((n) => values.has(n)).map((name) => ({ name, value: values.get(name) ?? '' }));
-  const found = view.containers.flatMap((c) => c.volumeMounts ?? []).find((m) => String(m.mountPath).includes('eks.amazonaws.com'));
-  return { env, mount: found === undefined ? undefined : { name: found.name, readOnly: true, mountPath: found.mountPath } };
+  const found = view.containers
+    .flatMap((c) => c.volumeMounts ?? [])
+    .find((m) => String(m.mountPath).includes('eks.amazonaws.com'));
+  return {
+    env,
+    mount: found === undefined ? undefined : { name: found.name, readOnly: true, mountPath: found.mountPath },
+  };
 }

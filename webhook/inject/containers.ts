@@ -19,11 +19,14 @@ export function buildAgentContainer(spec: AgentSpec, role: AgentRole): Container
     image: spec.image,
     ...command(spec, role),
     env: env(spec, role),
-    resources: { ...(Object.keys(spec.resources.limits).length > 0 ? { limits: { ...spec.resources.limits } } : {}),
-      ...(Object.keys(spec.resources.requests).length > 0 ? { requests: { ...spec.resources.requests } } : {}) },
+    resources: {
+      ...(Object.keys(spec.resources.limits).length > 0 ? { limits: { ...spec.resources.limits } } : {}),
+      ...(Object.keys(spec.resources.requests).length > 0 ? { requests: { ...spec.resources.requests } } : {}),
+    },
     volumeMounts: agentMounts(spec, role),
   };
-  if (role === 'sidecar' && spec.vaultImage) c.lifecycle = spec.revokeOnShutdown ? { preStop: { exec: { command: revokeCommand(spec) } } } : {};
+  if (role === 'sidecar' && spec.vaultImage)
+    c.lifecycle = spec.revokeOnShutdown ? { preStop: { exec: { command: revokeCommand(spec) } } } : {};
   if (spec.security !== undefined) c.securityContext = securityContextJson(spec.security);
   if (role === 'native') {
     c.restartPolicy = 'Always';
@@ -35,9 +38,10 @@ export function buildAgentContainer(spec: AgentSpec, role: AgentRole): Container
 function command(spec: AgentSpec, role: AgentRole): Pick<Container, 'command' | 'args'> {
   const configFile = role === 'init' ? '/vault/configs/config-init.hcl' : '/vault/configs/config.hcl';
   if (spec.vaultImage) {
-    const run = spec.configMap === ''
-      ? 'echo ${VAULT_CONFIG?} | base64 -d > /home/vault/config.json && vault agent -config=/home/vault/config.json'
-      : `touch /home/vault/.vault-token && vault agent -config=${configFile}`;
+    const run =
+      spec.configMap === ''
+        ? 'echo ${VAULT_CONFIG?} | base64 -d > /home/vault/config.json && vault agent -config=/home/vault/config.json'
+        : `touch /home/vault/.vault-token && vault agent -config=${configFile}`;
     return { command: [...SHELL], args: [run] };
   }
   const args = [...VAULTLET_AGENT.agentArgs];
@@ -91,7 +95,10 @@ function revokeCommand(spec: AgentSpec): string[] {
 function startupProbe(spec: AgentSpec): Probe {
   // vaultlet's agent writes a ready file after the first full render. The HashiCorp agent has no
   // such marker, so the probe waits for every rendered file (or, without templates, the token).
-  const files = spec.secrets.length > 0 && spec.configMap === '' ? [...new Set(spec.secrets.map((s) => s.destination))] : [TOKEN_SINK];
+  const files =
+    spec.secrets.length > 0 && spec.configMap === ''
+      ? [...new Set(spec.secrets.map((s) => s.destination))]
+      : [TOKEN_SINK];
   const command = spec.vaultImage
     ? ['/bin/sh', '-c', files.map((f) => `test -e '${f.replaceAll("'", "'\\''")}'`).join(' && ')]
     : [...VAULTLET_AGENT.readyProbeCommand];

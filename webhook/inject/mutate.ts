@@ -29,7 +29,10 @@ export function mutatePod(view: PodView, spec: AgentSpec): Mutation {
   const agents = buildAgents(spec, errors, warnings);
   for (const c of [...view.containers, ...view.initContainers]) {
     if (c.name === INIT_NAME || c.name === SIDECAR_NAME) {
-      errors.push({ field: `${VAULT_PREFIX}agent-inject`, message: `the pod already has a container named "${c.name}"` });
+      errors.push({
+        field: `${VAULT_PREFIX}agent-inject`,
+        message: `the pod already has a container named "${c.name}"`,
+      });
     }
   }
   const mountInit = spec.prePopulate || spec.nativeSidecar;
@@ -45,7 +48,11 @@ export function mutatePod(view: PodView, spec: AgentSpec): Mutation {
   return { pod, errors, warnings };
 }
 
-function buildAgents(spec: AgentSpec, errors: FieldError[], warnings: string[]): { init?: Container; sidecar?: Container } {
+function buildAgents(
+  spec: AgentSpec,
+  errors: FieldError[],
+  warnings: string[],
+): { init?: Container; sidecar?: Container } {
   const patched = (c: Container, ops: AgentSpec['sidecarPatch'], name: string): Container | undefined => {
     const r = patchContainer(c, ops, VAULT_PREFIX + name);
     if ('field' in r) {
@@ -55,7 +62,8 @@ function buildAgents(spec: AgentSpec, errors: FieldError[], warnings: string[]):
     return r;
   };
   if (spec.nativeSidecar) {
-    if (spec.initPatch.length > 0) warnings.push('agent-init-json-patch is ignored with a native sidecar; use agent-json-patch');
+    if (spec.initPatch.length > 0)
+      warnings.push('agent-init-json-patch is ignored with a native sidecar; use agent-json-patch');
     const init = patched(buildAgentContainer(spec, 'native'), spec.sidecarPatch, 'agent-json-patch');
     return init === undefined ? {} : { init };
   }
@@ -75,7 +83,10 @@ function addVolumes(existing: Volume[], added: readonly Volume[], errors: FieldE
   const names = new Set(existing.map((v) => v.name));
   for (const v of added) {
     if (names.has(v.name)) {
-      errors.push({ field: `${VAULT_PREFIX}agent-inject`, message: `the pod already has a volume named "${v.name}", which the agent needs` });
+      errors.push({
+        field: `${VAULT_PREFIX}agent-inject`,
+        message: `the pod already has a volume named "${v.name}", which the agent needs`,
+      });
     }
   }
   return [...existing, ...added];
@@ -86,7 +97,10 @@ function withMounts(c: Container, mounts: readonly VolumeMount[], errors: FieldE
   const paths = new Set(existing.map((m) => m.mountPath));
   for (const m of mounts) {
     if (paths.has(m.mountPath)) {
-      errors.push({ field: `${VAULT_PREFIX}secret-volume-path`, message: `container "${c.name}" already mounts a volume at ${m.mountPath}` });
+      errors.push({
+        field: `${VAULT_PREFIX}secret-volume-path`,
+        message: `container "${c.name}" already mounts a volume at ${m.mountPath}`,
+      });
     }
   }
   return { ...c, volumeMounts: [...existing, ...mounts.map((m) => ({ ...m }))] };

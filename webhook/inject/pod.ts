@@ -17,7 +17,9 @@ export interface PodView {
 export function readPod(object: unknown): PodView {
   if (!isObject(object)) throw new InvalidObjectError('the admitted object is not a JSON object');
   if (object['kind'] !== undefined && object['kind'] !== 'Pod') {
-    throw new InvalidObjectError(`the admitted object is a ${typeof object['kind'] === 'string' ? object['kind'].slice(0, 63) : 'non-Pod'}, not a Pod`);
+    throw new InvalidObjectError(
+      `the admitted object is a ${typeof object['kind'] === 'string' ? object['kind'].slice(0, 63) : 'non-Pod'}, not a Pod`,
+    );
   }
   const metadata = object['metadata'] ?? {};
   if (!isObject(metadata)) throw new InvalidObjectError('metadata is not an object');

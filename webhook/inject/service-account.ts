@@ -13,13 +13,20 @@ export const PROJECTED_TOKEN_MOUNT = '/var/run/secrets/vault.hashicorp.com/servi
 const IRSA_MARKER = 'eks.amazonaws.com';
 
 /** The token to use, or an error message. */
-export function findServiceAccountToken(pod: Pod, containers: readonly Container[], projectedName: string): ServiceAccountToken | string {
+export function findServiceAccountToken(
+  pod: Pod,
+  containers: readonly Container[],
+  projectedName: string,
+): ServiceAccountToken | string {
   if (projectedName !== '') return projected(pod, containers, projectedName);
   // vault-k8s takes the first mount whose path contains "serviceaccount"; the EKS IRSA mount also
   // does, so a real service-account mount is preferred over it whatever the order.
-  const mounts = containers.flatMap((c) => c.volumeMounts ?? []).filter((m) => typeof m.mountPath === 'string' && m.mountPath.includes('serviceaccount'));
+  const mounts = containers
+    .flatMap((c) => c.volumeMounts ?? [])
+    .filter((m) => typeof m.mountPath === 'string' && m.mountPath.includes('serviceaccount'));
   const mount = mounts.find((m) => !m.mountPath.includes(IRSA_MARKER)) ?? mounts[0];
-  if (mount === undefined) return 'failed to find service account volume mount (no container mounts a path containing "serviceaccount")';
+  if (mount === undefined)
+    return 'failed to find service account volume mount (no container mounts a path containing "serviceaccount")';
   return { volumeName: mount.name, mountPath: mount.mountPath, tokenPath: posix.join(mount.mountPath, 'token') };
 }
 

@@ -1,8 +1,14 @@
 // VAULT_CONFIG: the Vault Agent JSON config of one agent container (spec/injector.md §2.12), keys in
 // vault-k8s's order. vaultlet extensions only for vaultlet's own image: Vault Agent rejects them.
 import {
-  type AgentConfig, type AutoAuthMethod, type CacheStanza, type ListenerStanza, type TemplateConfig,
-  type TemplateStanza, type VaultStanza, VAULTLET_AGENT,
+  type AgentConfig,
+  type AutoAuthMethod,
+  type CacheStanza,
+  type ListenerStanza,
+  type TemplateConfig,
+  type TemplateStanza,
+  type VaultStanza,
+  VAULTLET_AGENT,
 } from '../../shared/agent-config.ts';
 import type { SecretSpec } from '../annotations/secrets.ts';
 import type { AgentSpec } from './agent-spec.ts';

@@ -40,10 +40,15 @@ export function secretMounts(spec: AgentSpec): VolumeMount[] {
 
 /** An agent container's mounts, in vault-k8s's order (§2.7); copied mounts never shadow ours. */
 export function agentMounts(spec: AgentSpec, role: AgentRole): VolumeMount[] {
-  const sa: VolumeMount = { name: spec.serviceAccount.volumeName, readOnly: true, mountPath: spec.serviceAccount.mountPath };
-  const head: VolumeMount[] = role === 'init'
-    ? [{ name: 'home-init', mountPath: '/home/vault' }, sa]
-    : [sa, { name: 'home-sidecar', mountPath: '/home/vault' }];
+  const sa: VolumeMount = {
+    name: spec.serviceAccount.volumeName,
+    readOnly: true,
+    mountPath: spec.serviceAccount.mountPath,
+  };
+  const head: VolumeMount[] =
+    role === 'init'
+      ? [{ name: 'home-init', mountPath: '/home/vault' }, sa]
+      : [sa, { name: 'home-sidecar', mountPath: '/home/vault' }];
   if (spec.aws.mount !== undefined) head.push(spec.aws.mount);
   head.push(...secretMounts(spec));
   if (spec.extraSecret !== '') head.push({ name: 'extra-secrets', readOnly: true, mountPath: '/vault/custom' });

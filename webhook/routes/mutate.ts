@@ -21,6 +21,13 @@ export interface MutateRouteDeps {
   readonly now: () => number;
 }
 
+// Request fields are attacker-sized (a 3 MiB generateName is valid JSON); log lines stay small.
+const MAX_LOGGED_CHARS = 253;
+
+function clip(value: string): string {
+  return value.length <= MAX_LOGGED_CHARS ? value : `${value.slice(0, MAX_LOGGED_CHARS)}…`;
+}
+
 const INTERNAL_DENIAL = 'internal error while building the injection; see the injector logs';
 
 function decide(admit: AdmitFn, review: ParsedReview, request: FastifyRequest): AdmissionDecision {
@@ -28,7 +35,7 @@ function decide(admit: AdmitFn, review: ParsedReview, request: FastifyRequest): 
     return admit({ object: review.object, namespace: review.namespace, operation: review.operation });
   } catch (err) {
     // Fail closed: a pod that may have asked for secrets must not start without them.
-    request.log.error({ err: toError(err), uid: review.uid }, 'admit failed');
+    request.log.error({ err: toError(err), uid: clip(review.uid) }, 'admit failed');
     return { allowed: false, message: INTERNAL_DENIAL, warnings: [], code: 500 };
   }
 }
@@ -57,10 +64,10 @@ export function registerMutateRoute(app: FastifyInstance, deps: MutateRouteDeps)
     void reply.code(200).type('application/json').send(buildAdmissionResponse(review, decision));
     request.log.info(
       {
-        uid: review.uid,
-        namespace: review.namespace,
-        pod: review.podName,
-        operation: review.operation,
+        uid: clip(review.uid),
+        namespace: clip(review.namespace),
+        pod: clip(review.podName),
+        operation: clip(review.operation),
         apiVersion: review.apiVersion,
         allowed: decision.allowed,
         injection: decision.allowed ? decision.injection : 'none',

@@ -98,6 +98,7 @@ export function createFileCertSource(options: FileCertSourceOptions): CertSource
   }
 
   function scheduleCheck(delayMs: number): void {
+    if (stopped) return;
     settleTimer?.cancel();
     settleTimer = clock.setTimer(delayMs, () => {
       void check();
@@ -105,6 +106,7 @@ export function createFileCertSource(options: FileCertSourceOptions): CertSource
   }
 
   function schedulePoll(): void {
+    if (stopped) return;
     pollTimer = clock.setTimer(pollMs, () => {
       if (stopped) return;
       void check().finally(schedulePoll);

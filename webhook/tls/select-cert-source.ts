@@ -5,17 +5,25 @@ import type { Logger } from '../../shared/logger.ts';
 import type { WebhookConfig } from '../config.ts';
 import type { CertSource } from './cert-source.ts';
 import { createFileCertSource } from './file-cert-source.ts';
+import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import { systemClock } from '../../shared/clock.ts';
 import { createKubePort } from '../kube/client-node-port.ts';
 import { createAutoTlsCertSource } from './auto/auto-cert-source.ts';
+import { withCaBundleSync } from './auto/ca-bundle-sync.ts';
 
 export type CertSourceConfig = Pick<
-  WebhookConfig, 'tlsCertFile' | 'tlsKeyFile' | 'tlsAuto' | 'tlsAutoHosts' | 'useLeaderElector' | 'namespace' | 'podName'
+  WebhookConfig, 'tlsCertFile' | 'tlsKeyFile' | 'tlsCaCertFile' | 'tlsAuto' | 'tlsAutoHosts' | 'useLeaderElector' | 'namespace' | 'podName'
 >;
 
 export function selectCertSource(config: CertSourceConfig, log: Logger): CertSource {
   if (config.tlsCertFile !== '') {
-    return createFileCertSource({ certFile: config.tlsCertFile, keyFile: config.tlsKeyFile, log });
+    const files = createFileCertSource({ certFile: config.tlsCertFile, keyFile: config.tlsKeyFile, log });
+    if (config.tlsAuto === '' || config.tlsCaCertFile === '') return files;
+    // vault-k8s: a CA file given with -tls-auto is kept in that webhook configuration's caBundle.
+    return withCaBundleSync(files, {
+      kube: createKubePort({}), webhookConfigName: config.tlsAuto, readCaBundle: () => readFile(config.tlsCaCertFile, 'utf8'), clock: systemClock, log,
+    });
   }
   if (config.tlsAuto !== '') {
     return createAutoTlsCertSource({

@@ -46,8 +46,12 @@ export function title(s: string): string {
 /** Go regexp (RE2) syntax compiled for JS; RE2 constructs JS lacks are rejected by the constructor. */
 export function goRegExp(pattern: string, flags = ''): RegExp {
   try {
-    const translated = pattern.replace(/\(\?P</g, '(?<').replace(/\\z/g, '$(?![\\s\\S])');
-    return new RegExp(translated, `u${flags}`);
+    // A leading (?ims) group sets flags for the whole pattern, which JS spells as RegExp flags.
+    const lead = /^\(\?([ims]+)\)/.exec(pattern);
+    const body = lead === null ? pattern : pattern.slice(lead[0].length);
+    const extra = lead === null ? '' : [...new Set(lead[1])].join('');
+    const translated = body.replace(/\(\?P</g, '(?<').replace(/\\A/g, '^').replace(/\\z/g, '$(?![\\s\\S])');
+    return new RegExp(translated, `u${flags}${extra}`);
   } catch {
     throw new Error('invalid regular expression');
   }

@@ -5,7 +5,7 @@ import type { GoFunction } from './execute.ts';
 import { sprint, sprintln } from './format.ts';
 import { arity } from './function-error.ts';
 import { sprintf } from './printf.ts';
-import { GoFloat, GoFunc, JsonNumber, isMap, isTrue, kindOf, mapGet, typeName } from './values.ts';
+import { GoFloat, GoFunc, JsonNumber, isMap, isTrue, mapGet, typeName } from './values.ts';
 
 type BasicKind = 'bool' | 'int' | 'float' | 'string' | 'other' | 'nil';
 
@@ -167,4 +167,3 @@ export const GO_BUILTINS: ReadonlyMap<string, GoFunction> = new Map<string, GoFu
   ['call', (a) => call(a)],
 ]);
 
-export { kindOf };

@@ -1,41 +1,52 @@
 // consul-template's encoding, parsing and hashing functions. Error messages name the function and
 // the problem, never the input (it may be a secret).
 import { createHash, createHmac } from 'node:crypto';
-import { parse as parseYamlText, stringify as stringifyYaml } from 'yaml';
+import { parse as parseYamlText } from 'yaml';
 import type { GoFunction } from './execute.ts';
 import { arity } from './function-error.ts';
 import { map, str } from './args.ts';
 import { marshal, parseJsonFloat } from './json.ts';
 import { toToml } from './toml.ts';
-import { GoFloat, GoStruct, GoTime, JsonNumber, isMap, type GoMap } from './values.ts';
+import { GoFloat, GoTime, isMap, type GoMap } from './values.ts';
+import { toYamlV2 } from './yaml-v2.ts';
+
+/** Where Go's base64 decoder (padded encodings) reports corrupt input, or -1 when the input is valid. */
+function base64ErrorOffset(src: string, url: boolean): number {
+  const alphabet = url ? /[A-Za-z0-9_-]/ : /[A-Za-z0-9+/]/;
+  const isNewline = (c: string | undefined): boolean => c === '\n' || c === '\r';
+  let si = 0;
+  for (;;) {
+    for (let j = 0; j < 4; j++) {
+      if (si === src.length) return j === 0 ? -1 : si - j;
+      const c = src[si++] ?? '';
+      if (alphabet.test(c)) continue;
+      if (isNewline(c)) {
+        j--;
+        continue;
+      }
+      if (c !== '=' || j < 2) return si - 1;
+      if (j === 2) {
+        while (isNewline(src[si])) si++;
+        if (si === src.length) return src.length;
+        if (src[si] !== '=') return si - 1;
+        si++;
+      }
+      while (isNewline(src[si])) si++;
+      return si < src.length ? si : -1;
+    }
+  }
+}
 
 /** base64.StdEncoding / URLEncoding DecodeString: padded, strict alphabet (CR/LF ignored). */
 export function base64Decode(s: string, url: boolean): string {
-  const clean = s.replace(/[\r\n]/g, '');
-  const alphabet = url ? /^[A-Za-z0-9_-]*={0,2}$/ : /^[A-Za-z0-9+/]*={0,2}$/;
-  if (clean.length % 4 !== 0 || !alphabet.test(clean)) throw new Error('illegal base64 data');
-  return Buffer.from(clean, url ? 'base64url' : 'base64').toString('utf8');
+  const bad = base64ErrorOffset(s, url);
+  if (bad >= 0) throw new Error(`illegal base64 data at input byte ${bad}`);
+  return Buffer.from(s.replace(/[\r\n]/g, ''), url ? 'base64url' : 'base64').toString('utf8');
 }
 
 export function base64Encode(s: string, url: boolean): string {
   const b64 = Buffer.from(s, 'utf8').toString('base64');
   return url ? b64.replace(/\+/g, '-').replace(/\//g, '_') : b64;
-}
-
-/** Template values as plain JS for the yaml library (numbers keep their value, structs become maps). */
-function toPlain(v: unknown): unknown {
-  if (v instanceof JsonNumber) return Number(v.text);
-  if (v instanceof GoFloat) return v.value;
-  if (v instanceof GoTime) return v.date.toISOString();
-  if (Array.isArray(v)) return v.map(toPlain);
-  if (v instanceof GoStruct) return Object.fromEntries([...v.fields].map(([k, f]) => [k, toPlain(f)]));
-  if (isMap(v)) return Object.fromEntries(Object.keys(v).map((k) => [k, toPlain(v[k])]));
-  return v;
-}
-
-/** yaml.v2 Marshal as consul-template's toYAML uses it: sorted keys, block style, sequences not indented. */
-export function toYaml(v: unknown): string {
-  return stringifyYaml(toPlain(v), { indentSeq: false, sortMapEntries: true, lineWidth: 0, minContentWidth: 0 }).trim();
 }
 
 /** Parsed YAML as template values: integers are int, other numbers float64. */
@@ -63,12 +74,13 @@ const BOOL_TEXT: Readonly<Record<string, boolean>> = {
   '1': true, t: true, T: true, TRUE: true, true: true, True: true, '0': false, f: false, F: false, FALSE: false, false: false, False: false,
 };
 
-function parseGoInt(s: string, unsigned: boolean): number {
+/** A Go int64/uint64: a number, or a bigint when the value is beyond 2^53 (to print every digit). */
+function parseGoInt(s: string, unsigned: boolean): number | bigint {
   if (!(unsigned ? /^\+?\d+$/ : /^[+-]?\d+$/).test(s)) throw new Error('invalid syntax');
   const big = BigInt(s);
   const [min, max] = unsigned ? [0n, 2n ** 64n - 1n] : [-(2n ** 63n), 2n ** 63n - 1n];
   if (big < min || big > max) throw new Error('value out of range');
-  return Number(big);
+  return Number.isSafeInteger(Number(big)) ? Number(big) : big;
 }
 
 function parseGoFloat(s: string): GoFloat {
@@ -95,7 +107,7 @@ export const CONSUL_ENCODING_FUNCTIONS: ReadonlyMap<string, GoFunction> = new Ma
   ['toJSONPretty', (a) => (arity(a, 1), marshal(a[0], { escapeHTML: true, indent: '  ' }))],
   ['toUnescapedJSON', (a) => (arity(a, 1), marshal(a[0], { escapeHTML: false, indent: '' }))],
   ['toUnescapedJSONPretty', (a) => (arity(a, 1), marshal(a[0], { escapeHTML: false, indent: '  ' }))],
-  ['toYAML', (a) => (arity(a, 1), toYaml(map(a[0])))],
+  ['toYAML', (a) => (arity(a, 1), toYamlV2(map(a[0])))],
   ['toTOML', (a) => (arity(a, 1), toToml(map(a[0])))],
   ['parseJSON', one(parseJsonFloat)],
   ['parseYAML', one(parseYaml)],
@@ -104,8 +116,8 @@ export const CONSUL_ENCODING_FUNCTIONS: ReadonlyMap<string, GoFunction> = new Ma
     if (b === undefined) throw new Error('invalid syntax');
     return b;
   })],
-  ['parseInt', emptyOr<number>(0, (s) => parseGoInt(s, false))],
-  ['parseUint', emptyOr<number>(0, (s) => parseGoInt(s, true))],
+  ['parseInt', emptyOr<number | bigint>(0, (s) => parseGoInt(s, false))],
+  ['parseUint', emptyOr<number | bigint>(0, (s) => parseGoInt(s, true))],
   ['parseFloat', emptyOr<GoFloat>(new GoFloat(0), parseGoFloat)],
   ['sha256Hex', one((s) => hash('sha256', s))],
   ['md5sum', one((s) => hash('md5', s))],

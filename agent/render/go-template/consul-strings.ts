@@ -4,7 +4,7 @@ import type { GoFunction } from './execute.ts';
 import { arity } from './function-error.ts';
 import { goRegExp, list, replaceAllRegexp, str, strings, title } from './args.ts';
 import { goEq } from './builtins.ts';
-import { JsonNumber, isMap, type GoMap } from './values.ts';
+import { JsonNumber, type GoMap } from './values.ts';
 
 function trimCutset(s: string, cutset: string): string {
   const chars = new Set(cutset);
@@ -98,4 +98,3 @@ export const CONSUL_STRING_FUNCTIONS: ReadonlyMap<string, GoFunction> = new Map<
   ['containsNotAll', (a) => (arity(a, 2), !containsSome(a[0], a[1], true, true))],
 ]);
 
-export { isMap };

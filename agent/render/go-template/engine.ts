@@ -8,7 +8,7 @@ import { CONSUL_TEMPLATE_FUNCTIONS } from '../../../shared/go-template/function-
 import { parseTemplate } from '../../../shared/go-template/parse.ts';
 import { TemplateRenderError } from '../../../shared/template-errors.ts';
 import type { CompileOptions, CompiledTemplate, RenderContext, RenderResult, TemplateEngine } from '../engine.ts';
-import { execute } from './execute.ts';
+import { execute, GoTemplateExecError } from './execute.ts';
 import { CONSUL_TEMPLATE_FUNCTION_TABLE } from './functions.ts';
 import { RenderHost } from './render-host.ts';
 
@@ -27,16 +27,18 @@ function compile(source: string, options: CompileOptions): CompiledTemplate {
       let failure: unknown;
       try {
         output = execute({
-          name: options.name, root: tree.root, data: null, templates: tree.defines,
-          functions: CONSUL_TEMPLATE_FUNCTION_TABLE, missingKey, host,
+          name: options.name, root: tree.root, data: undefined, templates: tree.defines,
+          functions: CONSUL_TEMPLATE_FUNCTION_TABLE, missingKey, host, source,
         });
       } catch (err) {
         failure = err;
       }
       const complete = host.missing.length === 0;
       if (failure !== undefined && complete) {
-        const detail = failure instanceof TemplateRenderError ? failure.message.slice(`template ${options.name}: `.length) : 'render failed';
-        throw new TemplateRenderError(options.name, host.redact(detail));
+        if (failure instanceof GoTemplateExecError) {
+          throw new GoTemplateExecError(options.name, failure.at, host.redact(failure.detail), failure.position);
+        }
+        throw new TemplateRenderError(options.name, 'render failed');
       }
       return { complete, output: complete ? output : '', dependencies: host.dependencies, missing: host.missing };
     },

@@ -12,16 +12,20 @@
 //     options.missingKey 'zero' (default; missing map key prints noValue) or 'error'
 //     options.noValue    text printed for a missing value; default '<no value>' (Helm uses '')
 //     options.host       opaque value handed to every function in CallContext.host
+//     options.source     the text `root` was parsed from; errors then carry Go's NAME:LINE:COL
 //   collectDefines(trees: readonly TemplateTree[]): Map<string, ListNode>   (later trees override)
 //   type GoFunction = (args: readonly unknown[], ctx: CallContext) => unknown
 //     ctx.executeTemplate(name, data) runs a named template to a string (Helm's `include`).
 //
-// Errors are TemplateRenderError: `executing "NAME" at <pipeline>: detail`.
+// Errors are GoTemplateExecError (a TemplateRenderError) with Go's text:
+// `template: NAME:LINE:COL: executing "NAME" at <.Data.x>: detail` (without `source`:
+// `template NAME: executing "NAME" at <.Data.x>: detail`).
 import type { ArgNode, BranchNode, CommandNode, IdentifierNode, ListNode, NumberNode, PipeNode, TemplateTree } from '../../../shared/go-template/ast.ts';
 import { TemplateRenderError } from '../../../shared/template-errors.ts';
+import { ExecFailure, GoTemplateExecError, positionIn } from './exec-error.ts';
 import { formatValue } from './format.ts';
 import { ArgCountError, ArgTypeError } from './function-error.ts';
-import { GoFloat, GoStruct, GoTime, isMap, isTrue, mapGet, sortedKeys, typeName } from './values.ts';
+import { GoFloat, GoNilPointer, GoStruct, GoTime, isMap, isTrue, mapGet, sortedKeys, typeName } from './values.ts';
 import { formatGoTime } from './go-time.ts';
 
 export interface CallContext {
@@ -40,7 +44,11 @@ export interface ExecuteOptions {
   readonly missingKey?: 'zero' | 'error';
   readonly noValue?: string;
   readonly host?: unknown;
+  /** The source the nodes were parsed from: errors then carry Go's NAME:LINE:COL position. */
+  readonly source?: string;
 }
+
+export { GoTemplateExecError, type ErrorPosition } from './exec-error.ts';
 
 export function collectDefines(trees: readonly TemplateTree[]): Map<string, ListNode> {
   const all = new Map<string, ListNode>();
@@ -57,15 +65,6 @@ const MISSING = Symbol('missing');
 type Flow = 0 | 1 | 2; // normal, break, continue
 interface Variable { readonly name: string; value: unknown }
 
-/** A failure at one pipeline, turned into a TemplateRenderError by the outermost executor. */
-class ExecFailure extends Error {
-  readonly at: string;
-  constructor(at: string, message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.at = at;
-  }
-}
-
 class Executor implements CallContext {
   private readonly options: ExecuteOptions;
   private readonly depth: number;
@@ -73,7 +72,9 @@ class Executor implements CallContext {
   private readonly noValue: string;
   private out = '';
   private vars: Variable[] = [];
-  private at = '';
+  /** Where execution is, for error messages: source text, or a node turned into text on failure. */
+  private at: string | ArgNode = '';
+  private atPos = 0;
 
   constructor(options: ExecuteOptions, depth: number) {
     this.options = options;
@@ -92,7 +93,8 @@ class Executor implements CallContext {
       this.walkList(root, data);
     } catch (err) {
       if (err instanceof ExecFailure && this.depth === 0) {
-        throw new TemplateRenderError(this.options.name, `executing "${this.options.name}" at <${err.at}>: ${err.message}`, { cause: err.cause });
+        const position = this.options.source === undefined ? undefined : positionIn(this.options.source, err.pos);
+        throw new GoTemplateExecError(this.options.name, err.at, err.message, position);
       }
       throw err;
     }
@@ -107,7 +109,7 @@ class Executor implements CallContext {
   }
 
   private fail(message: string): never {
-    throw new ExecFailure(this.at, message);
+    throw new ExecFailure(this.atText(), this.atPos, message);
   }
 
   private walkList(list: ListNode, dot: unknown): Flow {
@@ -131,6 +133,7 @@ class Executor implements CallContext {
           this.walkRange(node, dot);
           break;
         case 'template':
+          this.setAt(`{{template ${JSON.stringify(node.name)}${node.pipe === undefined ? '' : ` ${node.pipe.source}`}}}`, node.pos);
           this.walkTemplate(node.name, node.pipe, dot);
           break;
         case 'break': return 1;
@@ -191,6 +194,7 @@ class Executor implements CallContext {
         if (iterate(key, value[key]) === 1) break;
       }
     } else if (value !== null && value !== undefined) {
+      this.setAt(node.pipe.source, node.pipe.pos);
       this.fail(`range can't iterate over [redacted] (type ${typeName(value)})`);
     }
     if (count === 0 && node.elseList !== undefined) this.walkList(node.elseList, dot);
@@ -198,7 +202,7 @@ class Executor implements CallContext {
   }
 
   private walkTemplate(name: string, pipe: PipeNode | undefined, dot: unknown): void {
-    const newDot = pipe === undefined ? null : this.evalPipeline(dot, pipe);
+    const newDot = pipe === undefined ? undefined : this.evalPipeline(dot, pipe);
     try {
       this.out += this.executeTemplate(name, newDot);
     } catch (err) {
@@ -228,15 +232,28 @@ class Executor implements CallContext {
 
   private evalPipeline(dot: unknown, pipe: PipeNode): unknown {
     const savedAt = this.at;
-    this.at = pipe.source;
+    const savedPos = this.atPos;
+    this.setAt(pipe.source, pipe.pos);
     let value: unknown = MISSING;
     for (const cmd of pipe.cmds) value = this.evalCommand(dot, cmd, value);
+    // Go turns a nil interface result into the invalid value here ("lovely!" in exec.go): a field
+    // on it then yields <no value> instead of a nil-pointer error.
+    if (value === null) value = undefined;
     for (const name of pipe.decl) {
       if (pipe.isAssign) this.setVar(name, value);
       else this.vars.push({ name, value });
     }
-    this.at = savedAt;
+    this.setAt(savedAt, savedPos);
     return value;
+  }
+
+  private setAt(at: string | ArgNode, pos: number): void {
+    this.at = at;
+    this.atPos = pos;
+  }
+
+  private atText(): string {
+    return typeof this.at === 'string' ? this.at : this.nodeText(this.at);
   }
 
   private notAFunction(args: readonly ArgNode[], final: unknown): void {
@@ -262,23 +279,30 @@ class Executor implements CallContext {
   private evalCommand(dot: unknown, cmd: CommandNode, final: unknown): unknown {
     const first = cmd.args[0];
     if (first === undefined) return this.fail('empty command');
+    this.setAt(cmd.source, cmd.pos);
     switch (first.type) {
       case 'field': return this.evalFieldChain(dot, dot, first.idents, cmd.args, final);
       case 'chain': return this.evalChain(dot, first.node, first.fields, cmd.args, final);
-      case 'identifier': return this.evalFunction(dot, first, cmd.args, final);
+      case 'identifier': return this.evalFunction(dot, first, cmd.args, final, cmd);
       case 'pipe':
         this.notAFunction(cmd.args, final);
         return this.evalPipeline(dot, first);
       case 'variable': return this.evalVariable(dot, first.idents, cmd.args, final);
-      default: break;
-    }
-    this.notAFunction(cmd.args, final);
-    switch (first.type) {
-      case 'bool': return first.value;
-      case 'dot': return dot;
-      case 'nil': return this.fail('nil is not a command');
-      case 'number': return idealConstant(first);
-      case 'string': return first.value;
+      case 'bool':
+        this.notAFunction(cmd.args, final);
+        return first.value;
+      case 'dot':
+        this.notAFunction(cmd.args, final);
+        return dot;
+      case 'nil':
+        this.notAFunction(cmd.args, final);
+        return this.fail('nil is not a command');
+      case 'number':
+        this.notAFunction(cmd.args, final);
+        return idealConstant(first);
+      case 'string':
+        this.notAFunction(cmd.args, final);
+        return first.value;
     }
   }
 
@@ -289,7 +313,7 @@ class Executor implements CallContext {
       case 'field': return this.evalFieldChain(dot, dot, node.idents, [node], MISSING);
       case 'variable': return this.evalVariable(dot, node.idents, [node], MISSING);
       case 'pipe': return this.evalPipeline(dot, node);
-      case 'identifier': return this.evalFunction(dot, node, [node], MISSING);
+      case 'identifier': return this.evalFunction(dot, node, [node], MISSING, { source: node.name, pos: node.pos });
       case 'chain': return this.evalChain(dot, node.node, node.fields, [node], MISSING);
       case 'bool': return node.value;
       case 'string': return node.value;
@@ -312,6 +336,8 @@ class Executor implements CallContext {
   }
 
   private evalFieldChain(dot: unknown, receiver: unknown, idents: readonly string[], args: readonly ArgNode[], final: unknown): unknown {
+    const first = args[0];
+    if (first !== undefined && (first.type === 'field' || first.type === 'variable' || first.type === 'chain')) this.setAt(first, first.pos);
     const last = idents.length - 1;
     let value = receiver;
     for (let i = 0; i < last; i++) value = this.evalField(dot, idents[i] ?? '', [], MISSING, value);
@@ -339,28 +365,40 @@ class Executor implements CallContext {
       const method = timeMethod(receiver, name);
       if (method !== undefined) return this.callMethod(name, method, dot, args, final);
     }
-    if (receiver === null || receiver === undefined) return this.fail(`nil pointer evaluating interface {}.${name}`);
+    if (receiver === undefined) {
+      if (this.missingKeyError) this.fail(`nil data; no entry for key ${JSON.stringify(name)}`);
+      return undefined;
+    }
+    if (receiver instanceof GoNilPointer) return this.fail(`nil pointer evaluating *${receiver.typeName}.${name}`);
+    if (receiver === null) return this.fail(`nil pointer evaluating interface {}.${name}`);
     return this.fail(`can't evaluate field ${name} in type ${typeName(receiver)}`);
   }
 
   private callMethod(name: string, method: (args: readonly unknown[]) => unknown, dot: unknown, args: readonly ArgNode[], final: unknown): unknown {
+    const at = this.at;
+    const pos = this.atPos;
     const argv = this.evalArgs(dot, args, final);
+    this.setAt(at, pos);
     return this.invoke(name, argv, (a) => method(a));
   }
 
   private evalArgs(dot: unknown, args: readonly ArgNode[], final: unknown): unknown[] {
     const argv: unknown[] = [];
-    for (let i = 1; i < args.length; i++) argv.push(this.evalArg(dot, args[i] as ArgNode));
-    if (final !== MISSING) argv.push(final);
+    // Go passes the zero value (nil) for an invalid argument.
+    for (let i = 1; i < args.length; i++) argv.push(this.evalArg(dot, args[i] as ArgNode) ?? null);
+    if (final !== MISSING) argv.push(final ?? null);
     return argv;
   }
 
-  private evalFunction(dot: unknown, node: IdentifierNode, args: readonly ArgNode[], final: unknown): unknown {
+  private evalFunction(dot: unknown, node: IdentifierNode, args: readonly ArgNode[], final: unknown, at: { source: string; pos: number }): unknown {
     const name = node.name;
+    this.setAt(at.source, at.pos);
     if (name === 'and' || name === 'or') return this.evalAndOr(dot, name, args, final);
     const fn = this.options.functions.get(name);
     if (fn === undefined) return this.fail(`${JSON.stringify(name)} is not a defined function`);
-    return this.invoke(name, this.evalArgs(dot, args, final), (a) => fn(a, this));
+    const argv = this.evalArgs(dot, args, final);
+    this.setAt(at.source, at.pos);
+    return this.invoke(name, argv, (a) => fn(a, this));
   }
 
   /** Go 1.18+ `and`/`or` stop evaluating at the first falsy/truthy operand and return it. */
@@ -384,7 +422,7 @@ class Executor implements CallContext {
       if (err instanceof ArgCountError) this.fail(`wrong number of args for ${name}: ${err.message}`);
       if (err instanceof ArgTypeError) this.fail(err.message);
       const message = err instanceof Error ? err.message : 'unknown error';
-      throw new ExecFailure(this.at, `error calling ${name}: ${message}`, { cause: err });
+      throw new ExecFailure(this.atText(), this.atPos, `error calling ${name}: ${message}`, { cause: err });
     }
   }
 }
@@ -399,7 +437,7 @@ function timeMethod(t: GoTime, name: string): ((args: readonly unknown[]) => unk
   switch (name) {
     case 'Unix': return () => Math.floor(t.date.getTime() / 1000);
     case 'UTC': return () => t;
-    case 'Format': return (args) => formatGoTime(t.date, String(args[0] ?? ''));
+    case 'Format': return (args) => formatGoTime(t.date, typeof args[0] === 'string' ? args[0] : '');
     case 'Year': return () => t.date.getUTCFullYear();
     default: return undefined;
   }

@@ -1,7 +1,7 @@
 // Go's fmt printing of the values in values.ts: %v (what `{{ x }}` prints), Sprint / Sprintln
 // spacing, strconv float formatting ('g' shortest, 'e', 'f') and strconv.Quote.
 import { formatGoTime, GO_TIME_STRING_LAYOUT } from './go-time.ts';
-import { GoFloat, GoFunc, GoStruct, GoTime, JsonNumber, isMap, sortedKeys } from './values.ts';
+import { GoFloat, GoFunc, GoNilPointer, GoStruct, GoTime, JsonNumber, isMap, sortedKeys } from './values.ts';
 
 /** Decimal digits and exponent of the shortest round-trip representation: value = 0.d1d2... × 10^dp. */
 function shortestDigits(abs: number): { digits: string; dp: number } {
@@ -9,14 +9,42 @@ function shortestDigits(abs: number): { digits: string; dp: number } {
   return { digits: mantissa.replace('.', ''), dp: Number(exp) + 1 };
 }
 
+/** The exact decimal expansion of a finite non-negative double: value = 0.digits × 10^dp. */
+function exactDigits(abs: number): { digits: string; dp: number } {
+  if (abs === 0) return { digits: '0', dp: 1 };
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, abs);
+  const bits = view.getBigUint64(0);
+  const exponent = Number((bits >> 52n) & 0x7ffn);
+  let mantissa = bits & 0xfffffffffffffn;
+  let e2 = exponent - 1075;
+  if (exponent === 0) e2 = -1074;
+  else mantissa |= 1n << 52n;
+  // mantissa × 2^e2 = (mantissa × 5^-e2) / 10^-e2 when e2 < 0.
+  const digits = e2 >= 0 ? (mantissa << BigInt(e2)).toString() : (mantissa * 5n ** BigInt(-e2)).toString();
+  const dp = e2 >= 0 ? digits.length : digits.length + e2;
+  return { digits, dp };
+}
+
+/** Rounds a decimal digit string to `keep` digits, half to even (Go's strconv on exact values). */
+function roundDigits(digits: string, dp: number, keep: number): { digits: string; dp: number } {
+  if (keep < 0) return { digits: '0', dp: 1 };
+  if (digits.length <= keep) return { digits, dp };
+  const head = digits.slice(0, keep);
+  const next = digits.charCodeAt(keep) - 48;
+  const rest = digits.slice(keep + 1);
+  const last = keep > 0 ? digits.charCodeAt(keep - 1) - 48 : 0;
+  const roundUp = next > 5 || (next === 5 && (/[1-9]/.test(rest) || last % 2 === 1));
+  if (!roundUp) return { digits: head === '' ? '0' : head, dp: head === '' ? 1 : dp };
+  const up = (BigInt(head === '' ? '0' : head) + 1n).toString();
+  if (head === '') return { digits: up, dp: dp + 1 };
+  return up.length > head.length ? { digits: up, dp: dp + 1 } : { digits: up.padStart(head.length, '0'), dp };
+}
+
 function digitsWithPrecision(abs: number, fmt: 'e' | 'f', prec: number): { digits: string; dp: number } {
-  if (fmt === 'e') {
-    const [mantissa = '0', exp = '0'] = abs.toExponential(Math.min(prec, 100)).split('e');
-    return { digits: mantissa.replace('.', ''), dp: Number(exp) + 1 };
-  }
-  const fixed = abs.toFixed(Math.min(prec, 100));
-  const [whole = '0', frac = ''] = fixed.split('.');
-  return { digits: whole + frac, dp: whole.length };
+  const exact = exactDigits(abs);
+  if (abs === 0) return { digits: '0'.repeat(fmt === 'e' ? prec + 1 : 1), dp: 1 };
+  return roundDigits(exact.digits, exact.dp, fmt === 'e' ? prec + 1 : exact.dp + prec);
 }
 
 function layoutE(digits: string, dp: number, prec: number, upper: boolean): string {
@@ -58,7 +86,8 @@ export function formatFloat(f: number, fmt: 'e' | 'E' | 'f' | 'g' | 'G', prec: n
       const { digits, dp } = shortestDigits(abs);
       return sign + layoutF(abs === 0 ? '0' : digits, abs === 0 ? 1 : dp, -1);
     }
-    return sign + abs.toFixed(Math.min(prec, 100));
+    const { digits, dp } = digitsWithPrecision(abs, 'f', prec);
+    return sign + layoutF(digits, dp, prec);
   }
   // %g: shortest digits (or prec significant digits), %e when exp < -4 || exp >= eprec.
   let { digits, dp } = prec < 0 || abs === 0 ? shortestDigits(abs) : digitsWithPrecision(abs, 'e', Math.max(prec, 1) - 1);
@@ -80,7 +109,7 @@ export function formatValue(v: unknown): string {
   if (typeof v === 'string') return v;
   if (typeof v === 'number') return Number.isInteger(v) ? intText(v) : formatFloat(v, 'g', -1);
   if (typeof v === 'boolean') return v ? 'true' : 'false';
-  if (v === null || v === undefined) return '<nil>';
+  if (v === null || v === undefined || v instanceof GoNilPointer) return '<nil>';
   if (v instanceof JsonNumber) return v.text;
   if (v instanceof GoFloat) return formatFloat(v.value, 'g', -1);
   if (Array.isArray(v)) return `[${v.map(formatValue).join(' ')}]`;
@@ -88,7 +117,7 @@ export function formatValue(v: unknown): string {
   if (v instanceof GoTime) return formatGoTime(v.date, GO_TIME_STRING_LAYOUT);
   if (v instanceof GoFunc) return '0x1';
   if (isMap(v)) return `map[${sortedKeys(v).map((k) => `${k}:${formatValue(v[k])}`).join(' ')}]`;
-  return String(v);
+  return typeof v === 'bigint' ? v.toString() : '?';
 }
 
 export function intText(n: number): string {

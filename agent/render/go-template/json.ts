@@ -3,7 +3,7 @@
 // UseNumber) or as float64 (json.Unmarshal into interface{}, what parseJSON does).
 import { formatFloat, intText } from './format.ts';
 import { formatGoTime } from './go-time.ts';
-import { GoFloat, GoFunc, GoStruct, GoTime, JsonNumber, fromJson, isMap, sortedKeys } from './values.ts';
+import { GoFloat, GoFunc, GoNilPointer, GoStruct, GoTime, JsonNumber, fromJson, isMap, sortedKeys } from './values.ts';
 
 export interface MarshalOptions {
   readonly escapeHTML: boolean;
@@ -28,10 +28,11 @@ function floatJson(f: number): string {
 }
 
 export function marshal(value: unknown, options: MarshalOptions, depth = 0): string {
-  if (value === null || value === undefined) return 'null';
+  if (value === null || value === undefined || value instanceof GoNilPointer) return 'null';
   if (typeof value === 'string') return quoteJson(value, options.escapeHTML);
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (typeof value === 'number') return Number.isInteger(value) ? intText(value) : floatJson(value);
+  if (typeof value === 'bigint') return value.toString();
   if (value instanceof JsonNumber) return value.text === '' ? '0' : value.text;
   if (value instanceof GoFloat) return floatJson(value.value);
   if (value instanceof GoTime) return quoteJson(formatGoTime(value.date, '2006-01-02T15:04:05.999999999Z07:00'), false);

@@ -15,13 +15,14 @@ interface Spec {
   verb: string;
 }
 
-function pad(s: string, spec: Spec, numeric: boolean): string {
+/** Pads to the width; `zeros` allows zero padding (after the sign when `signed`). */
+function pad(s: string, spec: Spec, zeros: boolean, signed = true): string {
   const width = spec.width ?? 0;
   const len = [...s].length;
   if (len >= width) return s;
   if (spec.minus) return s + ' '.repeat(width - len);
-  if (spec.zero && numeric) {
-    const sign = /^[+\- ]/.test(s) ? (s[0] ?? '') : '';
+  if (spec.zero && zeros) {
+    const sign = signed && /^[+\- ]/.test(s) ? (s[0] ?? '') : '';
     return sign + '0'.repeat(width - len) + s.slice(sign.length);
   }
   return ' '.repeat(width - len) + s;
@@ -74,7 +75,7 @@ function formatString(s: string, spec: Spec, arg: unknown): string {
   switch (spec.verb) {
     case 'v': case 's': {
       const cut = spec.prec === undefined ? s : [...s].slice(0, spec.prec).join('');
-      return pad(cut, spec, false);
+      return pad(cut, spec, true, false);
     }
     case 'q':
       if (spec.sharp && !s.includes('`') && !/[\x00-\x08\x0a-\x1f\x7f]/.test(s)) return pad(`\`${s}\``, spec, false);
@@ -93,6 +94,7 @@ function formatArg(arg: unknown, spec: Spec): string {
   if (typeof arg === 'string') return formatString(arg, spec, arg);
   if (arg instanceof JsonNumber) return formatString(arg.text, spec, arg);
   if (typeof arg === 'number') return Number.isInteger(arg) ? formatInt(arg, spec) : formatFloatVerb(arg, spec);
+  if (typeof arg === 'bigint') return spec.verb === 'd' || spec.verb === 'v' ? pad(arg.toString(), spec, true) : badVerb(spec, arg);
   if (arg instanceof GoFloat) return formatFloatVerb(arg.value, spec);
   if (typeof arg === 'boolean') return spec.verb === 't' || spec.verb === 'v' ? pad(String(arg), spec, false) : badVerb(spec, arg);
   if (arg === null || arg === undefined) return spec.verb === 'v' ? pad('<nil>', spec, false) : badVerb(spec, arg);

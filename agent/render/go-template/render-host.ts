@@ -5,7 +5,7 @@
 // be redacted.
 import { secretRequestKey, type RenderContext, type SecretRequest, type VaultResponse } from '../engine.ts';
 import { newScratch, type ConsulHost } from './consul-misc.ts';
-import { GoStruct, JsonNumber, fromJson, isMap, type GoMap } from './values.ts';
+import { GoNilPointer, GoStruct, JsonNumber, fromJson, isMap, type GoMap } from './values.ts';
 
 function field(m: unknown, key: string): unknown {
   return isMap(m) && Object.hasOwn(m, key) ? m[key] : undefined;
@@ -21,8 +21,8 @@ function jsonInt(v: unknown): number {
   return 0;
 }
 
-function authStruct(auth: unknown): GoStruct | null {
-  if (!isMap(auth)) return null;
+function authStruct(auth: unknown): GoStruct | GoNilPointer {
+  if (!isMap(auth)) return new GoNilPointer('dependency.SecretAuth');
   return new GoStruct('dependency.SecretAuth', new Map<string, unknown>([
     ['ClientToken', jsonStr(field(auth, 'client_token'))],
     ['Accessor', jsonStr(field(auth, 'accessor'))],
@@ -33,8 +33,8 @@ function authStruct(auth: unknown): GoStruct | null {
   ]));
 }
 
-function wrapInfoStruct(info: unknown): GoStruct | null {
-  if (!isMap(info)) return null;
+function wrapInfoStruct(info: unknown): GoStruct | GoNilPointer {
+  if (!isMap(info)) return new GoNilPointer('dependency.SecretWrapInfo');
   return new GoStruct('dependency.SecretWrapInfo', new Map<string, unknown>([
     ['Token', jsonStr(field(info, 'token'))],
     ['TTL', jsonInt(field(info, 'ttl'))],
@@ -78,6 +78,12 @@ function pemStruct(response: VaultResponse): GoStruct {
   return new GoStruct('dependency.PemEncoded', fields);
 }
 
+/** `secrets`: the LIST response's key names, sorted. */
+function listing(response: VaultResponse): string[] {
+  const k = field(response.data, 'keys');
+  return Array.isArray(k) ? k.filter((x): x is string => typeof x === 'string').sort() : [];
+}
+
 function parseParams(args: readonly string[]): Record<string, string> {
   const params: Record<string, string> = {};
   for (const arg of args) {
@@ -88,8 +94,53 @@ function parseParams(args: readonly string[]): Record<string, string> {
   return params;
 }
 
+/**
+ * Shorter values are not redacted: error details are built without argument values already, and
+ * replacing every "a" or "1" would garble the message without protecting anything real.
+ */
+const MIN_REDACTED_LENGTH = 4;
+
+type Converter = (r: VaultResponse) => unknown;
+interface Converted {
+  readonly convert: Converter;
+  /** What the conversion was made from: a response updated in place (renewal) is converted again. */
+  readonly data: unknown;
+  readonly lease: string;
+  readonly value: unknown;
+  readonly secrets: readonly string[];
+}
+
+/**
+ * Conversions cached per response object, so re-renders with unchanged data do not rebuild the Go
+ * values. As in consul-template (whose brain shares one *Secret between templates), a template that
+ * changes a map in place (sprig_set) changes it for later renders of the same response too.
+ */
+const CONVERSIONS = new WeakMap<VaultResponse, Converted>();
+
+function converted_(response: VaultResponse, convert: Converter): Converted {
+  const cached = CONVERSIONS.get(response);
+  const lease = `${response.lease_id}|${response.lease_duration}|${response.renewable}`;
+  if (cached !== undefined && cached.convert === convert && cached.data === response.data && cached.lease === lease) return cached;
+  const secrets: string[] = [];
+  collectSecrets(response.data, secrets);
+  collectSecrets(response.auth, secrets);
+  collectSecrets(response.wrap_info, secrets);
+  const fresh: Converted = { convert, data: response.data, lease, value: convert(response), secrets };
+  CONVERSIONS.set(response, fresh);
+  return fresh;
+}
+
+function collectSecrets(v: unknown, out: string[]): void {
+  if (typeof v === 'string') {
+    if (v.length >= MIN_REDACTED_LENGTH) out.push(v);
+  } else if (v instanceof JsonNumber) {
+    if (v.text.length >= MIN_REDACTED_LENGTH) out.push(v.text);
+  } else if (Array.isArray(v)) v.forEach((e) => collectSecrets(e, out));
+  else if (isMap(v)) for (const k of Object.keys(v)) collectSecrets(v[k], out);
+}
+
 export class RenderHost implements ConsulHost {
-  readonly scratch = newScratch();
+  private scratchStore: GoStruct | undefined;
   readonly dependencies: SecretRequest[] = [];
   readonly missing: SecretRequest[] = [];
   /** Secret strings handed to the template, for redacting error messages. */
@@ -99,6 +150,12 @@ export class RenderHost implements ConsulHost {
 
   constructor(context: RenderContext) {
     this.context = context;
+  }
+
+  /** Created on first use: most templates never touch it. */
+  get scratch(): GoStruct {
+    this.scratchStore ??= newScratch();
+    return this.scratchStore;
   }
 
   env(name: string): string | undefined {
@@ -119,11 +176,7 @@ export class RenderHost implements ConsulHost {
   }
 
   secrets(path: string): unknown {
-    const keys = this.request('secrets', path, {}, (r) => {
-      const k = field(r.data, 'keys');
-      return Array.isArray(k) ? k.filter((x): x is string => typeof x === 'string').sort() : [];
-    });
-    return keys ?? [];
+    return this.request('secrets', path, {}, listing) ?? [];
   }
 
   pkiCert(args: readonly string[]): unknown {
@@ -131,7 +184,7 @@ export class RenderHost implements ConsulHost {
     return this.request('pkiCert', path, parseParams(rest), pemStruct);
   }
 
-  private request(kind: SecretRequest['kind'], path: string, params: Record<string, string>, convert: (r: VaultResponse) => unknown): unknown {
+  private request(kind: SecretRequest['kind'], path: string, params: Record<string, string>, convert: Converter): unknown {
     const key = secretRequestKey(kind, path, params);
     if (this.seen.has(key)) return this.seen.get(key);
     const request: SecretRequest = { kind, path: path.replace(/^\/+/, ''), params, key };
@@ -140,21 +193,12 @@ export class RenderHost implements ConsulHost {
     let value: unknown = null;
     if (response === undefined) this.missing.push(request);
     else {
-      value = convert(response);
-      this.collectSecrets(response.data);
-      this.collectSecrets(response.auth);
-      this.collectSecrets(response.wrap_info);
+      const converted = converted_(response, convert);
+      value = converted.value;
+      for (const s of converted.secrets) this.secretValues.add(s);
     }
     this.seen.set(key, value);
     return value;
-  }
-
-  private collectSecrets(v: unknown): void {
-    if (typeof v === 'string') {
-      if (v.trim() !== '') this.secretValues.add(v);
-    } else if (Array.isArray(v)) v.forEach((e) => this.collectSecrets(e));
-    else if (v instanceof JsonNumber) this.secretValues.add(v.text);
-    else if (isMap(v)) for (const k of Object.keys(v)) this.collectSecrets(v[k]);
   }
 
   /** The message with every secret value replaced by `[redacted]` (longest first). */

@@ -27,7 +27,8 @@ function table(m: GoMap, path: readonly string[], lines: string[]): void {
   for (const k of keys.filter((k) => !isMap(m[k]))) lines.push(`${indent}${key(k)} = ${scalar(m[k])}`);
   for (const k of keys.filter((k) => isMap(m[k]))) {
     const sub = [...path, k];
-    if (lines.length > 0) lines.push('');
+    // BurntSushi/toml puts a blank line before top-level tables only.
+    if (path.length === 0 && lines.length > 0) lines.push('');
     lines.push(`${'  '.repeat(path.length)}[${sub.map(key).join('.')}]`);
     table(m[k] as GoMap, sub, lines);
   }

@@ -1,6 +1,7 @@
 // How Go values are represented while a template executes.
 //   string -> string, bool -> boolean, int/int64 -> number (integral), float64 -> GoFloat,
-//   json.Number (numbers in Vault responses) -> JsonNumber, nil / missing -> null,
+//   json.Number (numbers in Vault responses) -> JsonNumber, nil -> null, Go's invalid value (what
+//   a pipeline yielding nil becomes, printed <no value>) -> undefined,
 //   map[string]interface{} -> plain object, []interface{} -> array, *struct -> GoStruct,
 //   time.Time -> GoTime, func -> GoFunc.
 // Keeping Go's int/float64/json.Number apart is what makes printing exact: `{{ 1e6 }}` is a float64
@@ -32,6 +33,14 @@ export class GoStruct {
     this.typeName = typeName;
     this.fields = fields;
     this.methods = methods;
+  }
+}
+
+/** A typed nil pointer (e.g. a Secret's .Auth when Vault sent none): prints `<nil>`, is false. */
+export class GoNilPointer {
+  readonly typeName: string;
+  constructor(typeName: string) {
+    this.typeName = typeName;
   }
 }
 
@@ -84,17 +93,13 @@ export type Kind = 'invalid' | 'bool' | 'int' | 'float' | 'string' | 'slice' | '
 
 export function kindOf(v: unknown): Kind {
   if (v === null || v === undefined) return 'invalid';
-  switch (typeof v) {
-    case 'string': return 'string';
-    case 'boolean': return 'bool';
-    case 'number': return 'int';
-    case 'bigint': return 'int';
-    default: break;
-  }
+  if (typeof v === 'string') return 'string';
+  if (typeof v === 'boolean') return 'bool';
+  if (typeof v === 'number' || typeof v === 'bigint') return 'int';
   if (v instanceof JsonNumber) return 'string';
   if (v instanceof GoFloat) return 'float';
   if (Array.isArray(v)) return 'slice';
-  if (v instanceof GoStruct) return 'ptr';
+  if (v instanceof GoStruct || v instanceof GoNilPointer) return 'ptr';
   if (v instanceof GoTime) return 'struct';
   if (v instanceof GoFunc) return 'func';
   return 'map';
@@ -105,11 +110,11 @@ export function typeName(v: unknown): string {
   if (v === null || v === undefined) return '<nil>';
   if (typeof v === 'string') return 'string';
   if (typeof v === 'boolean') return 'bool';
-  if (typeof v === 'number') return 'int';
+  if (typeof v === 'number' || typeof v === 'bigint') return 'int';
   if (v instanceof JsonNumber) return 'json.Number';
   if (v instanceof GoFloat) return 'float64';
   if (Array.isArray(v)) return '[]interface {}';
-  if (v instanceof GoStruct) return `*${v.typeName}`;
+  if (v instanceof GoStruct || v instanceof GoNilPointer) return `*${v.typeName}`;
   if (v instanceof GoTime) return 'time.Time';
   if (v instanceof GoFunc) return 'func(...interface {}) (interface {}, error)';
   return 'map[string]interface {}';
@@ -118,17 +123,15 @@ export function typeName(v: unknown): string {
 /** Go template truth (text/template isTrue): zero values, empty collections and nil are false. */
 export function isTrue(v: unknown): boolean {
   if (v === null || v === undefined) return false;
-  switch (typeof v) {
-    case 'boolean': return v;
-    case 'string': return v.length > 0;
-    case 'number': return v !== 0;
-    default: break;
-  }
+  if (typeof v === 'boolean') return v;
+  if (typeof v === 'string') return v.length > 0;
+  if (typeof v === 'number') return v !== 0;
+  if (typeof v === 'bigint') return v !== 0n;
   if (v instanceof JsonNumber) return v.text.length > 0;
   if (v instanceof GoFloat) return v.value !== 0;
   if (Array.isArray(v)) return v.length > 0;
   if (isMap(v)) return Object.keys(v).length > 0;
-  return true;
+  return !(v instanceof GoNilPointer);
 }
 
 /** A number argument as a JS number, for functions that take int/float (nil when it is not numeric). */

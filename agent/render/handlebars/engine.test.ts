@@ -100,6 +100,11 @@ describe('handlebarsEngine: Vault data', () => {
       .toBe('[alpha][mid/][zeta] alpha,mid/,zeta <alpha><mid/><zeta>');
   });
 
+  it('finds its data inside nested blocks (each, if, with)', () => {
+    const list = { ...APP, [req('secrets', 'kv/metadata/').key]: { lease_id: '', lease_duration: 0, renewable: false, data: { keys: ['b', 'a'] } } };
+    expect(render('{{#each (secrets "kv/metadata/")}}{{#if true}}{{@index}}{{this}}={{secret "kv/data/app" "Data.data.username"}};{{/if}}{{/each}}', list)).toBe('0a=app;1b=app;');
+  });
+
   it('presents pkiCert as Cert, Key, CA, CAChain with PEM newlines', () => {
     const key = req('pkiCert', 'pki/issue/web', { common_name: 'web' }).key;
     const resp = { lease_id: '', lease_duration: 0, renewable: false, data: { certificate: 'CERT', private_key: 'KEY\n', issuing_ca: 'CA', ca_chain: ['C1', 'C2'] } };

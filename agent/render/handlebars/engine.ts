@@ -69,6 +69,7 @@ function position(err: unknown): { line: number; column: number } | undefined {
   return { line: e.lineNumber, column: (typeof e.column === 'number' ? e.column : 0) + 1 };
 }
 
+/** No `cause` is attached: the original error may quote rendered data. */
 function toRenderError(name: string, err: unknown): TemplateRenderError {
   if (err instanceof HelperError) {
     const at = err.line === undefined ? '' : ` at ${err.line}:${err.column ?? 0}`;

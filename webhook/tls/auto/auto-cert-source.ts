@@ -67,6 +67,9 @@ export function createAutoTlsCertSource(options: AutoTlsOptions): CertSource {
   const clock = options.clock ?? systemClock;
   const random = options.random ?? Math.random;
   const log = options.log.child({ component: 'auto-tls-source' });
+  if (options.hosts.length === 0) {
+    log.warn({ webhookConfigName: options.webhookConfigName }, 'AGENT_INJECT_TLS_AUTO_HOSTS is empty: the serving certificate has no names the API server can verify');
+  }
   const elector = options.useLeaderElector
     ? createLeaderElector({
       kube: options.kube, lease: { namespace: options.namespace, name: options.leaseName ?? DEFAULT_LEASE_NAME },

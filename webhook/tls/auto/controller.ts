@@ -8,6 +8,7 @@ import type { CertBundle } from '../cert-source.ts';
 import type { CertStore } from './cert-store.ts';
 import { parseCert, planCerts, servable, type CertPolicy, type CertState } from './cert-state.ts';
 import { issue } from './issue.ts';
+import { syncCaBundle } from './ca-bundle-sync.ts';
 import type { LeaderElector } from './leader-elector.ts';
 
 export interface AutoTlsControllerOptions {
@@ -35,17 +36,11 @@ export function createAutoTlsController(options: AutoTlsControllerOptions): Auto
   const log = options.log.child({ component: 'auto-tls' });
   let missingConfigLogged = false;
 
-  async function syncCaBundle(state: CertState): Promise<void> {
-    const bundles = await kube.getWebhookCaBundles(webhookConfigName);
-    if (bundles === undefined) {
-      if (!missingConfigLogged) log.warn({ webhookConfigName }, 'mutating webhook configuration not found; caBundle not set');
-      missingConfigLogged = true;
-      return;
-    }
-    missingConfigLogged = false;
-    if (bundles.every((b) => b === state.caBundlePem)) return;
-    await kube.patchWebhookCaBundles(webhookConfigName, state.caBundlePem, bundles.length);
-    log.info({ webhookConfigName, webhooks: bundles.length }, 'caBundle updated');
+  async function publishCaBundle(state: CertState): Promise<void> {
+    const result = await syncCaBundle(kube, webhookConfigName, state.caBundlePem);
+    if (result === 'no-config' && !missingConfigLogged) log.warn({ webhookConfigName }, 'mutating webhook configuration not found; caBundle not set');
+    missingConfigLogged = result === 'no-config';
+    if (result === 'patched') log.info({ webhookConfigName }, 'caBundle updated');
   }
 
   async function lead(loaded: CertState | undefined, version: string | undefined): Promise<CertState | undefined> {
@@ -66,7 +61,7 @@ export function createAutoTlsController(options: AutoTlsControllerOptions): Auto
         state = (await store.load()).state;
       }
     }
-    if (state !== undefined) await syncCaBundle(state);
+    if (state !== undefined) await publishCaBundle(state);
     return state;
   }
 

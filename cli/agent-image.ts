@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// Entry of the agent image: `vaultlet agent` and `vaultlet ready` only, bundled by
+// `npm run build:agent` into dist/agent/vaultlet.js (the image's /usr/local/bin/vaultlet). The
+// startup probe execs `vaultlet ready -file=...` directly, so no shell is needed in the image.
+import { dispatch } from './image-dispatch.ts';
+
+dispatch('vaultlet', {
+  agent: () => import('../agent/main.ts'),
+  ready: () => import('../agent/ready-check.ts'),
+}, process.argv.slice(2)).then((code) => { process.exitCode = code; }, (err: unknown) => {
+  process.stderr.write(`vaultlet: ${err instanceof Error ? err.message : 'unexpected failure'}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,96 @@
+// Runs the real agent (`node bin/vaultlet.js agent -config=...`) in a temp dir against the Vault
+// test server, for the agent integration tests and the benchmark.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AgentConfig, TemplateStanza } from '../../shared/agent-config.ts';
+import { makeServiceAccountJwt } from '../vault-server/jwt.ts';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const NODE = join(ROOT, 'node_modules', '.bin', 'node');
+export const CLI = join(ROOT, 'bin', 'vaultlet.js');
+
+export interface AgentWorkDir {
+  readonly dir: string;
+  readonly secretsDir: string;
+  readonly stateDir: string;
+  readonly tokenPath: string;
+  /** A config for the `app` role of test/fixtures/vault-seed.yaml, with the given templates. */
+  config(vaultUrl: string, templates: TemplateStanza[], extra?: Partial<AgentConfig>): AgentConfig;
+  writeConfig(name: string, config: AgentConfig): string;
+  remove(): void;
+}
+
+export function makeWorkDir(): AgentWorkDir {
+  const dir = mkdtempSync(join(tmpdir(), 'vaultlet-agent-'));
+  const tokenPath = join(dir, 'sa-token');
+  writeFileSync(tokenPath, `${makeServiceAccountJwt({ namespace: 'default', serviceAccount: 'app' })}\n`);
+  const secretsDir = join(dir, 'secrets');
+  const stateDir = join(dir, 'state');
+  return {
+    dir, secretsDir, stateDir, tokenPath,
+    config: (vaultUrl, templates, extra = {}) => ({
+      auto_auth: {
+        method: { type: 'kubernetes', mount_path: 'auth/kubernetes', config: { role: 'app', token_path: tokenPath }, min_backoff: '100ms', max_backoff: '1s' },
+        sink: [{ type: 'file', config: { path: join(dir, '.vault-token') } }],
+      },
+      vault: { address: vaultUrl, retry: { num_retries: 3 } },
+      template: templates,
+      template_config: { exit_on_retry_failure: true, static_secret_render_interval: '1s' },
+      ...extra,
+    }),
+    writeConfig(name, config) {
+      const path = join(dir, name);
+      writeFileSync(path, JSON.stringify(config));
+      return path;
+    },
+    remove: () => { rmSync(dir, { recursive: true, force: true }); },
+  };
+}
+
+export interface AgentProcess {
+  readonly child: ChildProcess;
+  readonly started: number;
+  readonly stdout: string[];
+  readonly stderr: string[];
+  /** Resolves with the exit code (and when it came, ms since the epoch). */
+  readonly exited: Promise<{ code: number | null; at: number }>;
+  logText(): string;
+  /** SIGTERM; resolves with the exit code and how long the exit took. */
+  stop(): Promise<{ code: number | null; ms: number }>;
+}
+
+export function spawnAgent(args: readonly string[], env: Record<string, string> = {}, nodeArgs: readonly string[] = []): AgentProcess {
+  const started = Date.now();
+  const child = spawn(NODE, [...nodeArgs, CLI, 'agent', ...args], { cwd: ROOT, env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: 'pipe' });
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  child.stdout.on('data', (d: Buffer) => { stdout.push(d.toString()); });
+  child.stderr.on('data', (d: Buffer) => { stderr.push(d.toString()); });
+  const exited = new Promise<{ code: number | null; at: number }>((resolve) => {
+    child.once('close', (code) => { resolve({ code, at: Date.now() }); });
+  });
+  return {
+    child, started, stdout, stderr, exited,
+    logText: () => stdout.join('') + stderr.join(''),
+    async stop() {
+      const t0 = Date.now();
+      if (child.exitCode === null) child.kill('SIGTERM');
+      const { code, at } = await exited;
+      return { code, ms: at - t0 };
+    },
+  };
+}
+
+/** Polls until `check` returns a value other than undefined/false, or fails after timeoutMs. */
+export async function waitFor<T>(what: string, check: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = check();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

@@ -1,0 +1,68 @@
+// Memoises the admit function. admitPod is pure (same pod, namespace and operation → same
+// decision; its output is deterministic by design), and the pods of one ReplicaSet reach the
+// webhook as identical objects (no name yet, same template), so a scale-up of N replicas costs one
+// decision instead of N. Bounded by an approximate byte budget, least recently used first out.
+import type { AdmissionDecision, AdmitFn, AdmitInput } from './review.ts';
+
+export interface DecisionCacheOptions {
+  /** Upper bound on the memory the cache holds, estimated from the key sizes. */
+  readonly maxBytes: number;
+  /** Objects whose JSON is larger than this are never cached. */
+  readonly maxObjectBytes: number;
+}
+
+export const DEFAULT_DECISION_CACHE: DecisionCacheOptions = Object.freeze({ maxBytes: 16 * 1024 * 1024, maxObjectBytes: 64 * 1024 });
+
+// A decision (patch, base64 patch, warnings) is a few times the size of the pod it was made from.
+const SIZE_FACTOR = 4;
+
+export interface DecisionCache {
+  readonly admit: AdmitFn;
+  stats(): { readonly entries: number; readonly bytes: number; readonly hits: number; readonly misses: number };
+}
+
+export function createDecisionCache(admit: AdmitFn, options: DecisionCacheOptions = DEFAULT_DECISION_CACHE): DecisionCache {
+  const entries = new Map<string, { decision: AdmissionDecision; bytes: number }>();
+  let bytes = 0;
+  let hits = 0;
+  let misses = 0;
+
+  function remember(key: string, decision: AdmissionDecision): void {
+    const size = key.length * SIZE_FACTOR;
+    // Shared between requests from now on: nobody may change it.
+    entries.set(key, { decision: deepFreeze(decision), bytes: size });
+    bytes += size;
+    for (const [oldest, entry] of entries) {
+      if (bytes <= options.maxBytes) break;
+      entries.delete(oldest);
+      bytes -= entry.bytes;
+    }
+  }
+
+  const cached = (input: AdmitInput): AdmissionDecision => {
+    const json = JSON.stringify(input.object) as string | undefined;
+    if (json === undefined || json.length > options.maxObjectBytes) return admit(input);
+    const key = `${input.namespace}\u0000${input.operation}\u0000${json}`;
+    const hit = entries.get(key);
+    if (hit !== undefined) {
+      hits += 1;
+      entries.delete(key);
+      entries.set(key, hit);
+      return hit.decision;
+    }
+    misses += 1;
+    const decision = admit(input);
+    remember(key, decision);
+    return decision;
+  };
+
+  return { admit: cached, stats: () => ({ entries: entries.size, bytes, hits, misses }) };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
