@@ -349,7 +349,7 @@ describe('loadAgentSettings', () => {
     ['VAULT_CONFIG that is not base64 JSON', [], { VAULT_CONFIG: `${SENTINEL}!!` }, [{ field: 'VAULT_CONFIG', message: 'must be base64 of a JSON object' }]],
     ['VAULT_CONFIG holding a JSON list', [], { VAULT_CONFIG: Buffer.from('[1]').toString('base64') }, [{ field: 'VAULT_CONFIG', message: 'must be base64 of a JSON object' }]],
     ['an unreadable file', ['-config=/missing.json'], {}, [{ field: '-config=/missing.json', message: 'cannot be read' }]],
-    ['a file that is not JSON', ['-config=/bad.json'], {}, [{ field: '-config=/bad.json', message: 'must hold a JSON object (HCL is not supported)' }]],
+    ['a file that is not JSON', ['-config=/bad.json'], {}, [{ field: '-config=/bad.json', message: 'must hold a JSON object (a .json file is not read as HCL)' }]],
     ['unknown flags and arguments', ['-verbose', 'extra', '-log-level'], { VAULT_CONFIG: encodeAgentConfig(INJECTED) }, [
       { field: '-verbose', message: 'unknown flag' },
       { field: 'arguments', message: 'unexpected argument (flags look like -config=FILE)' },

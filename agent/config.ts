@@ -10,7 +10,7 @@ import { Problems, type Json } from './config/problems.ts';
 import {
   AGENT_LOG_FORMATS, AGENT_SUBSYSTEMS, type AgentLogFormat, type AgentLogLevel, type AgentSettings, type AgentSubsystem, type AuthSettings,
 } from './config/settings.ts';
-import { loadConfigDocuments, mergeConfigs } from './config/sources.ts';
+import { loadConfigDocuments, mergeConfigs, type ListConfigDir } from './config/sources.ts';
 import { resolveTemplateConfig, resolveTemplates } from './config/templates.ts';
 import { envValue, resolveVault, type Env } from './config/vault.ts';
 
@@ -33,10 +33,10 @@ const LOG_LEVEL_ALIASES: Readonly<Record<string, AgentLogLevel>> = {
 };
 
 /** Reads and validates everything; throws ConfigError listing every problem. */
-export function loadAgentSettings(argv: readonly string[], env: Env, readFile: (p: string) => string): AgentSettings {
+export function loadAgentSettings(argv: readonly string[], env: Env, readFile: (p: string) => string, listDir?: ListConfigDir): AgentSettings {
   const problems = new Problems();
   const flags = parseAgentFlags(argv, problems);
-  const docs = loadConfigDocuments(flags.configPaths, env['VAULT_CONFIG'], readFile, problems);
+  const docs = loadConfigDocuments(flags.configPaths, env['VAULT_CONFIG'], readFile, problems, listDir);
   if (problems.list.length > 0) throw new ConfigError(problems.list);
   const { auth, ...rest } = resolveSettings(mergeConfigs(docs), flags, env, problems);
   if (auth === undefined && problems.list.length === 0) problems.add('auto_auth.method', 'is required');

@@ -8,6 +8,7 @@ import { ConfigError, toError } from '../shared/errors.ts';
 import { createLogger, type Logger } from '../shared/logger.ts';
 import { systemClock } from '../shared/clock.ts';
 import { loadAgentSettings, type AgentSettings } from './config.ts';
+import { listConfigDir } from './config/hcl/config-dir.ts';
 import { createHttpTransport } from './vault/http-transport.ts';
 import { VaultClient } from './vault/client.ts';
 import { Runner } from './runner.ts';
@@ -27,7 +28,7 @@ const readText = (path: string): string => readFileSync(path, 'utf8');
 export async function run(argv: readonly string[]): Promise<number> {
   let settings: AgentSettings;
   try {
-    settings = loadAgentSettings(argv, process.env, readText);
+    settings = loadAgentSettings(argv, process.env, readText, listConfigDir);
   } catch (err) {
     process.stderr.write(`vaultlet agent: ${toError(err).message}\n`);
     return err instanceof ConfigError ? 2 : 1;
@@ -95,6 +96,8 @@ function makeClient(settings: AgentSettings): VaultClient {
     ...(v.proxyUrl !== undefined ? { proxyUrl: v.proxyUrl } : {}),
     timeoutMs: v.timeoutMs,
     maxConnectionsPerHost: settings.templateConfig.maxConnectionsPerHost,
+    // One connection pool serves auth and templating, so either opt-out turns keep-alive off.
+    keepAlive: !settings.disableKeepAlives.some((s) => s === 'auto-auth' || s === 'templating'),
   });
   return new VaultClient({ transport, clock: systemClock, random: () => randomInt(1_000_000) / 1_000_000, ...(v.namespace !== undefined ? { namespace: v.namespace } : {}) });
 }

@@ -186,6 +186,19 @@ describe('Runner as a sidecar', () => {
     await run;
   });
 
+  it('exits 1 naming the path when a re-read runs out of retries and exit_on_retry_failure is set', async () => {
+    const t = setup({ templates: [kvTemplate], templateConfig: { ...agentSettings().templateConfig, exitOnRetryFailure: true }, vault: { ...agentSettings().vault, numRetries: 1 } });
+    t.vault.kv2.set('app', { password: 'one' });
+    const run = t.make().run();
+    await t.clock.advance(0);
+    t.vault.sealed = true;
+    await t.clock.advance(270_000 + 250);
+    const outcome = await run;
+    expect(outcome.code).toBe(1);
+    expect(outcome.error?.message).toBe('fetching secret/app failed after 2 attempt(s): vault secret/data/app: status 503: Vault is sealed');
+    expect(t.output.read('/vault/secrets/kv')).toBe('pw=one\n');
+  });
+
   it('revokes its token on shutdown when asked', async () => {
     const t = setup({ templates: [dbTemplate], revokeOnShutdown: true });
     const runner = t.make();

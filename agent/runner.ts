@@ -78,6 +78,13 @@ export class Runner {
       client, fetcher: new SecretFetcher(client), tokens: this.#tokens, clock, random, log: log.child({ component: 'secrets' }), fetchOnly: settings.exitAfterAuth,
       policy: { numRetries: settings.vault.numRetries, retryInitialMs: tc.retryInitialMs, retryMaxMs: tc.retryMaxMs, staticIntervalMs: tc.staticSecretRenderIntervalMs, threshold: tc.leaseRenewalThreshold },
       onChange: () => { this.#requestRender(); },
+      readDestination: (path) => {
+        try {
+          return deps.readFile(path);
+        } catch {
+          return undefined;
+        }
+      },
       onFetchFailure: (err: FetchFailedError) => {
         if (tc.exitOnRetryFailure) this.#finish({ code: 1, error: err });
       },
@@ -93,10 +100,11 @@ export class Runner {
 
   /** Runs until done (init), a fatal error, or stop(); resolves the exit outcome. */
   async run(): Promise<RunOutcome> {
-    const work = this.#main().catch((err: unknown) => { this.#finish({ code: 1, error: toError(err) }); });
+    // #main may still be waiting (a login against an unreachable Vault) when a stop comes: the
+    // outcome does not wait for it; shutdown cancels its timers.
+    this.#main().catch((err: unknown) => { this.#finish({ code: 1, error: toError(err) }); });
     const outcome = await this.#finished;
     await this.#shutdown();
-    await work;
     return outcome;
   }
 

@@ -113,7 +113,8 @@ async function main(): Promise<void> {
   const shipped = variants[0] as Variant;
 
   const vault = await startVaultServer({ seed });
-  const work = makeWorkDir();
+  // Secrets live on tmpfs in a pod (memory emptyDir); /dev/shm is the same kind of filesystem.
+  const work = makeWorkDir(existsSync('/dev/shm') ? '/dev/shm' : tmpdir());
   try {
     const floor = floorMs();
     const startup: { variant: Variant; first: number; exit: number }[] = [];
@@ -133,6 +134,7 @@ async function main(): Promise<void> {
     const before = vault.requests.length;
     await initRun(shipped, vault, work, 999);
     const requests = vault.requests.length - before;
+    // Vault Agent's minimum: login + renew-self + a preflight and a read per distinct path.
     const minimum = 2 + 2 * (KV_TEMPLATES + LEASES);
 
     const [plain, flagged] = await Promise.all([
@@ -149,7 +151,8 @@ async function main(): Promise<void> {
       '## agent',
       '',
       `Run: ${new Date().toISOString()} · ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}) · Node ${process.version} (same binary for floor and agent)`,
-      `Workload: ${KV_TEMPLATES + LEASES} templates (${KV_TEMPLATES} KV v2 secrets, ${LEASES} database leases), Vault test server on 127.0.0.1, median of ${RUNS} runs.`,
+      `Workload: ${KV_TEMPLATES + LEASES} templates (${KV_TEMPLATES} KV v2 secrets, ${LEASES} database leases), Vault test server on 127.0.0.1, files on ${work.dir.startsWith('/dev/shm') ? 'tmpfs (/dev/shm, as the memory emptyDir in a pod)' : 'the OS temp dir'}, median of ${RUNS} runs.`,
+      'The agent asks the KV preflight once per mount, not once per path, so it needs fewer requests than Vault Agent\'s minimum.',
       `Measured as shipped: ${shipped.name}${variants.length > 1 ? '; the TS sources run by type stripping are shown for comparison' : ' (no bundle could be built)'}.`,
       '',
       '| Start-up (init mode) | first file | process exit |',
@@ -168,8 +171,17 @@ async function main(): Promise<void> {
       ...(cached === undefined ? [] : [`| first file / floor, with compile cache | ${(cached.first / floor).toFixed(2)}× | ≤ 4× | ${yes(cached.first / floor <= 4)} |`]),
       `| sidecar VmRSS (default flags) | ${mib(plain.vmRssKiB)} | ≤ 64 MiB | ${yes(plain.vmRssKiB <= 64 * 1024)} |`,
       `| sidecar RssAnon (default flags) | ${mib(plain.rssAnonKiB)} | ≤ 24 MiB | ${yes(plain.rssAnonKiB <= 24 * 1024)} |`,
+      `| sidecar VmRSS (heap flags) | ${mib(flagged.vmRssKiB)} | ≤ 64 MiB | ${yes(flagged.vmRssKiB <= 64 * 1024)} |`,
       `| sidecar RssAnon (heap flags) | ${mib(flagged.rssAnonKiB)} | ≤ 24 MiB | ${yes(flagged.rssAnonKiB <= 24 * 1024)} |`,
-      `| Vault requests per init run | ${requests} | = ${minimum} (minimum) | ${yes(requests === minimum)} |`,
+      `| Vault requests per init run | ${requests} | ≤ ${minimum} (Vault Agent's minimum) | ${yes(requests <= minimum)} |`,
+      '',
+      'Where the start-up goes (bundle, one instrumented run, ms since process start): Node itself',
+      '~22; loading and evaluating the bundle ~23 (pino pulls in thread-stream and worker_threads, ~5);',
+      'config ~3; logger ~3; requiring node:http ~5–10 (an ESM import of it would add ~35 by loading',
+      'undici, see docs/adr/0002); loading the Go-template engine and compiling 20 templates ~13,',
+      'overlapped with the login round trip; 24 Vault requests, 20 renders and 20 atomic writes ~22.',
+      'The V8 heap flags in the second sidecar row are what the agent image can set to meet both',
+      'memory targets; VmRSS includes ~42 MiB that `node -e 0` already maps (binary and ICU data).',
       '',
     ];
     const text = lines.join('\n');

@@ -23,6 +23,11 @@ function configOrExit(argv: readonly string[]): WebhookConfig | undefined {
   }
 }
 
+// After a stop signal, a certificate source gets this long to stop cleanly: an auto-TLS request
+// to an API server that never answers must not keep a terminating pod alive.
+const STOP_GRACE_MS = 2_000;
+const EXIT_GRACE_MS = 500;
+
 function waitForStopSignal(): Promise<string> {
   return new Promise((resolve) => {
     const onSignal = (signal: string): void => {
@@ -35,14 +40,28 @@ function waitForStopSignal(): Promise<string> {
   });
 }
 
+/** Stops the source, giving up after STOP_GRACE_MS; then nothing it left pending may hold the process. */
+async function stopSource(source: CertSource): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const grace = new Promise<void>((resolve) => { timer = setTimeout(resolve, STOP_GRACE_MS); });
+  await Promise.race([source.stop().catch(() => undefined), grace]);
+  clearTimeout(timer);
+  // A request still in flight (a hung API server connection) would keep the event loop alive:
+  // once run() has returned, exit with its code anyway if the loop has not drained by itself.
+  setTimeout(() => { process.exit(); }, EXIT_GRACE_MS).unref();
+}
+
 export async function run(argv: readonly string[]): Promise<number> {
   const config = configOrExit(argv);
   if (config === undefined) return 2;
   const log = createLogger({ level: config.logLevel, name: 'vaultlet-webhook' });
+  // Listening from here on: a SIGTERM while the certificate source loads or waits for its first
+  // certificate (an auto-TLS follower before the leader wrote one) stops start-up with exit 0.
+  const stopped = waitForStopSignal();
 
   let source: CertSource;
   try {
-    source = selectCertSource(config, log);
+    source = await selectCertSource(config, log);
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`vaultlet webhook: ${err.message}\n`);
@@ -51,7 +70,6 @@ export async function run(argv: readonly string[]): Promise<number> {
     log.fatal({ err: toError(err) }, 'cannot set up the serving certificate');
     return 1;
   }
-  const stopped = waitForStopSignal();
   const policy = tlsPolicy(config);
   let ready = false;
   const starting = source.start();
@@ -61,7 +79,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     const first = await Promise.race([starting, stopped.then(() => undefined)]);
     if (first === undefined) {
       log.info({}, 'stopped before a serving certificate was available');
-      await source.stop();
+      await stopSource(source);
       return 0;
     }
     const app = buildApp({
@@ -80,11 +98,11 @@ export async function run(argv: readonly string[]): Promise<number> {
     log.info({ signal }, 'shutting down');
     ready = false;
     await app.close();
-    await source.stop();
+    await stopSource(source);
     return 0;
   } catch (err) {
     log.fatal({ err: toError(err) }, 'webhook failed to start');
-    await source.stop();
+    await stopSource(source);
     return 1;
   }
 }

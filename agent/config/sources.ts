@@ -1,9 +1,16 @@
-// Where the agent's JSON config comes from (`-config` files, else VAULT_CONFIG as the webhook
-// passes it) and how several files merge, as Vault Agent merges them: later files win for
+// Where the agent's config comes from (`-config` files or directories, else VAULT_CONFIG as the
+// webhook passes it) and how several files merge, as Vault Agent merges them: later files win for
 // scalars, objects merge key by key, and the `template`, `listener` and `auto_auth.sink` lists are
-// appended. Parse errors never quote the text: configs carry tokens and template contents.
+// appended. A file is JSON when it ends in .json or its text starts with `{` (as HCL's own reader
+// decides), HCL otherwise. Parse errors never quote the text: configs carry tokens and templates.
 import { decodeAgentConfig } from '../../shared/agent-config.ts';
+import { HclError } from './hcl/hcl-error.ts';
+import { parseAgentHcl } from './hcl/agent-shape.ts';
+import { configDirFiles } from './hcl/config-dir.ts';
 import type { Json, Problems } from './problems.ts';
+
+/** Entry names when the path is a directory, else undefined (hcl/config-dir.ts listConfigDir). */
+export type ListConfigDir = (path: string) => readonly string[] | undefined;
 
 /** Lists that Vault Agent appends across config files instead of replacing. */
 const APPENDED_LISTS = new Set(['template', 'listener', 'auto_auth.sink']);
@@ -13,6 +20,7 @@ export function loadConfigDocuments(
   vaultConfigEnv: string | undefined,
   readFile: (path: string) => string,
   problems: Problems,
+  listDir: ListConfigDir = () => undefined,
 ): Json[] {
   if (configPaths.length === 0) {
     if (vaultConfigEnv === undefined || vaultConfigEnv.trim() === '') {
@@ -25,18 +33,34 @@ export function loadConfigDocuments(
   }
   const docs: Json[] = [];
   for (const path of configPaths) {
-    let text: string;
-    try {
-      text = readFile(path);
-    } catch {
-      problems.add(`-config=${path}`, 'cannot be read');
-      continue;
+    const entries = listDir(path);
+    const files = entries === undefined ? [path] : configDirFiles(entries).map((name) => `${path.replace(/\/+$/, '')}/${name}`);
+    if (files.length === 0) problems.add(`-config=${path}`, 'is a directory without .hcl or .json files');
+    for (const file of files) {
+      const doc = loadConfigFile(file, readFile, problems);
+      if (doc !== undefined) docs.push(doc);
     }
-    const doc = parseJsonObject(text);
-    if (doc === undefined) problems.add(`-config=${path}`, 'must hold a JSON object (HCL is not supported)');
-    else docs.push(doc);
   }
   return docs;
+}
+
+function loadConfigFile(path: string, readFile: (path: string) => string, problems: Problems): Json | undefined {
+  let text: string;
+  try {
+    text = readFile(path);
+  } catch {
+    return problems.add(`-config=${path}`, 'cannot be read');
+  }
+  const doc = parseJsonObject(text);
+  if (doc !== undefined) return doc;
+  if (path.endsWith('.json')) return problems.add(`-config=${path}`, 'must hold a JSON object (a .json file is not read as HCL)');
+  if (text.trimStart().startsWith('{')) return problems.add(`-config=${path}`, 'must hold a JSON object (text starting with "{" is read as JSON)');
+  try {
+    return parseAgentHcl(text);
+  } catch (err) {
+    if (err instanceof HclError) return problems.add(`-config=${path}`, err.message);
+    throw err;
+  }
 }
 
 function decodeEnvConfig(raw: string): Json | undefined {

@@ -22,7 +22,8 @@ export interface OutputPort {
 
 export interface SecretSource {
   lookup(request: SecretRequest): VaultResponse | undefined;
-  ensure(requests: readonly SecretRequest[]): Promise<void>;
+  /** `destination`: the file of the template asking (lets pkiCert reuse a valid certificate). */
+  ensure(requests: readonly SecretRequest[], destination?: string): Promise<void>;
 }
 
 export interface TemplateJob {
@@ -81,7 +82,7 @@ export class Renderer {
   async #renderOne(job: TemplateJob): Promise<void> {
     let result = job.compiled.render(this.#context);
     for (let pass = 1; !result.complete && pass < MAX_PASSES; pass++) {
-      await this.#deps.secrets.ensure(result.missing);
+      await this.#deps.secrets.ensure(result.missing, job.settings.destination);
       result = job.compiled.render(this.#context);
     }
     job.dependencies = new Set(result.dependencies.map((d) => d.key));

@@ -40,7 +40,7 @@ describe('DependencyManager', () => {
   it('retries a failed fetch 250 ms, 500 ms, ... and then reports the path', async () => {
     const t = setup(2);
     await t.login();
-    const p = t.deps.ensure([req('secret/missing')]).catch((e: unknown) => e as Error);
+    const p = t.deps.ensure([req('secret/missing')]).then(() => new Error('resolved'), (e: unknown) => e as Error);
     await t.clock.advance(1000);
     expect((await p).message).toBe('no secret exists at secret/missing');
     expect(t.vault.count('GET', 'secret/data/missing')).toBe(3);

@@ -15,6 +15,7 @@ import { planRefresh, fetchRetryDelay } from '../schedule/refresh-schedule.ts';
 import { afterRenewal, graceMs } from '../schedule/token-schedule.ts';
 import { Sleeper } from '../schedule/sleeper.ts';
 import { errSummary } from '../auth/token-manager.ts';
+import { reusablePkiCert } from './pki-reuse.ts';
 
 export interface TokenSource {
   token(): Promise<string>;
@@ -44,6 +45,8 @@ export interface DependencyManagerDeps {
   readonly onChange: () => void;
   /** A background re-fetch ran out of retries (the caller decides: exit or keep going). */
   readonly onFetchFailure: (err: FetchFailedError) => void;
+  /** Reads a template's current destination file (pkiCert reuse); undefined when absent. */
+  readonly readDestination?: (path: string) => string | undefined;
 }
 
 /** What the init container leaves for the sidecar (and the sidecar keeps for its own restarts). */
@@ -85,8 +88,11 @@ export class DependencyManager {
     return this.#entries.get(request.key)?.response;
   }
 
-  /** Fetches every request that has no data yet (shared in-flight fetches); throws FetchFailedError. */
-  async ensure(requests: readonly SecretRequest[]): Promise<void> {
+  /**
+   * Fetches every request that has no data yet (shared in-flight fetches); throws FetchFailedError.
+   * `destination` is the file of the template asking (a valid pkiCert there is reused).
+   */
+  async ensure(requests: readonly SecretRequest[], destination?: string): Promise<void> {
     const waits: Promise<void>[] = [];
     for (const request of requests) {
       let entry = this.#entries.get(request.key);
@@ -95,6 +101,7 @@ export class DependencyManager {
         this.#entries.set(request.key, entry);
       }
       if (entry.response !== undefined) continue;
+      if (request.kind === 'pkiCert' && destination !== undefined && entry.inflight === undefined && this.#reuseCert(entry, destination)) continue;
       entry.inflight ??= this.#fetchInto(entry).finally(() => {
         if (entry !== undefined) delete entry.inflight;
       });
@@ -103,6 +110,19 @@ export class DependencyManager {
     const results = await Promise.allSettled(waits);
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed !== undefined) throw failed.reason;
+  }
+
+  #reuseCert(entry: Entry, destination: string): boolean {
+    const text = this.#deps.readDestination?.(destination);
+    const reused = text === undefined ? undefined : reusablePkiCert(text, entry.request, this.#deps.clock.now());
+    if (reused === undefined) return false;
+    entry.response = reused.response;
+    entry.fetchedAt = reused.issuedAt;
+    const plan = this.#plan(entry);
+    const delayMs = Math.max(0, plan.delayMs - (this.#deps.clock.now() - reused.issuedAt));
+    this.#deps.log.info({ event: 'pki-cert-reused', path: entry.request.path, destination, nextInMs: delayMs }, 'certificate in the destination file is still valid; reusing it');
+    this.#schedule(entry, plan.kind, delayMs);
+    return true;
   }
 
   /** Forget entries no template uses any more (their timers stop). */

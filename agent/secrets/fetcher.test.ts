@@ -31,6 +31,16 @@ describe('SecretFetcher', () => {
     expect(t.calls()).toEqual(['GET sys/internal/ui/mounts/secret/app', 'GET secret/data/app?version=2', 'GET secret/data/app?version=2']);
   });
 
+  it('asks the preflight once per mount: concurrent paths on one mount share it', async () => {
+    const t = setup(() => envelope({ data: { data: { a: 1 }, metadata: { version: 1, deletion_time: '', destroyed: false } } }));
+    await Promise.all([t.fetcher.fetch('tok', req('secret', 'secret/a')), t.fetcher.fetch('tok', req('secret', 'secret/b/c'))]);
+    await t.fetcher.fetch('tok', req('secret', 'secret/d'));
+    expect(t.calls()).toEqual(['GET sys/internal/ui/mounts/secret/a', 'GET secret/data/a', 'GET secret/data/b/c', 'GET secret/data/d']);
+    t.fetcher.forgetMounts();
+    await t.fetcher.fetch('tok', req('secret', 'secret/d'));
+    expect(t.calls().slice(4)).toEqual(['GET sys/internal/ui/mounts/secret/d', 'GET secret/data/d']);
+  });
+
   it('reads KV v1 as is and says so; assumes v1 when the preflight is refused', async () => {
     const t = setup(() => envelope({ data: { k: 'v' }, lease_duration: 2_764_800 }));
     expect((await t.fetcher.fetch('tok', req('secret', 'kv/app'))).kvV1).toBe(true);

@@ -1,4 +1,4 @@
-// One fetch of one template dependency: KV preflight (cached per path), the KV v2 shim, then read,
+// One fetch of one template dependency: KV preflight (cached per mount), the KV v2 shim, then read,
 // write, list or PKI issue. No retries here; the caller owns the retry policy.
 import type { SecretRequest, VaultResponse } from '../render/engine.ts';
 import type { MountInfo, VaultClient } from '../vault/client.ts';
@@ -16,6 +16,9 @@ export class SecretFetcher {
   readonly #client: VaultClient;
   /** Preflight answers per path for this token's lifetime (spec §6 #10: no repeated preflights). */
   readonly #mounts = new Map<string, MountInfo | null>();
+  /** Mounts learnt so far; a path under one of them needs no preflight of its own. */
+  readonly #known: MountInfo[] = [];
+  readonly #pending = new Map<string, Promise<unknown>>();
 
   constructor(client: VaultClient) {
     this.#client = client;
@@ -23,6 +26,7 @@ export class SecretFetcher {
 
   forgetMounts(): void {
     this.#mounts.clear();
+    this.#known.length = 0;
   }
 
   async fetch(token: string, request: SecretRequest): Promise<Fetched> {
@@ -52,11 +56,31 @@ export class SecretFetcher {
   }
 
   async #mount(token: string, path: string): Promise<MountInfo | null> {
-    const known = this.#mounts.get(path);
+    const known = this.#mounts.get(path) ?? this.#byMount(path);
     if (known !== undefined) return known;
-    const info = (await this.#client.mountInfo(token, path)) ?? null;
-    this.#mounts.set(path, info);
-    return info;
+    // Vault forbids nested mounts, so one answer covers every path under that mount. Paths that
+    // share a first segment wait for a preflight already on its way instead of sending their own.
+    const segment = path.split('/')[0] ?? '';
+    const pending = this.#pending.get(segment);
+    if (pending !== undefined) {
+      await pending.catch(() => undefined);
+      const found = this.#mounts.get(path) ?? this.#byMount(path);
+      if (found !== undefined) return found;
+    }
+    const asked = this.#client.mountInfo(token, path);
+    this.#pending.set(segment, asked);
+    try {
+      const info = (await asked) ?? null;
+      this.#mounts.set(path, info);
+      if (info?.mountPath !== undefined) this.#known.push(info);
+      return info;
+    } finally {
+      if (this.#pending.get(segment) === asked) this.#pending.delete(segment);
+    }
+  }
+
+  #byMount(path: string): MountInfo | undefined {
+    return this.#known.find((m) => m.mountPath !== undefined && m.mountPath !== '' && path.startsWith(m.mountPath));
   }
 }
 

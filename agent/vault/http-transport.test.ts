@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import http from 'node:http';
 import https from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo, type Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { createHttpTransport } from './http-transport.ts';
 import { createCa, issueCertificate } from '../../shared/tls/certificates.ts';
@@ -85,5 +85,41 @@ describe('createHttpTransport', () => {
     const skip = createHttpTransport({ address: `https://127.0.0.1:${port}`, skipVerify: true });
     expect((await skip.send({ method: 'GET', path: 'x' })).status).toBe(200);
     skip.close();
+  });
+
+  it('goes through HTTPS_PROXY: an http:// Vault address is requested in absolute form from the proxy', async () => {
+    const seen: Seen[] = [];
+    const port = await listen(http.createServer(handler(seen)));
+    const t = createHttpTransport({ address: 'http://vault.invalid:8200', proxyUrl: `http://127.0.0.1:${port}` });
+    expect((await t.send({ method: 'GET', path: 'sys/health', token: 'tok' })).status).toBe(200);
+    t.close();
+    expect(seen.map((s) => [s.method, s.url, s.headers['x-vault-token']])).toEqual([['GET', 'http://vault.invalid:8200/v1/sys/health', 'tok']]);
+  });
+
+  it('tunnels an https:// Vault address through HTTPS_PROXY with CONNECT and still verifies Vault', async () => {
+    const ca = await createCa({ commonName: 'test-ca', validityMs: 3_600_000 });
+    const pair = await issueCertificate({ ca, commonName: 'vault', ipAddresses: ['127.0.0.1'], validityMs: 3_600_000, usages: ['server'] });
+    const seen: Seen[] = [];
+    const vaultPort = await listen(https.createServer({ cert: pair.certPem, key: pair.keyPem }, handler(seen)));
+    const vaultServer = server;
+    const connects: string[] = [];
+    const proxy = http.createServer();
+    proxy.on('connect', (req: http.IncomingMessage, client: Socket) => {
+      connects.push(req.url ?? '');
+      const upstream = connect(vaultPort, '127.0.0.1', () => {
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.pipe(client);
+        client.pipe(upstream);
+      });
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const t = createHttpTransport({ address: `https://127.0.0.1:${vaultPort}`, caCertPem: ca.certPem, proxyUrl: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}` });
+    expect((await t.send({ method: 'GET', path: 'sys/health' })).status).toBe(200);
+    t.close();
+    proxy.closeAllConnections();
+    await new Promise<void>((resolve) => proxy.close(() => { resolve(); }));
+    vaultServer?.closeAllConnections();
+    expect(connects).toEqual([`127.0.0.1:${vaultPort}`]);
+    expect(seen.map((x) => x.url)).toEqual(['/v1/sys/health']);
   });
 });

@@ -20,6 +20,8 @@ export interface HttpTransportOptions {
   readonly timeoutMs?: number;
   readonly maxConnectionsPerHost?: number;
   readonly userAgent?: string;
+  /** False when the config lists a subsystem in `disable_keep_alives`. */
+  readonly keepAlive?: boolean;
 }
 
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
@@ -34,7 +36,7 @@ export function createHttpTransport(options: HttpTransportOptions): VaultTranspo
   const http = requireBuiltin('node:http') as typeof Http;
   const https = secure ? (requireBuiltin('node:https') as typeof Https) : undefined;
   const agentOptions = {
-    keepAlive: true,
+    keepAlive: options.keepAlive ?? true,
     maxSockets: options.maxConnectionsPerHost ?? 10,
     ...(options.proxyUrl !== undefined && options.proxyUrl !== '' ? { proxyEnv: secure ? { HTTPS_PROXY: options.proxyUrl } : { HTTP_PROXY: options.proxyUrl } } : {}),
   };

@@ -23,8 +23,9 @@ export interface AgentWorkDir {
   remove(): void;
 }
 
-export function makeWorkDir(): AgentWorkDir {
-  const dir = mkdtempSync(join(tmpdir(), 'vaultlet-agent-'));
+/** A temp dir (under `base`, default the OS temp dir; pods use a memory-backed emptyDir). */
+export function makeWorkDir(base: string = tmpdir()): AgentWorkDir {
+  const dir = mkdtempSync(join(base, 'vaultlet-agent-'));
   const tokenPath = join(dir, 'sa-token');
   writeFileSync(tokenPath, `${makeServiceAccountJwt({ namespace: 'default', serviceAccount: 'app' })}\n`);
   const secretsDir = join(dir, 'secrets');
@@ -62,9 +63,19 @@ export interface AgentProcess {
   stop(): Promise<{ code: number | null; ms: number }>;
 }
 
+const running = new Set<ChildProcess>();
+
+/** Kills every agent this process started that is still running (afterAll, after a failed test). */
+export function killAgents(): void {
+  for (const child of running) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  running.clear();
+}
+
 export function spawnAgent(args: readonly string[], env: Record<string, string> = {}, nodeArgs: readonly string[] = []): AgentProcess {
   const started = Date.now();
   const child = spawn(NODE, [...nodeArgs, CLI, 'agent', ...args], { cwd: ROOT, env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: 'pipe' });
+  running.add(child);
+  child.once('close', () => running.delete(child));
   const stdout: string[] = [];
   const stderr: string[] = [];
   child.stdout.on('data', (d: Buffer) => { stdout.push(d.toString()); });

@@ -6,12 +6,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startVaultServer, type VaultTestServer } from '../vault-server/server.ts';
 import type { VaultSeed } from '../vault-server/seed.ts';
-import { makeWorkDir, spawnAgent, waitFor, type AgentWorkDir } from '../fakes/agent-process.ts';
+import { killAgents, makeWorkDir, spawnAgent, waitFor, type AgentWorkDir } from '../fakes/agent-process.ts';
 
 const SEED: VaultSeed = {
   secrets: {
     secret: { type: 'kv', version: 2, data: { 'team/a': { x: '1' }, 'team/b': { x: '2' }, 'team/sub/c': { x: '3' } } },
-    pki: { type: 'pki', common_name: 'test root', roles: { app: { allowed_domains: ['example.com'], allow_subdomains: true, ttl: 3, max_ttl: 3 } } },
+    pki: { type: 'pki', common_name: 'test root', roles: { app: { allowed_domains: ['example.com'], allow_subdomains: true, ttl: 3, max_ttl: 3 }, long: { allowed_domains: ['example.com'], allow_subdomains: true, ttl: 3600, max_ttl: 3600 } } },
   },
   auth: { kubernetes: { type: 'kubernetes', roles: { app: { bound_service_account_names: ['app'], bound_service_account_namespaces: ['default'], token_ttl: 600, token_max_ttl: 6000 } } } },
 };
@@ -23,6 +23,7 @@ beforeAll(async () => {
   work = makeWorkDir();
 });
 afterAll(async () => {
+  killAgents();
   await vault.close();
   work.remove();
 });
@@ -56,4 +57,19 @@ describe('vaultlet agent: writes, pkiCert, lists', () => {
     expect(agent.logText()).not.toContain('PRIVATE KEY');
     expect((await agent.stop()).code).toBe(0);
   }, 20_000);
+
+  it('pkiCert reuses a still-valid certificate from its destination file instead of issuing again', async () => {
+    const dest = join(work.secretsDir, 'long.pem');
+    const template = [{ destination: dest, contents: '{{ with pkiCert "pki/issue/long" "common_name=long.example.com" }}{{ .Cert }}{{ .Key }}{{ .CA }}{{ end }}' }];
+    const issues = (): number => vault.requests.filter((r) => r.path === '/v1/pki/issue/long').length;
+    const first = spawnAgent([`-config=${work.writeConfig('pki1.json', work.config(vault.url, template, { exit_after_auth: true }))}`]);
+    expect((await first.exited).code).toBe(0);
+    const pem = readFileSync(dest, 'utf8');
+    expect(issues()).toBe(1);
+    const second = spawnAgent([`-config=${work.writeConfig('pki2.json', work.config(vault.url, template, { exit_after_auth: true }))}`]);
+    expect((await second.exited).code).toBe(0);
+    expect(issues()).toBe(1);
+    expect(readFileSync(dest, 'utf8')).toBe(pem);
+    expect(second.logText()).toContain('"event":"pki-cert-reused"');
+  });
 });

@@ -5,7 +5,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { startVaultServer, type VaultTestServer } from '../vault-server/server.ts';
 import type { VaultSeed } from '../vault-server/seed.ts';
-import { makeWorkDir, spawnAgent, waitFor, type AgentWorkDir } from '../fakes/agent-process.ts';
+import { killAgents, makeWorkDir, spawnAgent, waitFor, type AgentWorkDir } from '../fakes/agent-process.ts';
 
 const SEED: VaultSeed = {
   secrets: {
@@ -22,6 +22,7 @@ beforeAll(async () => {
   work = makeWorkDir();
 });
 afterAll(async () => {
+  killAgents();
   await vault.close();
   work.remove();
 });

@@ -1,10 +1,10 @@
 // The agent as a real process in init-container mode (exit_after_auth) against the Vault test server.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startVaultServer, type VaultTestServer } from '../vault-server/server.ts';
 import type { VaultSeed } from '../vault-server/seed.ts';
-import { makeWorkDir, spawnAgent, type AgentWorkDir } from '../fakes/agent-process.ts';
+import { killAgents, makeWorkDir, spawnAgent, type AgentWorkDir } from '../fakes/agent-process.ts';
 import { encodeAgentConfig } from '../../shared/agent-config.ts';
 
 const SENTINEL = 'sentinel-Zq81-never-logged';
@@ -25,6 +25,7 @@ beforeAll(async () => {
   work = makeWorkDir();
 });
 afterAll(async () => {
+  killAgents();
   await vault.close();
   work.remove();
 });
@@ -63,6 +64,16 @@ describe('vaultlet agent (init container)', () => {
     expect(agent.logText()).not.toContain(SENTINEL);
     expect(agent.logText()).not.toContain(readFileSync(join(work.dir, '.vault-token'), 'utf8'));
     expect(agent.logText()).not.toContain(readFileSync(work.tokenPath, 'utf8').trim());
+  });
+
+  it('renders a template read from its source file, with custom delimiters', async () => {
+    const source = join(work.dir, 'legacy.tpl');
+    writeFileSync(source, '[[ with secret "kv/app/legacy" ]]key=[[ .Data.api_key ]][[ end ]]\n');
+    const destination = join(work.secretsDir, 'from-source');
+    const config = work.config(vault.url, [{ destination, source, left_delimiter: '[[', right_delimiter: ']]' }], { exit_after_auth: true });
+    const agent = spawnAgent([`-config=${work.writeConfig('source.json', config)}`]);
+    expect((await agent.exited).code).toBe(0);
+    expect(readFileSync(destination, 'utf8')).toBe('key=legacy-1\n');
   });
 
   it('reads the config from VAULT_CONFIG (base64) when no -config is given', async () => {

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startVaultServer, type VaultTestServer } from '../vault-server/server.ts';
 import type { VaultSeed } from '../vault-server/seed.ts';
-import { makeWorkDir, spawnAgent, waitFor, type AgentWorkDir } from '../fakes/agent-process.ts';
+import { killAgents, makeWorkDir, spawnAgent, waitFor, type AgentWorkDir } from '../fakes/agent-process.ts';
 
 const SENTINEL = 'sentinel-Kp42-never-logged';
 
@@ -25,6 +25,7 @@ beforeAll(async () => {
   work = makeWorkDir();
 });
 afterAll(async () => {
+  killAgents();
   await vault.close();
   work.remove();
 });
@@ -111,5 +112,14 @@ describe('vaultlet agent (sidecar)', () => {
     const { code, ms } = await agent.stop();
     expect({ code, fast: ms < 2000 }).toEqual({ code: 0, fast: true });
     expect(count('PUT', '/v1/auth/token/revoke-self')).toBe(revokesBefore + 1);
+  });
+
+  it('exits 0 within 2 s on SIGTERM while Vault is unreachable (login backing off)', async () => {
+    const config = work.config('http://127.0.0.1:9', [{ destination: join(work.secretsDir, 'never'), contents: 'x' }]);
+    const agent = spawnAgent([`-config=${work.writeConfig('unreachable.json', config)}`]);
+    await waitFor('a failed login', () => agent.logText().includes('"event":"login-failed"'));
+    const { code, ms } = await agent.stop();
+    expect({ code, fast: ms < 2000 }).toEqual({ code: 0, fast: true });
+    expect(existsSync(join(work.secretsDir, 'never'))).toBe(false);
   });
 });
