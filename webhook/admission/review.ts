@@ -101,30 +101,50 @@ export interface AdmissionReviewResponse {
   readonly response: AdmissionResponseBody;
 }
 
-function withWarnings(body: AdmissionResponseBody, warnings: readonly string[]): AdmissionResponseBody {
-  return warnings.length === 0 ? body : { ...body, warnings: [...warnings] };
-}
+/** The response fields after uid, which depend on the decision alone. */
+type DecisionFields = Omit<AdmissionResponseBody, 'uid'>;
 
-// Cached decisions come back as the same object; encode each patch once.
-const encodedPatches = new WeakMap<readonly Operation[], string>();
-
-function encodePatch(patch: readonly Operation[]): string {
-  let encoded = encodedPatches.get(patch);
-  if (encoded === undefined) {
-    encoded = Buffer.from(JSON.stringify(patch)).toString('base64');
-    encodedPatches.set(patch, encoded);
+function decisionFields(decision: AdmissionDecision): DecisionFields {
+  let fields: DecisionFields;
+  if (!decision.allowed) {
+    fields = { allowed: false, status: { metadata: {}, code: decision.code, message: decision.message } };
+  } else if (decision.patch.length === 0) {
+    fields = { allowed: true };
+  } else {
+    fields = { allowed: true, patch: Buffer.from(JSON.stringify(decision.patch)).toString('base64'), patchType: 'JSONPatch' };
   }
-  return encoded;
+  return decision.warnings.length === 0 ? fields : { ...fields, warnings: [...decision.warnings] };
 }
 
 export function buildAdmissionResponse(review: ParsedReview, decision: AdmissionDecision): AdmissionReviewResponse {
-  let response: AdmissionResponseBody;
-  if (!decision.allowed) {
-    response = { uid: review.uid, allowed: false, status: { metadata: {}, code: decision.code, message: decision.message } };
-  } else if (decision.patch.length === 0) {
-    response = { uid: review.uid, allowed: true };
-  } else {
-    response = { uid: review.uid, allowed: true, patch: encodePatch(decision.patch), patchType: 'JSONPatch' };
+  return { apiVersion: review.apiVersion, kind: 'AdmissionReview', response: { uid: review.uid, ...decisionFields(decision) } };
+}
+
+// The JSON after `"uid":"…"` of each decision, encoded once: a cached decision (decision-cache.ts)
+// comes back as the same object, and its ~7 KB base64 patch is then neither re-encoded nor
+// re-scanned by JSON.stringify on every request.
+const encodedTails = new WeakMap<AdmissionDecision, Buffer>();
+
+function encodedTail(decision: AdmissionDecision): Buffer {
+  let tail = encodedTails.get(decision);
+  if (tail === undefined) {
+    // `{"allowed":…}` → `,"allowed":…}}`: the rest of the response object, then the review's end.
+    tail = Buffer.from(`,${JSON.stringify(decisionFields(decision)).slice(1)}}`);
+    encodedTails.set(decision, tail);
   }
-  return { apiVersion: review.apiVersion, kind: 'AdmissionReview', response: withWarnings(response, decision.warnings) };
+  return tail;
+}
+
+/**
+ * The response body as bytes: exactly `JSON.stringify(buildAdmissionResponse(review, decision))`,
+ * built from a per-request head (API version, uid) and the decision's cached tail.
+ */
+export function encodeAdmissionResponse(review: ParsedReview, decision: AdmissionDecision): Buffer {
+  const head = `{"apiVersion":${JSON.stringify(review.apiVersion)},"kind":"AdmissionReview","response":{"uid":${JSON.stringify(review.uid)}`;
+  const tail = encodedTail(decision);
+  const headBytes = Buffer.byteLength(head);
+  const out = Buffer.allocUnsafe(headBytes + tail.length);
+  out.write(head, 0);
+  tail.copy(out, headBytes);
+  return out;
 }
