@@ -2,7 +2,6 @@
 // stopped by SIGTERM/SIGINT (sidecar); 1 could not render / log in (message names the path or the
 // login problem); 2 invalid configuration (every problem named).
 import { readFileSync, readdirSync } from 'node:fs';
-import { randomInt } from 'node:crypto';
 import { pino } from 'pino';
 import { ConfigError, toError } from '../shared/errors.ts';
 import { createLogger, type Logger } from '../shared/logger.ts';
@@ -19,6 +18,7 @@ import { resolveDestination } from './output/sandbox.ts';
 import { runCommand } from './output/command-runner.ts';
 import { notifyReload } from './output/reload-notifier.ts';
 import { markReady } from './output/ready-marker.ts';
+import { crypto } from './lazy-builtins.ts';
 
 /** A graceful stop must end well inside the kubelet's grace period; past this we exit anyway. */
 const SHUTDOWN_DEADLINE_MS = 1800;
@@ -99,5 +99,5 @@ function makeClient(settings: AgentSettings): VaultClient {
     // One connection pool serves auth and templating, so either opt-out turns keep-alive off.
     keepAlive: !settings.disableKeepAlives.some((s) => s === 'auto-auth' || s === 'templating'),
   });
-  return new VaultClient({ transport, clock: systemClock, random: () => randomInt(1_000_000) / 1_000_000, ...(v.namespace !== undefined ? { namespace: v.namespace } : {}) });
+  return new VaultClient({ transport, clock: systemClock, random: () => crypto().randomInt(1_000_000) / 1_000_000, ...(v.namespace !== undefined ? { namespace: v.namespace } : {}) });
 }

@@ -163,6 +163,7 @@ export class Runner {
         text = t.contents ?? '';
       }
       const compiled = engine.compile(text, { name: t.destination, leftDelimiter: t.leftDelimiter, rightDelimiter: t.rightDelimiter, errorOnMissingKey: t.errorOnMissingKey });
+      if (compiled.ready !== undefined) await compiled.ready;
       jobs.push({ settings: t, compiled, dependencies: new Set(), rendered: false });
     }
     return jobs;

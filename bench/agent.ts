@@ -1,10 +1,12 @@
 // `node bench/agent.ts`: the agent's footprint, measured as shipped.
 // 1. Start-up: process start → first rendered file in init mode, against `node -e 0` (same Node).
 // 2. Sidecar memory: VmRSS and RssAnon from /proc/PID/status after 60 s with 20 templates and
-//    5 dynamic leases (BENCH_SIDECAR_SECONDS shortens it), with and without V8 heap flags.
+//    5 dynamic leases (BENCH_SIDECAR_SECONDS shortens it), with the image's V8 flags and without.
 // 3. Vault requests of one init run against the minimum (login + renew-self + one preflight and
 //    one read per distinct path).
-// Measures dist/agent/vaultlet.js (npm run build:agent, rebuilt here) and the TS sources.
+// 4. The cost of parsing Vault responses with exact numbers (parseVaultJson) against JSON.parse.
+// "As shipped" = dist/agent/vaultlet.js (npm run build:agent, rebuilt here) run with the Node flags
+// of Dockerfile.agent's ENTRYPOINT (read from the file, so the two cannot drift apart).
 import { spawn, spawnSync } from 'node:child_process';
 import { cpus, tmpdir } from 'node:os';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -13,12 +15,20 @@ import { startVaultServer, type VaultTestServer } from '../test/vault-server/ser
 import type { VaultSeed } from '../test/vault-server/seed.ts';
 import { CLI, NODE, ROOT, makeWorkDir, type AgentWorkDir } from '../test/fakes/agent-process.ts';
 import type { TemplateStanza } from '../shared/agent-config.ts';
+import { parseVaultJson } from '../agent/vault/json-number.ts';
 
-const RUNS = Number(process.env['BENCH_RUNS'] ?? 9);
+const RUNS = Number(process.env['BENCH_RUNS'] ?? 15);
 const SIDECAR_SECONDS = Number(process.env['BENCH_SIDECAR_SECONDS'] ?? 60);
 const KV_TEMPLATES = 15;
 const LEASES = 5;
-const HEAP_FLAGS = ['--max-semi-space-size=1', '--max-old-space-size=24'];
+
+/** The Node flags the agent image runs with: ENTRYPOINT ["/usr/local/bin/node", FLAGS..., "/usr/local/bin/vaultlet"]. */
+function imageFlags(): string[] {
+  const line = /^ENTRYPOINT (\[.*\])$/m.exec(readFileSync(join(ROOT, 'Dockerfile.agent'), 'utf8'))?.[1];
+  const argv = line === undefined ? [] : (JSON.parse(line) as string[]);
+  return argv[0]?.endsWith('/node') === true ? argv.slice(1, -1) : [];
+}
+const IMAGE_FLAGS = imageFlags();
 
 const seed: VaultSeed = {
   secrets: {
@@ -43,16 +53,13 @@ function templates(dir: string): TemplateStanza[] {
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 const ms = (n: number): string => `${n.toFixed(1)} ms`;
 
-interface Variant { readonly name: string; readonly entry: string; readonly env?: Record<string, string> }
+interface Variant { readonly name: string; readonly entry: string; readonly flags?: readonly string[]; readonly env?: Record<string, string> }
 
-function floorMs(): number {
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const t0 = performance.now();
-    spawnSync(NODE, ['-e', '0']);
-    times.push(performance.now() - t0);
-  }
-  return median(times);
+/** One `node -e 0`: the floor every start-up figure is divided by. */
+function floorOnce(): number {
+  const t0 = performance.now();
+  spawnSync(NODE, ['-e', '0']);
+  return performance.now() - t0;
 }
 
 /** Spawn → first non-temporary file in the secrets dir, and spawn → exit, for one init run. */
@@ -64,7 +71,7 @@ function initRun(variant: Variant, vault: VaultTestServer, work: AgentWorkDir, r
   return new Promise((resolve) => {
     const t0 = performance.now();
     let first = NaN;
-    const child = spawn(NODE, [variant.entry, 'agent', `-config=${path}`], { stdio: 'ignore', env: { PATH: process.env['PATH'] ?? '', ...variant.env } });
+    const child = spawn(NODE, [...(variant.flags ?? []), variant.entry, 'agent', `-config=${path}`], { stdio: 'ignore', env: { PATH: process.env['PATH'] ?? '', ...variant.env } });
     const poll = (): void => {
       if (!Number.isNaN(first)) return;
       if (readdirSync(dir).some((f) => !f.startsWith('.'))) first = performance.now() - t0;
@@ -99,15 +106,32 @@ async function sidecar(variant: Variant, flags: readonly string[], vault: VaultT
   return { ...status, files, requests: vault.requests.length - before };
 }
 
+/** µs per parse of a typical KV v2 response: exact numbers (the agent's parser) vs plain JSON.parse. */
+function parseCost(): { bytes: number; exactUs: number; plainUs: number } {
+  const body = JSON.stringify({
+    request_id: 'e3b0c442-98fc-1c14-9afb-f4c8996fb924', lease_id: '', renewable: false, lease_duration: 0,
+    data: { data: { user: 'u1', password: `p1-${'x'.repeat(40)}`, port: 5432 }, metadata: { created_time: '2026-11-25T10:00:00.123Z', custom_metadata: null, deletion_time: '', destroyed: false, version: 3 } },
+    wrap_info: null, warnings: null, auth: null,
+  });
+  const time = (fn: (t: string) => unknown): number => {
+    for (let i = 0; i < 20_000; i++) fn(body);
+    const t0 = performance.now();
+    for (let i = 0; i < 100_000; i++) fn(body);
+    return ((performance.now() - t0) / 100_000) * 1000;
+  };
+  return { bytes: body.length, exactUs: time(parseVaultJson), plainUs: time((t) => JSON.parse(t)) };
+}
+
 async function main(): Promise<void> {
   const built = spawnSync(NODE, ['scripts/build-bundle.ts', 'agent'], { cwd: ROOT, encoding: 'utf8' });
   const bundle = join(ROOT, 'dist', 'agent', 'vaultlet.js');
   const variants: Variant[] = [];
   if (built.status === 0 && existsSync(bundle)) {
-    variants.push({ name: 'bundle (dist/agent/vaultlet.js)', entry: bundle });
-    // Node's on-disk compile cache, as an image could ship it pre-warmed (NODE_COMPILE_CACHE).
+    variants.push({ name: `bundle, image flags (\`${IMAGE_FLAGS.join(' ')}\`)`, entry: bundle, flags: IMAGE_FLAGS });
+    variants.push({ name: 'bundle, default Node flags', entry: bundle });
+    // Node's on-disk compile cache, warmed by the runs before (not shipped: see the notes below).
     const cacheDir = mkdtempSync(join(tmpdir(), 'vaultlet-ncc-'));
-    variants.push({ name: 'bundle + NODE_COMPILE_CACHE (warm)', entry: bundle, env: { NODE_COMPILE_CACHE: cacheDir } });
+    variants.push({ name: 'bundle, image flags + NODE_COMPILE_CACHE (warm)', entry: bundle, flags: IMAGE_FLAGS, env: { NODE_COMPILE_CACHE: cacheDir } });
   }
   variants.push({ name: 'TS sources (bin/vaultlet.js)', entry: CLI });
   const shipped = variants[0] as Variant;
@@ -116,20 +140,22 @@ async function main(): Promise<void> {
   // Secrets live on tmpfs in a pod (memory emptyDir); /dev/shm is the same kind of filesystem.
   const work = makeWorkDir(existsSync('/dev/shm') ? '/dev/shm' : tmpdir());
   try {
-    const floor = floorMs();
-    const startup: { variant: Variant; first: number; exit: number }[] = [];
-    for (const variant of variants) {
-      await initRun(variant, vault, work, -1); // warm the page cache
-      const firsts: number[] = [];
-      const exits: number[] = [];
-      for (let i = 0; i < RUNS; i++) {
-        const r = await initRun(variant, vault, work, i + (variants.indexOf(variant) * 100));
+    // Interleaved: each round runs the floor and every variant once, so a change in the machine's
+    // load (other work on a shared CI runner) hits all of them alike instead of one block.
+    const floors: number[] = [];
+    const runs = variants.map(() => ({ firsts: [] as number[], exits: [] as number[] }));
+    for (const variant of variants) await initRun(variant, vault, work, -1 - variants.indexOf(variant)); // warm the page cache
+    for (let i = 0; i < RUNS; i++) {
+      floors.push(floorOnce());
+      for (const [k, variant] of variants.entries()) {
+        const r = await initRun(variant, vault, work, i * 100 + k);
         if (r.code !== 0) throw new Error(`init run exited ${String(r.code)}`);
-        firsts.push(r.firstFileMs);
-        exits.push(r.exitMs);
+        runs[k]?.firsts.push(r.firstFileMs);
+        runs[k]?.exits.push(r.exitMs);
       }
-      startup.push({ variant, first: median(firsts), exit: median(exits) });
     }
+    const floor = median(floors);
+    const startup = variants.map((variant, k) => ({ variant, first: median(runs[k]?.firsts ?? []), exit: median(runs[k]?.exits ?? []) }));
 
     const before = vault.requests.length;
     await initRun(shipped, vault, work, 999);
@@ -137,51 +163,77 @@ async function main(): Promise<void> {
     // Vault Agent's minimum: login + renew-self + a preflight and a read per distinct path.
     const minimum = 2 + 2 * (KV_TEMPLATES + LEASES);
 
-    const [plain, flagged] = await Promise.all([
+    const [flagged, plain] = await Promise.all([
+      sidecar(shipped, IMAGE_FLAGS, vault, work, 'flags'),
       sidecar(shipped, [], vault, work, 'default'),
-      sidecar(shipped, HEAP_FLAGS, vault, work, 'flags'),
     ]);
+    const parse = parseCost();
 
     const mib = (kib: number): string => `${(kib / 1024).toFixed(1)} MiB`;
     const yes = (ok: boolean): string => (ok ? 'yes' : 'NO');
-    const shippedStartup = startup[0];
-    const ratio = (shippedStartup?.first ?? NaN) / floor;
-    const cached = startup.find((s) => s.variant.env !== undefined);
+    const byName = (prefix: string): { first: number; exit: number } | undefined => startup.find((s) => s.variant.name.startsWith(prefix));
+    const ratio = (startup[0]?.first ?? NaN) / floor;
+    const cached = byName('bundle, image flags + NODE_COMPILE_CACHE');
+    const defaults = byName('bundle, default Node flags');
+    const flagsText = `\`${IMAGE_FLAGS.join(' ')}\``;
     const lines = [
       '## agent',
       '',
       `Run: ${new Date().toISOString()} · ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}) · Node ${process.version} (same binary for floor and agent)`,
-      `Workload: ${KV_TEMPLATES + LEASES} templates (${KV_TEMPLATES} KV v2 secrets, ${LEASES} database leases), Vault test server on 127.0.0.1, files on ${work.dir.startsWith('/dev/shm') ? 'tmpfs (/dev/shm, as the memory emptyDir in a pod)' : 'the OS temp dir'}, median of ${RUNS} runs.`,
+      `Workload: ${KV_TEMPLATES + LEASES} templates (${KV_TEMPLATES} KV v2 secrets, ${LEASES} database leases), Vault test server on 127.0.0.1, files on ${work.dir.startsWith('/dev/shm') ? 'tmpfs (/dev/shm, as the memory emptyDir in a pod)' : 'the OS temp dir'}, median of ${RUNS} interleaved rounds (floor and every variant once per round).`,
       'The agent asks the KV preflight once per mount, not once per path, so it needs fewer requests than Vault Agent\'s minimum.',
-      `Measured as shipped: ${shipped.name}${variants.length > 1 ? '; the TS sources run by type stripping are shown for comparison' : ' (no bundle could be built)'}.`,
+      `Measured as shipped: ${shipped.name}, the flags of Dockerfile.agent's ENTRYPOINT${variants.length > 1 ? '; other rows for comparison (the TS sources run by type stripping)' : ' (no bundle could be built)'}.`,
       '',
       '| Start-up (init mode) | first file | process exit |',
       '| --- | ---: | ---: |',
       `| floor: \`node -e 0\` | ${ms(floor)} (exit) | ${ms(floor)} |`,
       ...startup.map((s) => `| ${s.variant.name} | ${ms(s.first)} | ${ms(s.exit)} |`),
       '',
-      `| Sidecar after ${SIDECAR_SECONDS} s (${shipped.name}) | VmRSS | RssAnon | files | Vault requests |`,
+      `| Sidecar after ${SIDECAR_SECONDS} s (dist/agent/vaultlet.js) | VmRSS | RssAnon | files | Vault requests |`,
       '| --- | ---: | ---: | ---: | ---: |',
+      `| image flags ${flagsText} (as shipped) | ${mib(flagged.vmRssKiB)} | ${mib(flagged.rssAnonKiB)} | ${flagged.files} | ${flagged.requests} |`,
       `| default Node flags | ${mib(plain.vmRssKiB)} | ${mib(plain.rssAnonKiB)} | ${plain.files} | ${plain.requests} |`,
-      `| \`${HEAP_FLAGS.join(' ')}\` | ${mib(flagged.vmRssKiB)} | ${mib(flagged.rssAnonKiB)} | ${flagged.files} | ${flagged.requests} |`,
       '',
       '| Figure | Value | Target | Met |',
       '| --- | ---: | ---: | :---: |',
-      `| first file / floor | ${ratio.toFixed(2)}× | ≤ 4× | ${yes(ratio <= 4)} |`,
-      ...(cached === undefined ? [] : [`| first file / floor, with compile cache | ${(cached.first / floor).toFixed(2)}× | ≤ 4× | ${yes(cached.first / floor <= 4)} |`]),
+      `| first file / floor (as shipped) | ${ratio.toFixed(2)}× | ≤ 4× | ${yes(ratio <= 4)} |`,
+      ...(defaults === undefined ? [] : [`| first file / floor, default Node flags | ${(defaults.first / floor).toFixed(2)}× | ≤ 4× | ${yes(defaults.first / floor <= 4)} |`]),
+      ...(cached === undefined ? [] : [`| first file / floor, warm compile cache (not shipped) | ${(cached.first / floor).toFixed(2)}× | ≤ 4× | ${yes(cached.first / floor <= 4)} |`]),
+      `| sidecar VmRSS (as shipped) | ${mib(flagged.vmRssKiB)} | ≤ 64 MiB | ${yes(flagged.vmRssKiB <= 64 * 1024)} |`,
+      `| sidecar RssAnon (as shipped) | ${mib(flagged.rssAnonKiB)} | ≤ 24 MiB | ${yes(flagged.rssAnonKiB <= 24 * 1024)} |`,
       `| sidecar VmRSS (default flags) | ${mib(plain.vmRssKiB)} | ≤ 64 MiB | ${yes(plain.vmRssKiB <= 64 * 1024)} |`,
       `| sidecar RssAnon (default flags) | ${mib(plain.rssAnonKiB)} | ≤ 24 MiB | ${yes(plain.rssAnonKiB <= 24 * 1024)} |`,
-      `| sidecar VmRSS (heap flags) | ${mib(flagged.vmRssKiB)} | ≤ 64 MiB | ${yes(flagged.vmRssKiB <= 64 * 1024)} |`,
-      `| sidecar RssAnon (heap flags) | ${mib(flagged.rssAnonKiB)} | ≤ 24 MiB | ${yes(flagged.rssAnonKiB <= 24 * 1024)} |`,
       `| Vault requests per init run | ${requests} | ≤ ${minimum} (Vault Agent's minimum) | ${yes(requests <= minimum)} |`,
+      `| exact-number parse of a ${parse.bytes}-byte KV v2 response (parseVaultJson vs JSON.parse) | ${parse.exactUs.toFixed(1)} µs vs ${parse.plainUs.toFixed(1)} µs | — | — |`,
       '',
-      'Where the start-up goes (bundle, one instrumented run, ms since process start): Node itself',
-      '~22; loading and evaluating the bundle ~23 (pino pulls in thread-stream and worker_threads, ~5);',
-      'config ~3; logger ~3; requiring node:http ~5–10 (an ESM import of it would add ~35 by loading',
-      'undici, see docs/adr/0002); loading the Go-template engine and compiling 20 templates ~13,',
-      'overlapped with the login round trip; 24 Vault requests, 20 renders and 20 atomic writes ~22.',
-      'The V8 heap flags in the second sidecar row are what the agent image can set to meet both',
-      'memory targets; VmRSS includes ~42 MiB that `node -e 0` already maps (binary and ICU data).',
+      '### What the start-up is made of, and what changed',
+      '',
+      'Process start → first file, as shipped: Node itself (the floor); loading the entry, the main chunk',
+      '(config, logger, Vault client, runner) and the Go-template chunk; the login, the KV preflight and',
+      'the reads against Vault; the render and atomic write of the first template. Templates render and',
+      'write independently: each is written as soon as its own secrets are in (no template waits for',
+      'the others), so the first file is the first complete template. Changes measured for this figure',
+      '(same machine, interleaved runs, before → after): the bundle split at its dynamic imports',
+      '(`dist/agent/vaultlet-lib/`: a Go-template init container no longer parses Handlebars or the',
+      '`ready` probe, and `yaml` is a chunk of its own that only templates calling toYAML/parseYAML load)',
+      'and pino\'s worker-thread transport left out (a stub; the agent logs to fd 1): 4.38× → 3.96×.',
+      'node:crypto and node:child_process loaded on first use instead of at start (~3.5 ms of CPU), and',
+      'atomic writes made with synchronous fs calls (one temp file, fsync, rename, directory fsync: a',
+      'few syscalls on the tmpfs secrets volume, where each async call cost an event-loop round trip',
+      'behind the other templates\' responses): 3.96× → 3.23×. Before all of this the figure was',
+      '4.7–5.1×. The machine is shared (2 CPUs, other work running): across full runs of this benchmark',
+      'after the changes the as-shipped ratio ranged 3.1–3.7×, the agent and the Vault test server',
+      'competing for the same CPUs as the load varies.',
+      '',
+      'A warm V8 compile cache (NODE_COMPILE_CACHE, the row above) is not shipped: since the split it',
+      'saves between nothing and ~5 ms depending on the run, and an image could only carry a weaker one',
+      '(Node names the cache directory after the uid, and a cache written at build time holds only what',
+      'that run compiled: a full init needs a Vault, which the image build does not have).',
+      '',
+      `The image's heap flags (${flagsText}): the 1 MiB young generation is what takes the sidecar`,
+      'below its default-flag RSS (the two sidecar rows); the old-generation cap is a ceiling, not a',
+      'reservation, set well above what 200 templates use (docs/agent.md).',
+      'VmRSS includes ~42 MiB that `node -e 0` already maps (the binary and ICU data).',
       '',
     ];
     const text = lines.join('\n');

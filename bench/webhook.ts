@@ -1,8 +1,19 @@
-// `node bench/webhook.ts`: the webhook over HTTPS with keep-alive (16 connections, autocannon)
-// against a floor measured in the same run — a bare node:https server answering a canned
-// AdmissionReview response of the same size — plus the in-process time of admitPod on a typical
-// annotated pod. Both servers run as child processes; autocannon runs here. Writes
-// docs/benchmarks/webhook.md.
+// `node bench/webhook.ts [--rounds N]`: the webhook over HTTPS with keep-alive (16 connections,
+// autocannon) against a floor measured in the same run, plus the in-process time of admitPod on a
+// typical annotated pod. Writes docs/benchmarks/webhook.md.
+//
+// The floor is a bare node:https server (this file with --floor) that reads every byte of each
+// request body and answers with the webhook's own response to the typical pod, byte for byte, with
+// the same status and content-type: the cost of HTTPS, keep-alive and a ~9 KB response, nothing
+// else. Three loads, interleaved in each round so that drifting machine load hits all alike:
+//   floor   — the floor, every request a fresh uid;
+//   repeat  — the webhook, the same pod every request with a fresh uid (a ReplicaSet scaling up:
+//             the API server sends byte-identical pods, so the decision cache answers);
+//   varied  — the webhook, a different pod every request (its own pod-template-hash, generateName,
+//             owner and Vault secret paths; fresh uid): every decision is made in full, the
+//             template syntax check included (no cache of any kind can answer).
+// All three build each request body the same way in the client, so the client's cost is equal.
+// Both servers are child processes; their CPU time per request is read from /proc.
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -13,59 +24,22 @@ import { createTlsDir } from '../test/helpers/tls-dir.ts';
 import { CLI, NODE, ROOT, freePort, httpsRequest } from '../test/helpers/webhook-process.ts';
 
 const CONNECTIONS = 16;
-const WARMUP_S = 3;
-const DURATION_S = 10;
+const WARMUP_S = 2;
+const DURATION_S = 8;
 const ADMIT_ITERATIONS = 20_000;
 const TARGETS = { throughputRatio: 0.7, p99Ms: 5, admitMedianUs: 100 } as const;
 const FIXTURE = join(ROOT, 'test', 'fixtures', 'pods', 'typical-annotated-pod.json');
+// In the fixture: the ReplicaSet's pod-template-hash (in generateName, a label and the owner's
+// name) and the Vault path prefix of its secrets. Varied pods replace both.
+const TEMPLATE_HASH = '7d9c8b6f4';
+const SECRET_PATHS = 'secret/data/orders/';
+const UID = 'bench-00000000001';
 
-// Floor mode: this same file, run as `node bench/webhook.ts --floor PORT CERT KEY BODYFILE`.
-if (process.argv[2] === '--floor') {
-  const [port, certFile, keyFile, bodyFile] = process.argv.slice(3) as [string, string, string, string];
-  const body = readFileSync(bodyFile);
-  createServer({ cert: readFileSync(certFile), key: readFileSync(keyFile), minVersion: 'TLSv1.2' }, (req, res) => {
-    req.resume();
-    req.on('end', () => {
-      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': body.length });
-      res.end(body);
-    });
-  }).listen(Number(port), '127.0.0.1', () => {
-    process.stdout.write('floor listening\n');
-  });
-} else {
-  await main();
-}
-
-function typicalPod(): { pod: unknown; source: string } {
-  if (existsSync(FIXTURE)) return { pod: JSON.parse(readFileSync(FIXTURE, 'utf8')) as unknown, source: 'test/fixtures/pods/typical-annotated-pod.json' };
-  const pod = {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: {
-      generateName: 'web-5d8f-',
-      namespace: 'team',
-      labels: { app: 'web' },
-      annotations: {
-        'vault.hashicorp.com/agent-inject': 'true',
-        'vault.hashicorp.com/role': 'web',
-        'vault.hashicorp.com/agent-inject-secret-db': 'database/creds/web',
-        'vault.hashicorp.com/agent-inject-template-db': '{{ with secret "database/creds/web" }}{{ .Data.username }}:{{ .Data.password }}{{ end }}',
-      },
-    },
-    spec: {
-      serviceAccountName: 'web',
-      containers: [
-        {
-          name: 'app',
-          image: 'registry.example/web:1.2',
-          env: [{ name: 'LOG_LEVEL', value: 'info' }],
-          volumeMounts: [{ name: 'kube-api-access-abcde', mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', readOnly: true }],
-        },
-      ],
-      volumes: [{ name: 'kube-api-access-abcde', projected: { sources: [{ serviceAccountToken: { path: 'token', expirationSeconds: 3607 } }] } }],
-    },
-  };
-  return { pod, source: 'built-in annotated pod (fixture not found)' };
+function typicalPod(): unknown {
+  if (!existsSync(FIXTURE)) throw new Error(`missing ${FIXTURE}`);
+  const text = readFileSync(FIXTURE, 'utf8');
+  if (!text.includes(TEMPLATE_HASH) || !text.includes(SECRET_PATHS)) throw new Error('the fixture no longer has the fields the varied load changes');
+  return JSON.parse(text) as unknown;
 }
 
 function spawnUntil(args: string[], env: Record<string, string>, marker: string): Promise<ChildProcess> {
@@ -85,26 +59,51 @@ function spawnUntil(args: string[], env: Record<string, string>, marker: string)
   });
 }
 
-/** Same-size review bodies whose pods differ (generateName carries a counter): every one a cache miss. */
-function uniqueBodies(reviewBody: string): () => string {
-  const marker = '"uid":"bench-0001"';
-  const at = reviewBody.indexOf('"object":{') + '"object":{'.length;
+type BodyMaker = () => string;
+
+/** Every request gets a fresh uid of the same length, as the API server gives each review. */
+function freshUids(reviewBody: string, varyPod: boolean): BodyMaker {
   let n = 0;
   return () => {
     n += 1;
-    const id = String(n).padStart(9, '0');
-    return `${reviewBody.slice(0, at)}"benchUnique":"${id}",${reviewBody.slice(at)}`.replace(marker, `"uid":"b-${id}"`);
+    const id = n.toString(36).padStart(9, '0');
+    const body = reviewBody.replace(`"uid":"${UID}"`, `"uid":"bench-${id.padStart(11, '0')}"`);
+    return varyPod ? body.replaceAll(TEMPLATE_HASH, id).replaceAll(SECRET_PATHS, `secret/data/${id}/`) : body;
   };
 }
 
-async function load(url: string, body: string | (() => string), seconds: number): Promise<autocannon.Result> {
-  const common = { url, method: 'POST' as const, headers: { 'content-type': 'application/json' }, connections: CONNECTIONS, pipelining: 1, duration: seconds };
-  if (typeof body === 'string') return autocannon({ ...common, body });
-  return autocannon({ ...common, requests: [{ method: 'POST', setupRequest: (req) => ({ ...req, body: body() }) }] });
+interface LoadResult {
+  readonly rps: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly failures: number;
+  /** The server process's CPU time (all threads) per answered request. */
+  readonly cpuUsPerRequest: number;
 }
 
-function median(sorted: number[]): number {
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, in 10 ms ticks
+}
+
+async function load(url: string, server: ChildProcess, makeBody: BodyMaker, seconds: number): Promise<LoadResult> {
+  const pid = server.pid ?? 0;
+  const before = cpuMs(pid);
+  const r = await autocannon({
+    url, connections: CONNECTIONS, pipelining: 1, duration: seconds,
+    requests: [{ method: 'POST', headers: { 'content-type': 'application/json' }, setupRequest: (req) => ({ ...req, body: makeBody() }) }],
+  });
+  const cpu = cpuMs(pid) - before;
+  return {
+    rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, failures: r.errors + r.non2xx,
+    cpuUsPerRequest: r.requests.total > 0 ? (cpu * 1000) / r.requests.total : 0,
+  };
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
 async function admitTiming(pod: unknown): Promise<{ medianUs: number; p99Us: number; patchOps: number; injection: string }> {
@@ -134,94 +133,213 @@ function round(n: number, digits = 2): number {
   return Math.round(n * f) / f;
 }
 
+function roundsArg(): number {
+  const at = process.argv.indexOf('--rounds');
+  const n = at === -1 ? 3 : Number(process.argv[at + 1]);
+  if (!Number.isInteger(n) || n < 1) throw new Error('--rounds wants a positive integer');
+  return n;
+}
+
+const CASES = ['floor', 'repeat', 'varied'] as const;
+type CaseName = (typeof CASES)[number];
+
 async function main(): Promise<void> {
+  const rounds = roundsArg();
   const tls = await createTlsDir();
-  const { pod, source } = typicalPod();
-  const reviewBody = JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: { uid: 'bench-0001', namespace: 'team', operation: 'CREATE', object: pod } });
+  const pod = typicalPod();
+  const reviewBody = JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: { uid: UID, namespace: 'team', operation: 'CREATE', object: pod } });
   const children: ChildProcess[] = [];
   try {
     const webhookPort = await freePort();
-    children.push(await spawnUntil([CLI, 'webhook'], {
+    const webhook = await spawnUntil([CLI, 'webhook'], {
       AGENT_INJECT_VAULT_ADDR: 'https://vault.vault.svc:8200',
       AGENT_INJECT_LISTEN: `127.0.0.1:${webhookPort}`,
       AGENT_INJECT_TLS_CERT_FILE: tls.certFile,
       AGENT_INJECT_TLS_KEY_FILE: tls.keyFile,
       AGENT_INJECT_TELEMETRY_PATH: '/metrics',
-    }, '"webhook listening"'));
+    }, '"webhook listening"');
+    children.push(webhook);
     const sample = await httpsRequest({ port: webhookPort, ca: tls.ca.certPem, path: '/mutate', body: reviewBody });
     if (sample.status !== 200) throw new Error(`webhook answered ${sample.status}`);
+    const variedSample = await httpsRequest({ port: webhookPort, ca: tls.ca.certPem, path: '/mutate', body: freshUids(reviewBody, true)() });
     const bodyFile = join(tls.dir, 'canned-response.json');
     writeFileSync(bodyFile, sample.body);
     const floorPort = await freePort();
-    children.push(await spawnUntil([join(ROOT, 'bench', 'webhook.ts'), '--floor', String(floorPort), tls.certFile, tls.keyFile, bodyFile], {}, 'floor listening'));
+    const floor = await spawnUntil([join(ROOT, 'bench', 'webhook.ts'), '--floor', String(floorPort), tls.certFile, tls.keyFile, bodyFile], {}, 'floor listening');
+    children.push(floor);
 
-    const floorUrl = `https://127.0.0.1:${floorPort}/mutate`;
-    const webhookUrl = `https://127.0.0.1:${webhookPort}/mutate`;
-    await load(floorUrl, reviewBody, WARMUP_S);
-    const floor = await load(floorUrl, reviewBody, DURATION_S);
-    await load(webhookUrl, reviewBody, WARMUP_S);
-    const webhook = await load(webhookUrl, reviewBody, DURATION_S);
-    const unique = await load(webhookUrl, uniqueBodies(reviewBody), DURATION_S);
-    const admit = await admitTiming(pod);
-
-    const ratio = webhook.requests.average / floor.requests.average;
-    const checks = {
-      throughput: ratio >= TARGETS.throughputRatio,
-      p99: webhook.latency.p99 <= TARGETS.p99Ms,
-      admit: admit.medianUs <= TARGETS.admitMedianUs,
-      errors: [floor, webhook, unique].every((r) => r.errors + r.non2xx === 0),
+    const targets: Record<CaseName, { url: string; server: ChildProcess; body: BodyMaker }> = {
+      floor: { url: `https://127.0.0.1:${floorPort}/mutate`, server: floor, body: freshUids(reviewBody, false) },
+      repeat: { url: `https://127.0.0.1:${webhookPort}/mutate`, server: webhook, body: freshUids(reviewBody, false) },
+      varied: { url: `https://127.0.0.1:${webhookPort}/mutate`, server: webhook, body: freshUids(reviewBody, true) },
     };
-    const rows = [
-      ['floor (bare node:https, canned response)', floor],
-      ['vaultlet webhook, the same pod again and again (decision cache hits)', webhook],
-      ['vaultlet webhook, a different pod every request (no cache hits)', unique],
-    ] as const;
-    const uniqueRatio = unique.requests.average / floor.requests.average;
-    const table = rows
-      .map(([name, r]) => `| ${name} | ${round(r.requests.average, 0)} | ${r.latency.p50} | ${r.latency.p99} | ${r.errors + r.non2xx} |`)
-      .join('\n');
-    const report = `## webhook
-
-Run: ${new Date().toISOString()} · ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}) · Node ${process.version}
-Load: autocannon, ${CONNECTIONS} keep-alive HTTPS connections, ${DURATION_S} s after a ${WARMUP_S} s warm-up, POST /mutate
-with an AdmissionReview of ${reviewBody.length} bytes (${source}); response ${sample.body.length} bytes.
-Both servers are child processes on 127.0.0.1; the webhook runs with its default settings (info logs, metrics on).
-The webhook memoises decisions (admitPod is pure; a ReplicaSet's pods arrive as identical objects), so
-"same pod" measures the cache-hit path and "distinct pods" the full decision on every request.
-
-| Server | req/s (mean) | p50 ms | p99 ms | errors |
-| --- | ---: | ---: | ---: | ---: |
-${table}
-
-| Figure | Value | Target | Met |
-| --- | ---: | ---: | :---: |
-| throughput ratio webhook / floor, same pod | ${round(ratio, 3)} | ≥ ${TARGETS.throughputRatio} | ${checks.throughput ? 'yes' : 'NO'} |
-| webhook p99 latency, same pod | ${webhook.latency.p99} ms | ≤ ${TARGETS.p99Ms} ms | ${checks.p99 ? 'yes' : 'NO'} |
-| throughput ratio webhook / floor, distinct pods | ${round(uniqueRatio, 3)} | (≥ ${TARGETS.throughputRatio}) | ${uniqueRatio >= TARGETS.throughputRatio ? 'yes' : 'NO'} |
-| webhook p99 latency, distinct pods | ${unique.latency.p99} ms | (≤ ${TARGETS.p99Ms} ms) | ${unique.latency.p99 <= TARGETS.p99Ms ? 'yes' : 'NO'} |
-| admitPod median (in-process, ${ADMIT_ITERATIONS} runs) | ${round(admit.medianUs, 1)} µs | ≤ ${TARGETS.admitMedianUs} µs | ${checks.admit ? 'yes' : 'NO'} |
-| admitPod p99 | ${round(admit.p99Us, 1)} µs | — | — |
-
-admitPod result on that pod: ${admit.injection}, ${admit.patchOps} patch operations.
-
-Where the webhook's time goes (node --cpu-prof of the distinct-pods run, measured by hand on
-2026-11-25; the server process is CPU-bound at one core): admitPod ≈ 30 %, writing the ~9 KB
-response into TLS ≈ 13 %, Fastify's JSON body parse ≈ 4 %, decision-cache key and patch encoding
-≈ 10 %, the per-admission log line ≈ 5 %, the rest HTTP/TLS reading, Fastify and GC. The floor
-does none of this work, so the ratio is bounded by the per-request work itself: even a pod that
-needs no injection (tiny response) reaches only about 0.65 of the floor. Inside the server
-admitPod averages ≈ 150 µs a call (vs the tight-loop median above) and its allocations slow the
-rest through GC: with admit replaced by a canned decision of the same size the same server runs
-about 3× faster. Figures vary a lot between runs on this shared 2-core machine (the floor
-measured anywhere from 19k to 46k req/s, the webhook 1.5k–2.6k distinct and 6k–7.7k same-pod).
-`;
-    console.log(report);
-    mkdirSync(join(ROOT, 'docs', 'benchmarks'), { recursive: true });
-    writeFileSync(join(ROOT, 'docs', 'benchmarks', 'webhook.md'), report);
-    // Missed targets are reported in the table; only failed requests fail the run.
-    process.exitCode = checks.errors ? 0 : 1;
+    const results: Record<CaseName, LoadResult[]> = { floor: [], repeat: [], varied: [] };
+    for (let i = 0; i < rounds; i++) {
+      for (const name of CASES) {
+        const t = targets[name];
+        await load(t.url, t.server, t.body, WARMUP_S);
+        results[name].push(await load(t.url, t.server, t.body, DURATION_S));
+      }
+    }
+    const admit = await admitTiming(pod);
+    writeReport({ rounds, results, admit, reviewBytes: reviewBody.length, responseBytes: sample.body.length, variedResponseBytes: variedSample.body.length });
+    // Missed targets are reported in the tables; only failed requests fail the run.
+    process.exitCode = CASES.every((name) => results[name].every((r) => r.failures === 0)) ? 0 : 1;
   } finally {
     for (const child of children) child.kill('SIGTERM');
     await tls.remove();
   }
 }
+
+interface Report {
+  readonly rounds: number;
+  readonly results: Record<CaseName, LoadResult[]>;
+  readonly admit: Awaited<ReturnType<typeof admitTiming>>;
+  readonly reviewBytes: number;
+  readonly responseBytes: number;
+  readonly variedResponseBytes: number;
+}
+
+function spread(values: readonly number[], digits: number): string {
+  const sorted = [...values].sort((a, b) => a - b);
+  return `${round(median(sorted), digits)} (${round(sorted[0] ?? 0, digits)}–${round(sorted.at(-1) ?? 0, digits)})`;
+}
+
+function writeReport(r: Report): void {
+  const { results, admit } = r;
+  const ratios = (name: CaseName): number[] => results[name].map((x, i) => x.rps / (results.floor[i]?.rps ?? 1));
+  const med = (name: CaseName, f: (x: LoadResult) => number): number => median(results[name].map(f));
+  const row = (label: string, name: CaseName): string =>
+    `| ${label} | ${spread(results[name].map((x) => x.rps), 0)} | ${spread(results[name].map((x) => x.p50), 0)} | ${spread(results[name].map((x) => x.p99), 0)} | ${spread(results[name].map((x) => x.cpuUsPerRequest), 0)} | ${results[name].reduce((a, x) => a + x.failures, 0)} |`;
+  const met = (ok: boolean): string => (ok ? 'yes' : 'NO');
+  const variedRatio = median(ratios('varied'));
+  const repeatRatio = median(ratios('repeat'));
+  const variedP99 = med('varied', (x) => x.p99);
+  const repeatP99 = med('repeat', (x) => x.p99);
+  const report = `## webhook
+
+Run: ${new Date().toISOString()} · ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}) · Node ${process.version}
+Load: autocannon in the bench process, ${CONNECTIONS} keep-alive HTTPS connections, POST /mutate; ${r.rounds} rounds, each
+running the three loads in turn for ${DURATION_S} s after a ${WARMUP_S} s warm-up. Review ${r.reviewBytes} bytes
+(test/fixtures/pods/typical-annotated-pod.json), response ${r.responseBytes} bytes (varied pods: ${r.variedResponseBytes}).
+Both servers are child processes on 127.0.0.1; the webhook runs with its defaults (info logs, metrics on).
+
+What each load is:
+- **floor**: a bare \`node:https\` server that reads every byte of each request body and answers with
+  the webhook's own response to the typical pod, byte for byte (same status and content-type).
+- **repeat**: the webhook, the same pod in every review (fresh uid each time), as when a ReplicaSet
+  scales up; the decision cache answers after the first.
+- **varied**: the webhook, a different pod in every review (own pod-template-hash, generateName,
+  owner and Vault secret paths; fresh uid): every decision made in full, template check included.
+
+Figures are the median of the rounds, with the lowest and highest in brackets. "CPU µs/req" is the
+server process's CPU time (all its threads) per answered request.
+
+| Load | req/s | p50 ms | p99 ms | CPU µs/req | failed |
+| --- | ---: | ---: | ---: | ---: | ---: |
+${row('floor (bare node:https, canned response)', 'floor')}
+${row('webhook, repeat (the same pod)', 'repeat')}
+${row('webhook, varied (a different pod each time)', 'varied')}
+
+| Figure | Value | Target | Met |
+| --- | ---: | ---: | :---: |
+| throughput ratio webhook / floor, varied pods — **the target figure** | ${spread(ratios('varied'), 3)} | ≥ ${TARGETS.throughputRatio} | ${met(variedRatio >= TARGETS.throughputRatio)} |
+| webhook p99 latency, varied pods — **the target figure** | ${variedP99} ms | ≤ ${TARGETS.p99Ms} ms | ${met(variedP99 <= TARGETS.p99Ms)} |
+| throughput ratio webhook / floor, repeated pod | ${spread(ratios('repeat'), 3)} | (≥ ${TARGETS.throughputRatio}) | ${met(repeatRatio >= TARGETS.throughputRatio)} |
+| webhook p99 latency, repeated pod | ${repeatP99} ms | (≤ ${TARGETS.p99Ms} ms) | ${met(repeatP99 <= TARGETS.p99Ms)} |
+| admitPod median (in-process, ${ADMIT_ITERATIONS} runs, typical pod) | ${round(admit.medianUs, 1)} µs | ≤ ${TARGETS.admitMedianUs} µs | ${met(admit.medianUs <= TARGETS.admitMedianUs)} |
+| admitPod p99 | ${round(admit.p99Us, 1)} µs | — | — |
+
+The targets are judged on the varied load: a cluster sends a mix, and only the varied load makes
+every decision; the repeated pod shows what the decision cache adds on a scale-up.
+admitPod on the typical pod: ${admit.injection}, ${admit.patchOps} patch operations.
+
+${NOTES}`;
+  console.log(report);
+  mkdirSync(join(ROOT, 'docs', 'benchmarks'), { recursive: true });
+  writeFileSync(join(ROOT, 'docs', 'benchmarks', 'webhook.md'), report);
+}
+
+// Hand-written account, kept with the code that produces the tables above.
+const NOTES = `### Why the 0.7 target is not met, in numbers
+
+The floor is not limited by its server: it needs about 25 µs of CPU per request, and the load
+generator on the same 2 cores sets its pace (18k–32k req/s between runs on this shared machine).
+To reach 0.7 of it, the webhook would have to spend at most about 35 µs per request in all. The
+work any correct webhook must add already exceeds that: a Fastify server that answers the same
+canned bytes reached 0.87 of the floor, 0.67 once it parses the JSON review (with the
+prototype-poisoning checks), and 0.54 when it also serialises the pod once (one run each,
+2026-11-25). The webhook then spends, per request (server CPU, all threads):
+
+- **repeated pod ≈ 100–110 µs** (≈ 123 µs before the changes below): the TLS write of the ~9 KB
+  response ≈ 35 % of the profile (the floor pays this too), the cache lookup ≈ 13 % (serialising the
+  parsed pod as the key, ~10–20 µs), the JSON parse ≈ 10 %, Fastify routing and hooks ≈ 8 %, the log
+  line ≈ 4 %, the response bytes ≈ 2 %.
+- **varied pods ≈ 370–390 µs** (≈ 400 µs before): admitPod ≈ 85 µs in-process on fresh objects and two to
+  three times that inside the busy server (cache misses and garbage collection), the patch's JSON and
+  base64 encoding ≈ 28 µs, the decision-cache bookkeeping of a miss ≈ 45 µs (key, freezing, keeping
+  the entry), and the repeated-pod path above.
+
+The varied-pod p99 follows from the service time: with 16 requests in flight each waits for those
+ahead of it (p50 ≈ 16 × 0.37 ms ≈ 6 ms; garbage-collection pauses make the tail), so p99 ≤ 5 ms needs well under 0.25 ms a request. The
+repeated-pod p99 meets it (2–4 ms).
+
+What is left to try: (1) keying the decision cache on the review's raw bytes with the uid taken out,
+instead of re-serialising the parsed pod (needs a proof that no two different pods share a key);
+(2) the deep clone inside fast-json-patch's compare() (a JSON round trip of the injected containers,
+about a fifth of admitPod), which the project's "patches are diffs" rule keeps; (3) a lighter HTTP
+layer than Fastify for /mutate; (4) more webhook processes (replicas), which a 2-core machine shared
+with the load generator cannot show.
+
+### What was changed, and why (2026-11-25)
+
+Measured first (node --cpu-prof of the webhook under this load, server CPU time per request from
+/proc, in-process timings), then:
+
+- **Response bytes.** The response is a per-request head (API version, uid) plus the decision's
+  tail (allowed, base64 patch, warnings), encoded once per decision and kept with it; before, Fastify
+  ran JSON.stringify over the ~9 KB response, base64 text included, on every request. A unit test
+  checks the bytes equal JSON.stringify of the response object for every kind of decision.
+- **The log line.** The one line per admission goes through a child logger without pino's redaction
+  pass, which cost ~10 µs a line with the project's wildcard paths (11.6 µs against 1.6 µs
+  measured); the line's fields are a fixed list of clipped identifiers and enums. Every other line,
+  the trace dump of a review included, is still redacted.
+- **Decision cache.** Freezes the decision, its lists and its operations, not every node of the
+  injected containers; the size estimate is now measured (8× the key, was a guess of 4×), so the
+  16 MiB budget holds. Reviews with nothing to decide (no agent-inject annotation, or not a
+  CREATE) bypass it: their decision takes ~1–2 µs, less than serialising the pod for a key.
+- **admitPod.** The annotation reader indexes \`vault.hashicorp.com/\` keys by their short name once
+  per pod instead of building and hashing a prefixed key on each of ~100 reads; the template syntax
+  check remembers its outcome per template text, engine and delimiters (bounded), as every pod of a
+  workload carries the same templates. The varied load changes the secret paths inside the
+  templates, so neither the decision cache nor this memo answers any of its requests.
+- **Start-up.** The auto-TLS code and @kubernetes/client-node load only when AGENT_INJECT_TLS_AUTO is
+  set: with file TLS the webhook listens after ~0.25 s with ~110 MB resident (was ~0.7 s, ~180 MB).
+  A SIGTERM while waiting for the first auto-TLS certificate now exits 0 within ~2.5 s, even against
+  an API server that never answers (test/integration/webhook-startup-signal.test.ts).
+- **This benchmark.** Every request carries a fresh uid (as from the API server) and every load
+  builds its bodies the same way, so the client's cost is the same for all three; the varied load
+  changes the pod's identity and secret paths, not just an unknown field; rounds interleave the
+  loads and report their spread; the server's CPU per request is reported, which varies far less
+  between runs than req/s on this shared machine. The "before" figures come from this same bench run
+  on the webhook code of commit 0acb206 (2 rounds, 2026-11-25 10:32 UTC): floor 26–27, repeated pod
+  122–125, varied pods 382–418 µs of server CPU per request.
+`;
+
+// Floor mode: this same file, run as `node bench/webhook.ts --floor PORT CERT KEY BODYFILE`.
+function runFloor(): void {
+  const [port, certFile, keyFile, bodyFile] = process.argv.slice(3) as [string, string, string, string];
+  const body = readFileSync(bodyFile);
+  createServer({ cert: readFileSync(certFile), key: readFileSync(keyFile), minVersion: 'TLSv1.2' }, (req, res) => {
+    req.resume(); // every byte of the body is read (and dropped), as any server must
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': body.length });
+      res.end(body);
+    });
+  }).listen(Number(port), '127.0.0.1', () => {
+    process.stdout.write('floor listening\n');
+  });
+}
+
+if (process.argv[2] === '--floor') runFloor();
+else await main();

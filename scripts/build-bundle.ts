@@ -1,12 +1,19 @@
 // Bundles one image's entry (cli/agent-image.ts or cli/webhook-image.ts) with esbuild into
-// dist/<image>/vaultlet.js: one ESM file with every production dependency inlined, so the image
-// needs no node_modules. Usage: node scripts/build-bundle.ts agent|webhook [--node=/path/to/node]
+// dist/<image>/vaultlet.js with every production dependency inlined, so the image needs no
+// node_modules. Usage: node scripts/build-bundle.ts agent|webhook [--node=/path/to/node]
 // (--node sets the shebang; the images use their own Node path since they have no /usr/bin/env).
-import { build } from 'esbuild';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
-import { relative } from 'node:path';
+//
+// The agent is split at its dynamic imports (docs/benchmarks/agent.md): dist/agent/vaultlet.js is a
+// small entry and dist/agent/vaultlet-lib/ holds the chunks, so a start loads only what it runs
+// (an init container with Go templates never parses Handlebars, `vaultlet ready` never parses the
+// agent). The image copies both side by side. The webhook stays one file.
+import { build, type Plugin } from 'esbuild';
+import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 
 const IMAGES = { agent: 'cli/agent-image.ts', webhook: 'cli/webhook-image.ts' } as const;
+/** Where the agent's chunks go, next to the entry (the image keeps the same layout). */
+const AGENT_CHUNK_DIR = 'vaultlet-lib';
 
 const [image, ...flags] = process.argv.slice(2);
 if (image !== 'agent' && image !== 'webhook') {
@@ -14,11 +21,29 @@ if (image !== 'agent' && image !== 'webhook') {
   process.exit(2);
 }
 const nodePath = flags.find((f) => f.startsWith('--node='))?.slice('--node='.length);
-const outfile = `dist/${image}/vaultlet.js`;
+const outdir = `dist/${image}`;
+const outfile = `${outdir}/vaultlet.js`;
 
+/**
+ * pino requires thread-stream (its worker-thread transports) at load time; the agent never uses
+ * a transport (it logs to fd 1 through sonic-boom), so it gets a stand-in that fails loudly if
+ * one were ever asked for, instead of 10 KB of code parsed on every start.
+ */
+const noThreadStream: Plugin = {
+  name: 'no-thread-stream',
+  setup(b) {
+    b.onResolve({ filter: /^thread-stream$/ }, () => ({ path: 'thread-stream', namespace: 'vaultlet-stub' }));
+    b.onLoad({ filter: /.*/, namespace: 'vaultlet-stub' }, () => ({
+      contents: 'module.exports = class ThreadStream { constructor() { throw new Error("pino transports are not available in the vaultlet agent") } }',
+      loader: 'js',
+    }));
+  },
+};
+
+const split = image === 'agent';
 const result = await build({
-  entryPoints: [IMAGES[image]],
-  outfile,
+  entryPoints: { vaultlet: IMAGES[image] },
+  ...(split ? { outdir, splitting: true, chunkNames: `${AGENT_CHUNK_DIR}/[name]-[hash]`, plugins: [noThreadStream] } : { outfile }),
   bundle: true,
   platform: 'node',
   target: 'node24',
@@ -35,12 +60,25 @@ const result = await build({
     js: `import { createRequire as __vaultletCreateRequire } from 'node:module';\nconst require = __vaultletCreateRequire(import.meta.url);`,
   },
 });
+if (split) {
+  // Stale chunks of an earlier build must not linger next to the new ones (removed after the
+  // build, not before: something running the previous build meanwhile keeps its files).
+  const chunkDir = join(outdir, AGENT_CHUNK_DIR);
+  const fresh = new Set(Object.keys(result.metafile.outputs).map((f) => relative(chunkDir, f)));
+  for (const name of readdirSync(chunkDir)) if (name.endsWith('.js') && !fresh.has(name)) rmSync(join(chunkDir, name));
+  // The chunks are ES modules; saying so spares Node's module-syntax detection (a CommonJS parse
+  // attempt first) where no package.json above them says it (in the image).
+  mkdirSync(join(outdir, AGENT_CHUNK_DIR), { recursive: true });
+  writeFileSync(join(outdir, AGENT_CHUNK_DIR, 'package.json'), '{"type":"module"}\n');
+}
 if (nodePath !== undefined) {
   // esbuild keeps the entry's `#!/usr/bin/env node`; the images have no /usr/bin/env.
   writeFileSync(outfile, readFileSync(outfile, 'utf8').replace(/^#![^\n]*/, `#!${nodePath}`));
 }
 // The list of bundled source files, so tests can check what went into each image.
-const inputs = Object.keys(result.metafile.inputs).map((f) => relative('.', f)).sort();
-writeFileSync(`dist/${image}/inputs.json`, `${JSON.stringify(inputs, null, 1)}\n`);
-const bytes = statSync(outfile).size;
-process.stdout.write(`${outfile}: ${(bytes / 1024).toFixed(0)} KiB from ${inputs.length} modules\n`);
+// (Stand-ins such as the thread-stream stub live in a plugin namespace, not in a file: left out.)
+const inputs = Object.keys(result.metafile.inputs).filter((f) => !f.startsWith('vaultlet-stub:')).map((f) => relative('.', f)).sort();
+writeFileSync(`${outdir}/inputs.json`, `${JSON.stringify(inputs, null, 1)}\n`);
+const outputs = Object.keys(result.metafile.outputs).filter((f) => f.endsWith('.js'));
+const bytes = outputs.reduce((sum, f) => sum + statSync(f).size, 0);
+process.stdout.write(`${outfile}: ${(bytes / 1024).toFixed(0)} KiB in ${outputs.length} file(s) from ${inputs.length} modules\n`);

@@ -181,6 +181,7 @@ describe('POST /mutate', () => {
     const entry = entries[0]!;
     expect(entry).toMatchObject({ uid: 'uid-1', namespace: 'team', pod: 'app-1', operation: 'CREATE', allowed: true, injection: 'init_and_sidecar', reason: 'injected', warnings: 1 });
     expect(typeof entry['durationMs']).toBe('number');
+    expect(entry['reqId']).toMatch(/^req-/);
     expect(sink.lines.join('\n')).not.toContain(SENTINEL);
     expect(sink.lines.join('\n')).not.toContain('vault.hashicorp.com/agent-inject');
   });

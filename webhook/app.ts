@@ -54,7 +54,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
 
   const usingMetrics = telemetryPath !== '' && deps.registry !== undefined;
   const metrics = usingMetrics && deps.registry ? createAdmissionMetrics(deps.registry) : noMetrics;
-  registerMutateRoute(app, { admit: deps.admit, metrics, now: deps.now ?? (() => performance.now()) });
+  registerMutateRoute(app, { admit: deps.admit, metrics, now: deps.now ?? (() => performance.now()), log: deps.log });
   registerHealthRoute(app, deps.isReady ?? (() => true));
   if (usingMetrics && deps.registry) registerMetricsRoute(app, telemetryPath, deps.registry);
   return app;

@@ -5,10 +5,10 @@ import type { Server as HttpsServer } from 'node:https';
 import { Registry } from 'prom-client';
 import { ConfigError, toError } from '../shared/errors.ts';
 import { createLogger } from '../shared/logger.ts';
-import { createDecisionCache } from './admission/decision-cache.ts';
+import { createDecisionCache, DEFAULT_DECISION_CACHE } from './admission/decision-cache.ts';
 import { buildApp } from './app.ts';
 import { loadWebhookConfig, type WebhookConfig } from './config.ts';
-import { admitPod } from './inject/admit.ts';
+import { admitPod, asksForInjection } from './inject/admit.ts';
 import type { CertSource } from './tls/cert-source.ts';
 import { selectCertSource } from './tls/select-cert-source.ts';
 import { applyCertChanges, secureContextOptions, tlsPolicy } from './tls/server-tls.ts';
@@ -84,7 +84,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     }
     const app = buildApp({
       config,
-      admit: createDecisionCache((input) => admitPod(input, config)).admit,
+      admit: createDecisionCache((input) => admitPod(input, config), { ...DEFAULT_DECISION_CACHE, worthCaching: asksForInjection }).admit,
       log,
       registry: new Registry(),
       tls: secureContextOptions(policy, first),

@@ -2,8 +2,7 @@
 // in the same directory, fsync, chmod, rename over the target, fsync the directory. A reader sees
 // the old bytes or the new bytes, never a partial or missing file. Unchanged bytes are not
 // rewritten (no mtime churn, no spurious reloads). The only agent file writing outputs with node:fs.
-import { randomBytes } from 'node:crypto';
-import { constants, promises as fsp, type Stats } from 'node:fs';
+import { closeSync, constants, fchmodSync, fsyncSync, lstatSync, openSync, promises as fsp, readFileSync, renameSync, rmSync, writeSync, type Stats } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { WriteError } from './errors.ts';
 
@@ -19,24 +18,35 @@ const DEFAULT_MODE = 0o644;
 /** Writes atomically; resolves false (writing nothing) when the file already holds these bytes. */
 export async function writeFileAtomic(path: string, content: string | Uint8Array, options: WriteOptions = {}): Promise<boolean> {
   const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : Buffer.from(content.buffer, content.byteOffset, content.byteLength);
-  const existing = await statIfExists(path);
+  const existing = statIfExists(path);
   const mode = options.mode ?? (existing?.isFile() === true ? existing.mode & 0o7777 : DEFAULT_MODE);
   if (existing !== undefined && existing.isFile() && (existing.mode & 0o7777) === mode) {
-    const current = await readFileIfExists(path);
+    const current = readSyncIfExists(path);
     if (current !== undefined && current.equals(bytes)) return false;
   }
   const dir = dirname(path);
   if (options.createDirs === true) await mkdirs(dir, path);
-  const tmp = join(dir, `.${basename(path)}.tmp.${randomBytes(4).toString('hex')}`);
+  // Unique without node:crypto (start-up cost): pid + monotonic clock never repeat on a node, and
+  // O_EXCL refuses a leftover anyway.
+  const tmp = join(dir, `.${basename(path)}.tmp.${process.pid}.${process.hrtime.bigint().toString(36)}`);
   try {
-    await writeAndSync(tmp, bytes, mode);
-    await fsp.rename(tmp, path);
+    writeAndSync(tmp, bytes, mode);
+    renameSync(tmp, path);
   } catch (err) {
-    await fsp.rm(tmp, { force: true }).catch(() => undefined);
+    rmSync(tmp, { force: true });
     throw new WriteError('AGT_WRITE', path, `cannot write (${errnoCode(err)})`, { cause: err });
   }
-  await syncDir(dir);
+  syncDir(dir);
   return true;
+}
+
+function readSyncIfExists(path: string): Buffer | undefined {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT') return undefined;
+    throw err;
+  }
 }
 
 /** The file's bytes, or undefined when it does not exist. Other errors are thrown. */
@@ -49,15 +59,15 @@ export async function readFileIfExists(path: string): Promise<Buffer | undefined
   }
 }
 
-async function writeAndSync(tmp: string, bytes: Buffer, mode: number): Promise<void> {
-  const fh = await fsp.open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
+function writeAndSync(tmp: string, bytes: Buffer, mode: number): void {
+  const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
   try {
-    await fh.writeFile(bytes);
-    // open() applies the umask; chmod sets exactly the requested mode.
-    await fh.chmod(mode);
-    await fh.sync();
+    let off = 0;
+    while (off < bytes.length) off += writeSync(fd, bytes, off);
+    fchmodSync(fd, mode);
+    fsyncSync(fd);
   } finally {
-    await fh.close();
+    closeSync(fd);
   }
 }
 
@@ -70,21 +80,21 @@ async function mkdirs(dir: string, path: string): Promise<void> {
 }
 
 /** Makes the rename durable. Some filesystems refuse fsync on a directory; that is not an error. */
-async function syncDir(dir: string): Promise<void> {
-  let fh: fsp.FileHandle | undefined;
+function syncDir(dir: string): void {
+  let fd: number | undefined;
   try {
-    fh = await fsp.open(dir, constants.O_RDONLY);
-    await fh.sync();
+    fd = openSync(dir, constants.O_RDONLY);
+    fsyncSync(fd);
   } catch {
     // best effort
   } finally {
-    await fh?.close().catch(() => undefined);
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
-async function statIfExists(path: string): Promise<Stats | undefined> {
+function statIfExists(path: string): Stats | undefined {
   try {
-    return await fsp.lstat(path);
+    return lstatSync(path);
   } catch (err) {
     if (errnoCode(err) === 'ENOENT') return undefined;
     throw new WriteError('AGT_WRITE', path, `cannot stat (${errnoCode(err)})`, { cause: err });

@@ -3,7 +3,7 @@
 // A timeout kills the whole process group. Failures are logged and returned, never thrown: a
 // failing reload command must not stop the agent. Output is discarded, never logged: commands
 // may print the secrets they just received.
-import { spawn } from 'node:child_process';
+import { childProcess } from '../lazy-builtins.ts';
 import type { Logger } from '../../shared/logger.ts';
 
 export interface CommandOptions {
@@ -38,7 +38,7 @@ export function runCommand(command: string | readonly string[], options: Command
   return new Promise((resolve) => {
     let timedOut = false;
     let settled = false;
-    const child = spawn(program, argv.slice(1), {
+    const child = childProcess().spawn(program, argv.slice(1), {
       stdio: 'ignore',
       detached: true, // own process group, so a timeout kills the command's children too
       ...(options.env === undefined ? {} : { env: { ...options.env } }),

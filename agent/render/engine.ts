@@ -60,6 +60,11 @@ export interface CompileOptions {
 }
 
 export interface CompiledTemplate {
+  /**
+   * Set when the template needs code the engine loads on demand (the Go engine's YAML support);
+   * await it before the first render. Start-up: most templates never pay for that code.
+   */
+  readonly ready?: Promise<void>;
   /** Throws TemplateRenderError (message free of secret values) on a render-time error. */
   render(context: RenderContext): RenderResult;
 }

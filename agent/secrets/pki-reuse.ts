@@ -1,7 +1,8 @@
 // pkiCert's restart rule (consul-template): before issuing, look at the template's destination
 // file; if it already holds a certificate (with its key) that is valid now, reuse it and rotate
 // on the normal schedule instead of minting a new certificate on every restart.
-import { X509Certificate } from 'node:crypto';
+import type { X509Certificate } from 'node:crypto';
+import { crypto } from '../lazy-builtins.ts';
 import type { SecretRequest, VaultResponse } from '../render/engine.ts';
 
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/g;
@@ -21,7 +22,7 @@ export function reusablePkiCert(text: string, request: SecretRequest, nowMs: num
   if (leaf === undefined || key === undefined) return undefined;
   let cert: X509Certificate;
   try {
-    cert = new X509Certificate(leaf);
+    cert = new (crypto().X509Certificate)(leaf);
   } catch {
     return undefined;
   }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { parseHandoff, serializeHandoff, type HandoffState } from './handoff.ts';
 import { secretRequestKey } from '../render/engine.ts';
+import { JsonNumber } from '../vault/json-number.ts';
 
 const state: HandoffState = {
   version: 1,
@@ -17,6 +18,14 @@ const state: HandoffState = {
 describe('hand-off state', () => {
   it('round-trips', () => {
     expect(parseHandoff(serializeHandoff(state))).toEqual(state);
+  });
+  it('keeps numbers exactly as Vault sent them, so the sidecar renders the bytes the init container wrote', () => {
+    const entry = state.entries[0];
+    if (entry === undefined) throw new Error('fixture');
+    const exact: HandoffState = { ...state, entries: [{ ...entry, response: { ...entry.response, data: { price: new JsonNumber('1.50'), big: new JsonNumber('10000000000000000001'), port: 5432 } } }] };
+    const text = serializeHandoff(exact);
+    expect(text).toContain('"data":{"price":1.50,"big":10000000000000000001,"port":5432}');
+    expect(parseHandoff(text)).toEqual(exact);
   });
   it.each([
     ['not JSON', '{'],

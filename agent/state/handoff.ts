@@ -5,6 +5,7 @@
 import type { PersistedEntry } from '../secrets/dependency-manager.ts';
 import type { SecretRequest } from '../render/engine.ts';
 import { isRecord } from '../vault/client.ts';
+import { parseVaultJson } from '../vault/json-number.ts';
 
 export const HANDOFF_FILE = 'agent-state.json';
 export const HANDOFF_MODE = 0o600;
@@ -24,7 +25,8 @@ export function serializeHandoff(state: HandoffState): string {
 export function parseHandoff(text: string): HandoffState | undefined {
   let value: unknown;
   try {
-    value = JSON.parse(text) as unknown;
+    // The secrets' numbers stay exactly as Vault sent them (serialized raw by JsonNumber.toJSON).
+    value = parseVaultJson(text);
   } catch {
     return undefined;
   }

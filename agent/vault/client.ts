@@ -6,6 +6,7 @@ import type { Clock } from '../../shared/clock.ts';
 import { sleep } from '../../shared/clock.ts';
 import type { Random } from '../../shared/backoff.ts';
 import { VaultError, VaultShapeError } from '../errors.ts';
+import { plainNumber } from './json-number.ts';
 
 export type VaultMethod = 'GET' | 'PUT' | 'DELETE';
 
@@ -102,8 +103,9 @@ export class VaultClient {
     const path = 'auth/token/lookup-self';
     const body = await this.#call({ method: 'GET', path, token, ...ns(namespace ?? this.#namespace) }, this.#retries);
     const data = field(body, 'data');
-    if (!isRecord(data) || typeof data['ttl'] !== 'number') throw new VaultShapeError(path, 'no data.ttl');
-    return { ttl: data['ttl'], renewable: data['renewable'] === true, accessor: typeof data['accessor'] === 'string' ? data['accessor'] : '' };
+    const ttl = isRecord(data) ? plainNumber(data['ttl']) : undefined;
+    if (!isRecord(data) || ttl === undefined) throw new VaultShapeError(path, 'no data.ttl');
+    return { ttl, renewable: data['renewable'] === true, accessor: typeof data['accessor'] === 'string' ? data['accessor'] : '' };
   }
 
   async revokeSelf(token: string, namespace?: string): Promise<void> {
@@ -144,8 +146,8 @@ export class VaultClient {
   async renewLease(token: string, leaseId: string): Promise<LeaseRenewal> {
     const path = 'sys/leases/renew';
     const body = await this.#call({ method: 'PUT', path, token, body: { increment: 0, lease_id: leaseId }, ...ns(this.#namespace) }, 0);
-    const duration = field(body, 'lease_duration');
-    if (typeof duration !== 'number') throw new VaultShapeError(path, 'no lease_duration');
+    const duration = plainNumber(field(body, 'lease_duration'));
+    if (duration === undefined) throw new VaultShapeError(path, 'no lease_duration');
     return { leaseId, leaseDuration: duration, renewable: field(body, 'renewable') === true };
   }
 
@@ -200,7 +202,7 @@ function tokenInfo(path: string, body: unknown): TokenInfo {
   return {
     clientToken: auth['client_token'],
     accessor: typeof auth['accessor'] === 'string' ? auth['accessor'] : '',
-    leaseDuration: typeof auth['lease_duration'] === 'number' ? auth['lease_duration'] : 0,
+    leaseDuration: plainNumber(auth['lease_duration']) ?? 0,
     renewable: auth['renewable'] === true,
     warnings: Array.isArray(warnings) ? warnings.filter((w): w is string => typeof w === 'string') : [],
   };
@@ -212,7 +214,7 @@ function secretResponse(path: string, body: unknown): VaultResponse {
   return {
     ...(typeof body['request_id'] === 'string' ? { request_id: body['request_id'] } : {}),
     lease_id: typeof body['lease_id'] === 'string' ? body['lease_id'] : '',
-    lease_duration: typeof body['lease_duration'] === 'number' ? body['lease_duration'] : 0,
+    lease_duration: plainNumber(body['lease_duration']) ?? 0,
     renewable: body['renewable'] === true,
     data: body['data'] ?? null,
     warnings: Array.isArray(warnings) ? warnings.filter((w): w is string => typeof w === 'string') : null,

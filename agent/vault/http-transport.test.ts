@@ -8,6 +8,7 @@ import type { TLSSocket } from 'node:tls';
 import { createHttpTransport } from './http-transport.ts';
 import { createCa, issueCertificate } from '../../shared/tls/certificates.ts';
 import { VaultError } from '../errors.ts';
+import { JsonNumber } from './json-number.ts';
 
 interface Seen { method: string; url: string; headers: http.IncomingHttpHeaders; body: string; clientCertCn?: string }
 
@@ -40,6 +41,17 @@ async function listen(s: http.Server): Promise<number> {
 }
 
 describe('createHttpTransport', () => {
+  it('keeps numbers exactly as Vault sent them, and the lease fields plain numbers', async () => {
+    const body = '{"lease_id":"database/creds/app/x","lease_duration":3600,"renewable":true,"data":{"price":1.50,"big":10000000000000000001,"port":5432}}';
+    const port = await listen(http.createServer((_req, res) => { res.writeHead(200, { 'content-type': 'application/json' }).end(body); }));
+    const t = createHttpTransport({ address: `http://127.0.0.1:${port}` });
+    expect(await t.send({ method: 'GET', path: 'database/creds/app', token: 'tok' })).toEqual({
+      status: 200,
+      body: { lease_id: 'database/creds/app/x', lease_duration: 3600, renewable: true, data: { price: new JsonNumber('1.50'), big: new JsonNumber('10000000000000000001'), port: 5432 } },
+    });
+    t.close();
+  });
+
   it('sends Vault headers, the JSON body and a list query; parses JSON and empty bodies', async () => {
     const seen: Seen[] = [];
     const port = await listen(http.createServer(handler(seen)));

@@ -7,6 +7,7 @@ import type * as Http from 'node:http';
 import type * as Https from 'node:https';
 import type { VaultHttpRequest, VaultHttpResponse, VaultTransport } from './client.ts';
 import { VaultError } from '../errors.ts';
+import { parseVaultJson } from './json-number.ts';
 
 export interface HttpTransportOptions {
   /** e.g. https://vault.vault.svc:8200 */
@@ -87,7 +88,8 @@ export function createHttpTransport(options: HttpTransportOptions): VaultTranspo
             let body: unknown = null;
             if (text.trim() !== '') {
               try {
-                body = JSON.parse(text) as unknown;
+                // Numbers exactly as Vault sent them (Vault Agent's UseNumber), see json-number.ts.
+                body = parseVaultJson(text);
               } catch {
                 body = null;
               }

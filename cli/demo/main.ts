@@ -101,7 +101,7 @@ async function showFiles(progress: Progress, dir: string): Promise<Map<string, s
     const text = await readFile(join(dir, name), 'utf8');
     files.set(name, text);
     progress.detail(`${name}:`);
-    progress.detail(text.replace(/^/gm, '  '));
+    progress.detail(text.replace(/\n$/, '').replace(/^/gm, '  '));
   }
   return files;
 }

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash, type X509Certificate } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -91,6 +91,25 @@ describe('image build steps', () => {
     expect(run(AGENT, ['agent'], { VAULT_CONFIG: 'not base64 json' }).status).toBe(2);
     expect(run(AGENT, ['webhook']).status).toBe(2);
   });
+
+  it('agent bundle: runs from the image layout (entry + vaultlet-lib/ side by side, no package.json above) and leaves pino\'s worker-thread transport out', () => {
+    const bin = join(tmp, 'usr-local-bin');
+    cpSync('dist/agent/vaultlet.js', join(bin, 'vaultlet'));
+    cpSync('dist/agent/vaultlet-lib', join(bin, 'vaultlet-lib'), { recursive: true });
+    expect(readFileSync(join(bin, 'vaultlet-lib', 'package.json'), 'utf8')).toBe('{"type":"module"}\n');
+    const r = run(join(bin, 'vaultlet'), ['agent']);
+    expect([r.status, r.stderr.split('\n', 1)[0]]).toEqual([2, 'vaultlet agent: invalid configuration (1 problem):']);
+    expect(inputs('agent').filter((f) => f.includes('thread-stream'))).toEqual([]);
+    expect(readFileSync('Dockerfile.agent', 'utf8')).toContain('COPY --from=build --chmod=0555 /src/dist/agent/vaultlet-lib/ /usr/local/bin/vaultlet-lib/');
+  });
+
+  it('agent bundle: a rebuild removes chunks of an earlier build and keeps every chunk the entry needs', () => {
+    writeFileSync('dist/agent/vaultlet-lib/chunk-STALE0000.js', 'export {};\n');
+    build('agent');
+    const chunks = readdirSync('dist/agent/vaultlet-lib').filter((f) => f.endsWith('.js'));
+    expect(chunks).not.toContain('chunk-STALE0000.js');
+    expect(run(AGENT, ['ready']).status).toBe(2);
+  }, 60_000);
 
   it('agent bundle: `vaultlet ready` answers the startup probe', () => {
     const marker = join(tmp, 'rendered');
@@ -212,7 +231,11 @@ describe('Dockerfiles', () => {
     expect(text).toContain(`RUN npm run build:${image} -- --node=/usr/local/bin/node`);
     expect(scripts[`build:${image}`]).toBe(`node scripts/build-bundle.ts ${image}`);
     expect(text).toMatch(/^USER 100:1000$/m);
-    expect(text).toMatch(/^ENTRYPOINT \["\/usr\/local\/bin\/vaultlet"\]$/m);
+    // The agent runs under Node with its heap flags (the memory targets); the webhook runs its shebang.
+    const entrypoint = image === 'agent'
+      ? /^ENTRYPOINT \["\/usr\/local\/bin\/node", "--max-semi-space-size=1", "--max-old-space-size=\d+", "\/usr\/local\/bin\/vaultlet"\]$/m
+      : /^ENTRYPOINT \["\/usr\/local\/bin\/vaultlet"\]$/m;
+    expect(text).toMatch(entrypoint);
     expect(text).toMatch(new RegExp(`^CMD \\["${image}"\\]$`, 'm'));
     expect(text).toContain(`/src/dist/${image}/vaultlet.js /usr/local/bin/vaultlet`);
     for (const label of ['title', 'description', 'source', 'licenses', 'version']) expect(text).toContain(`org.opencontainers.image.${label}=`);

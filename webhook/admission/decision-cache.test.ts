@@ -31,6 +31,22 @@ describe('createDecisionCache', () => {
     expect(cache.stats()).toEqual({ entries: 1, bytes: expect.any(Number), hits: 1, misses: 1 });
   });
 
+  it('lets reviews that are not worth an entry bypass the cache', () => {
+    const { admit, calls } = countingAdmit();
+    const cache = createDecisionCache(admit, {
+      maxBytes: 1024 * 1024, maxObjectBytes: 64 * 1024,
+      worthCaching: (i) => (i.object as { metadata: { generateName: string } }).metadata.generateName !== 'plain-',
+    });
+    const a = cache.admit(input(pod('plain-')));
+    const b = cache.admit(input(pod('plain-')));
+    const c = cache.admit(input(pod('web-')));
+    const d = cache.admit(input(pod('web-')));
+    expect([a, b, c, d].map((x) => (x.allowed ? x.reason : ''))).toEqual(['call 1', 'call 2', 'call 3', 'call 3']);
+    expect(calls).toHaveLength(3);
+    expect(Object.isFrozen(a)).toBe(false);
+    expect(cache.stats()).toEqual({ entries: 1, bytes: expect.any(Number), hits: 1, misses: 1 });
+  });
+
   it('keeps pods, namespaces and operations apart', () => {
     const { admit, calls } = countingAdmit();
     const cache = createDecisionCache(admit);
@@ -45,8 +61,8 @@ describe('createDecisionCache', () => {
   it('evicts the least recently used entries to stay within its byte budget', () => {
     const { admit, calls } = countingAdmit();
     const size = JSON.stringify(pod('a-', 'x'.repeat(1000))).length;
-    // Room for two entries (each counted as 4 × its key).
-    const cache = createDecisionCache(admit, { maxBytes: (size + 20) * 4 * 2, maxObjectBytes: 64 * 1024 });
+    // Room for two entries (each counted as 8 × its key).
+    const cache = createDecisionCache(admit, { maxBytes: (size + 20) * 8 * 2, maxObjectBytes: 64 * 1024 });
     cache.admit(input(pod('a-', 'x'.repeat(1000))));
     cache.admit(input(pod('b-', 'x'.repeat(1000))));
     cache.admit(input(pod('a-', 'x'.repeat(1000)))); // a is now the most recent

@@ -123,13 +123,24 @@ export function buildAdmissionResponse(review: ParsedReview, decision: Admission
 // The JSON after `"uid":"…"` of each decision, encoded once: a cached decision (decision-cache.ts)
 // comes back as the same object, and its ~7 KB base64 patch is then neither re-encoded nor
 // re-scanned by JSON.stringify on every request.
-const encodedTails = new WeakMap<AdmissionDecision, Buffer>();
+// Kept as a string with its byte length: a Buffer per cached decision would hold ~3× its size
+// outside the heap.
+const encodedTails = new WeakMap<AdmissionDecision, { readonly text: string; readonly bytes: number }>();
 
-function encodedTail(decision: AdmissionDecision): Buffer {
+function encodedTail(decision: AdmissionDecision): { readonly text: string; readonly bytes: number } {
   let tail = encodedTails.get(decision);
   if (tail === undefined) {
-    // `{"allowed":…}` → `,"allowed":…}}`: the rest of the response object, then the review's end.
-    tail = Buffer.from(`,${JSON.stringify(decisionFields(decision)).slice(1)}}`);
+    if (decision.allowed && decision.patch.length > 0) {
+      // Spelled out so that JSON.stringify does not scan the base64 text (which needs no escaping).
+      const patch = Buffer.from(JSON.stringify(decision.patch)).toString('base64');
+      const warnings = decision.warnings.length === 0 ? '' : `,"warnings":${JSON.stringify(decision.warnings)}`;
+      const text = `,"allowed":true,"patch":"${patch}","patchType":"JSONPatch"${warnings}}}`;
+      tail = { text, bytes: Buffer.byteLength(text) };
+    } else {
+      // `{"allowed":…}` → `,"allowed":…}}`: the rest of the response object, then the review's end.
+      const text = `,${JSON.stringify(decisionFields(decision)).slice(1)}}`;
+      tail = { text, bytes: Buffer.byteLength(text) };
+    }
     encodedTails.set(decision, tail);
   }
   return tail;
@@ -143,8 +154,8 @@ export function encodeAdmissionResponse(review: ParsedReview, decision: Admissio
   const head = `{"apiVersion":${JSON.stringify(review.apiVersion)},"kind":"AdmissionReview","response":{"uid":${JSON.stringify(review.uid)}`;
   const tail = encodedTail(decision);
   const headBytes = Buffer.byteLength(head);
-  const out = Buffer.allocUnsafe(headBytes + tail.length);
+  const out = Buffer.allocUnsafe(headBytes + tail.bytes);
   out.write(head, 0);
-  tail.copy(out, headBytes);
+  out.write(tail.text, headBytes);
   return out;
 }

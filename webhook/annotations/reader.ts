@@ -12,11 +12,17 @@ export const MAX_VALUE_BYTES = 256 * 1024;
 export class AnnotationReader {
   readonly errors: FieldError[] = [];
   readonly #values: ReadonlyMap<string, string>;
+  /** The `vault.hashicorp.com/` values by the rest of their key: reads pass constant names, whose
+   * hashes V8 keeps, instead of building and hashing a new prefixed key on every read. */
+  readonly #vault = new Map<string, string>();
   readonly #keys: readonly string[];
 
   constructor(values: ReadonlyMap<string, string>) {
     this.#values = values;
     this.#keys = Object.freeze([...values.keys()].sort());
+    for (const [key, value] of values) {
+      if (key.startsWith(VAULT_PREFIX)) this.#vault.set(key.slice(VAULT_PREFIX.length), value);
+    }
   }
 
   /** All keys, in a stable (sorted) order. */
@@ -35,22 +41,22 @@ export class AnnotationReader {
 
   /** A `vault.hashicorp.com/` value; present-but-empty stays empty (§0.2). */
   str(name: string, fallback: string): string {
-    return this.#values.get(VAULT_PREFIX + name) ?? fallback;
+    return this.#vault.get(name) ?? fallback;
   }
 
   has(name: string): boolean {
-    return this.#values.has(VAULT_PREFIX + name);
+    return this.#vault.has(name);
   }
 
   bool(name: string, fallback: boolean): boolean {
-    const v = this.#values.get(VAULT_PREFIX + name);
+    const v = this.#vault.get(name);
     if (v === undefined) return fallback;
     return this.#parse(name, fallback, () => parseWeakBool(v));
   }
 
   /** Go int64 semantics limited to a range; '' means 0. */
   int(name: string, fallback: number, min: number, max: number): number {
-    const v = this.#values.get(VAULT_PREFIX + name);
+    const v = this.#vault.get(name);
     if (v === undefined) return fallback;
     if (v === '') return 0;
     return this.#parse(name, fallback, () => {
@@ -62,7 +68,7 @@ export class AnnotationReader {
   }
 
   float(name: string, fallback: number): number {
-    const v = this.#values.get(VAULT_PREFIX + name);
+    const v = this.#vault.get(name);
     if (v === undefined) return fallback;
     return this.#parse(name, fallback, () => {
       const n = Number(v);

@@ -15,12 +15,43 @@ export interface TemplateCheck {
   readonly right: string;
 }
 
+// Parsing is pure, and every pod of a workload carries the same templates: the outcome (no error,
+// or the message) is remembered by engine, delimiters and text. Bounded in entries and characters,
+// oldest out first; large templates are always parsed afresh.
+const MEMO_MAX_ENTRIES = 1024;
+const MEMO_MAX_CHARS = 2 * 1024 * 1024;
+const MEMO_MAX_SOURCE_CHARS = 16 * 1024;
+const memo = new Map<string, string | null>();
+let memoChars = 0;
+
 export function checkTemplateSyntax(reader: AnnotationReader, t: TemplateCheck): void {
-  if (t.engine === 'handlebars') checkHandlebars(reader, t);
-  else checkGo(reader, t);
+  if (t.source.length > MEMO_MAX_SOURCE_CHARS) {
+    const problem = syntaxProblem(t);
+    if (problem !== null) reader.fail(t.key, problem);
+    return;
+  }
+  // The JSON array is self-delimiting, so no two (engine, delimiters, text) share a key.
+  const memoKey = `${JSON.stringify([t.engine, t.left, t.right])}${t.source}`;
+  let problem = memo.get(memoKey);
+  if (problem === undefined) {
+    problem = syntaxProblem(t);
+    memo.set(memoKey, problem);
+    memoChars += memoKey.length;
+    for (const oldest of memo.keys()) {
+      if (memo.size <= MEMO_MAX_ENTRIES && memoChars <= MEMO_MAX_CHARS) break;
+      memo.delete(oldest);
+      memoChars -= oldest.length;
+    }
+  }
+  if (problem !== null) reader.fail(t.key, problem);
 }
 
-function checkGo(reader: AnnotationReader, t: TemplateCheck): void {
+/** Why the template does not parse (positions, never template text), or null when it does. */
+function syntaxProblem(t: TemplateCheck): string | null {
+  return t.engine === 'handlebars' ? handlebarsProblem(t) : goProblem(t);
+}
+
+function goProblem(t: TemplateCheck): string | null {
   try {
     parseTemplate(t.source, {
       name: 'template',
@@ -28,19 +59,20 @@ function checkGo(reader: AnnotationReader, t: TemplateCheck): void {
       rightDelim: t.right,
       functions: CONSUL_TEMPLATE_FUNCTIONS,
     });
+    return null;
   } catch (err) {
     if (err instanceof TemplateSyntaxError) {
       const detail = err.message.replace(/^template [^:]*:\d+:\d+: /, '').slice(0, 200);
-      reader.fail(t.key, `template syntax error at line ${err.line}, column ${err.column}: ${detail}`);
-    } else {
-      reader.fail(t.key, 'template could not be parsed');
+      return `template syntax error at line ${err.line}, column ${err.column}: ${detail}`;
     }
+    return 'template could not be parsed';
   }
 }
 
-function checkHandlebars(reader: AnnotationReader, t: TemplateCheck): void {
+function handlebarsProblem(t: TemplateCheck): string | null {
   try {
     Handlebars.parse(t.source);
+    return null;
   } catch (err) {
     const text = err instanceof Error ? err.message : '';
     const line = /on line (\d+)/.exec(text)?.[1];
@@ -48,6 +80,6 @@ function checkHandlebars(reader: AnnotationReader, t: TemplateCheck): void {
     const lines = text.split('\n');
     const last = lines.at(-1) ?? '';
     const detail = (last.startsWith('Expecting') ? last : (lines[0] ?? '').replace(/:$/, '')).slice(0, 200);
-    reader.fail(t.key, `Handlebars syntax error${line === undefined ? '' : ` at line ${line}`}: ${detail}`);
+    return `Handlebars syntax error${line === undefined ? '' : ` at line ${line}`}: ${detail}`;
   }
 }

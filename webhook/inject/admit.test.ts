@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { encodeAgentConfig, type AgentConfig } from '../../shared/agent-config.ts';
 import { admit, loadPodFixture, podWith, testConfig } from '../../test/helpers/pods.ts';
-import { admitPod } from './admit.ts';
+import { admitPod, asksForInjection } from './admit.ts';
 
 const VAULT_IMAGE = { AGENT_INJECT_VAULT_IMAGE: 'hashicorp/vault:2.0.4' };
 const SA_MOUNT = {
@@ -585,5 +585,27 @@ describe('admitPod: warnings', () => {
     expect(result.allowed === false && result.warnings).toEqual([
       'unknown annotation "vault.hashicorp.com/rolee" is ignored; did you mean "vault.hashicorp.com/role"?',
     ]);
+  });
+});
+
+describe('asksForInjection: which reviews are worth a decision-cache entry', () => {
+  const annotated = { metadata: { annotations: { 'vault.hashicorp.com/agent-inject': 'false' } } };
+  it.each([
+    ['a CREATE of a pod with the agent-inject annotation (any value)', { object: annotated, namespace: 'team', operation: 'CREATE' }, true],
+    ['an UPDATE of that pod', { object: annotated, namespace: 'team', operation: 'UPDATE' }, false],
+    ['a pod without the annotation', { object: { metadata: { annotations: { other: 'x' } } }, namespace: 'team', operation: 'CREATE' }, false],
+    ['a pod without annotations', { object: { metadata: {} }, namespace: 'team', operation: 'CREATE' }, false],
+    ['no metadata', { object: { kind: 'Pod' }, namespace: 'team', operation: 'CREATE' }, false],
+    ['not an object', { object: 'Pod', namespace: 'team', operation: 'CREATE' }, false],
+    ['null', { object: null, namespace: 'team', operation: 'CREATE' }, false],
+    ['an inherited key only', { object: { metadata: { annotations: Object.create({ 'vault.hashicorp.com/agent-inject': 'true' }) as object } }, namespace: 'team', operation: 'CREATE' }, false],
+  ])('%s → %s', (_name, input, expected) => {
+    expect(asksForInjection(input)).toBe(expected);
+  });
+
+  it('is false only where admitPod decides without injecting', () => {
+    const plain = { object: { kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'app', image: 'x' }] } }, namespace: 'team', operation: 'CREATE' };
+    expect(asksForInjection(plain)).toBe(false);
+    expect(admitPod(plain, testConfig())).toEqual({ allowed: true, patch: [], warnings: [], injection: 'none', reason: 'the pod does not ask for injection' });
   });
 });

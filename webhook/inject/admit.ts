@@ -42,6 +42,22 @@ const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public']);
 export const MAX_WARNINGS = 30;
 const INJECT_KEY = `${VAULT_PREFIX}agent-inject`;
 
+/**
+ * Whether admitPod has real work to do for this input: a CREATE of an object that carries the
+ * agent-inject annotation. Everything else is decided in a couple of microseconds (the decision
+ * cache lets it bypass). Never throws, whatever the object.
+ */
+export function asksForInjection(input: AdmitInput): boolean {
+  if (input.operation !== undefined && input.operation !== 'CREATE') return false;
+  const object = input.object;
+  if (typeof object !== 'object' || object === null) return false;
+  const metadata = (object as { metadata?: unknown }).metadata;
+  if (typeof metadata !== 'object' || metadata === null) return false;
+  const annotations = (metadata as { annotations?: unknown }).annotations;
+  if (typeof annotations !== 'object' || annotations === null) return false;
+  return Object.hasOwn(annotations, INJECT_KEY);
+}
+
 export function admitPod(input: AdmitInput, config: WebhookConfig): AdmitResult {
   try {
     return decide(input, config);

@@ -11,6 +11,7 @@ import {
   type AdmitFn,
   type ParsedReview,
 } from '../admission/review.ts';
+import type { Logger } from '../../shared/logger.ts';
 import type { AdmissionMetrics } from '../metrics/injector-metrics.ts';
 import { sendHttpError } from './http-errors.ts';
 
@@ -19,6 +20,8 @@ export interface MutateRouteDeps {
   readonly metrics: AdmissionMetrics;
   /** Monotonic milliseconds, for durations. */
   readonly now: () => number;
+  /** The root logger; the per-admission line is written through a child of it. */
+  readonly log: Logger;
 }
 
 // Request fields are attacker-sized (a 3 MiB generateName is valid JSON); log lines stay small.
@@ -47,6 +50,10 @@ function recordOutcome(metrics: AdmissionMetrics, review: ParsedReview, decision
 
 export function registerMutateRoute(app: FastifyInstance, deps: MutateRouteDeps): void {
   const startedAt = new WeakMap<FastifyRequest, number>();
+  // The per-admission line skips the redaction pass (~10 µs a line with the wildcard paths, a tenth
+  // of a cached admission): its fields are the fixed list below, clipped identifiers and enums
+  // that never carry secrets. Every other line, the trace dump of a review included, is redacted.
+  const admissionLog = deps.log.child({}, { redact: [] });
 
   const handler = (request: FastifyRequest, reply: FastifyReply): void => {
     let review: ParsedReview;
@@ -63,8 +70,9 @@ export function registerMutateRoute(app: FastifyInstance, deps: MutateRouteDeps)
     recordOutcome(deps.metrics, review, decision);
     // Bytes, not an object: Fastify would otherwise JSON.stringify the ~9 KB response every time.
     void reply.code(200).type('application/json; charset=utf-8').send(encodeAdmissionResponse(review, decision));
-    request.log.info(
+    admissionLog.info(
       {
+        reqId: request.id,
         uid: clip(review.uid),
         namespace: clip(review.namespace),
         pod: clip(review.podName),

@@ -1,7 +1,5 @@
 // consul-template's encoding, parsing and hashing functions. Error messages name the function and
 // the problem, never the input (it may be a secret).
-import { createHash, createHmac } from 'node:crypto';
-import { parse as parseYamlText } from 'yaml';
 import type { GoFunction } from './execute.ts';
 import { arity } from './function-error.ts';
 import { map, str } from './args.ts';
@@ -9,6 +7,8 @@ import { marshal, parseJsonFloat } from './json.ts';
 import { toToml } from './toml.ts';
 import { GoFloat, GoTime, isMap, type GoMap } from './values.ts';
 import { toYamlV2 } from './yaml-v2.ts';
+import { yamlModule } from './yaml-module.ts';
+import { crypto } from '../../lazy-builtins.ts';
 
 /** Where Go's base64 decoder (padded encodings) reports corrupt input, or -1 when the input is valid. */
 function base64ErrorOffset(src: string, url: boolean): number {
@@ -63,8 +63,9 @@ function fromYaml(v: unknown): unknown {
 }
 
 export function parseYaml(s: string): unknown {
+  const { parse } = yamlModule();
   try {
-    return fromYaml(parseYamlText(s));
+    return fromYaml(parse(s));
   } catch {
     throw new Error('invalid YAML');
   }
@@ -92,7 +93,7 @@ function parseGoFloat(s: string): GoFloat {
 }
 
 function hash(algorithm: 'sha256' | 'md5', s: string): string {
-  return createHash(algorithm).update(s, 'utf8').digest('hex');
+  return crypto().createHash(algorithm).update(s, 'utf8').digest('hex');
 }
 
 const one = (f: (s: string) => unknown): GoFunction => (a) => (arity(a, 1), f(str(a[0])));
@@ -121,5 +122,5 @@ export const CONSUL_ENCODING_FUNCTIONS: ReadonlyMap<string, GoFunction> = new Ma
   ['parseFloat', emptyOr<GoFloat>(new GoFloat(0), parseGoFloat)],
   ['sha256Hex', one((s) => hash('sha256', s))],
   ['md5sum', one((s) => hash('md5', s))],
-  ['hmacSHA256Hex', (a) => (arity(a, 2), createHmac('sha256', str(a[1])).update(str(a[0]), 'utf8').digest('hex'))],
+  ['hmacSHA256Hex', (a) => (arity(a, 2), crypto().createHmac('sha256', str(a[1])).update(str(a[0]), 'utf8').digest('hex'))],
 ]);

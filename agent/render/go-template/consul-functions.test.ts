@@ -1,8 +1,12 @@
 // consul-template-only functions (no Go/Sprig reference run possible): expectations follow
 // consul-template's template/funcs.go and spec/agent.md §4.3.
-import { describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { fakeContext, vaultResponse } from '../../../test/fixtures/templates/go-context.ts';
 import { goTemplateEngine } from './engine.ts';
+import { loadYaml } from './yaml-module.ts';
+
+// The agent awaits CompiledTemplate.ready before rendering; these tables render synchronously.
+beforeAll(() => loadYaml());
 
 function render(template: string, data: Record<string, unknown> = {}): string {
   const responses = { 'secret:kv/app': vaultResponse(data) };

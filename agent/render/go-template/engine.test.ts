@@ -1,9 +1,13 @@
-import { describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { TemplateRenderError, TemplateSyntaxError } from '../../../shared/template-errors.ts';
 import { caseContext, fakeContext, vaultResponse } from '../../../test/fixtures/templates/go-context.ts';
 import { GO_CASES, GO_EDGE_CASES, type GoCase } from '../../../test/fixtures/templates/go-cases.ts';
 import type { CompileOptions } from '../engine.ts';
 import { goTemplateEngine } from './engine.ts';
+import { loadYaml } from './yaml-module.ts';
+
+// The agent awaits CompiledTemplate.ready before rendering; these tables render synchronously.
+beforeAll(() => loadYaml());
 
 function optionsOf(c: GoCase): CompileOptions {
   return {

@@ -11,6 +11,7 @@ import type { CompileOptions, CompiledTemplate, RenderContext, RenderResult, Tem
 import { execute, GoTemplateExecError } from './execute.ts';
 import { CONSUL_TEMPLATE_FUNCTION_TABLE } from './functions.ts';
 import { RenderHost } from './render-host.ts';
+import { loadYaml, needsYaml } from './yaml-module.ts';
 
 function compile(source: string, options: CompileOptions): CompiledTemplate {
   const tree = parseTemplate(source, {
@@ -21,6 +22,7 @@ function compile(source: string, options: CompileOptions): CompiledTemplate {
   });
   const missingKey = options.errorOnMissingKey === true ? 'error' : 'zero';
   return {
+    ...(needsYaml(source) ? { ready: loadYaml() } : {}),
     render(context: RenderContext): RenderResult {
       const host = new RenderHost(context);
       let output = '';

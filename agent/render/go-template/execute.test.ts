@@ -1,14 +1,16 @@
-import { describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { parseTemplate } from '../../../shared/go-template/parse.ts';
 import { TemplateRenderError } from '../../../shared/template-errors.ts';
 import { GO_BUILTINS } from './builtins.ts';
 import { collectDefines, execute, type GoFunction } from './execute.ts';
 import { toYamlV2 } from './yaml-v2.ts';
+import { loadYaml } from './yaml-module.ts';
 import { indent } from './consul-strings.ts';
 
 // A Helm-like setup: named templates in a helpers file, a caller-supplied `include` that runs them,
 // arbitrary root data, and '' for missing values (Helm's replacement of <no value>).
 describe('execute with arbitrary data and caller functions', () => {
+  beforeAll(() => loadYaml());
   const helmFunctions = new Map<string, GoFunction>([
     ...GO_BUILTINS,
     ['include', (args, ctx) => ctx.executeTemplate(String(args[0]), args[1])],

@@ -1,7 +1,6 @@
 // Sprig's string, encoding, regex, path and type functions (exposed as `sprig_NAME`). Sprig takes
 // the subject string LAST, like consul-template, but its argument orders differ in places
 // (`sprig_regexReplaceAll REGEX SUBJECT REPLACEMENT`); each entry follows Sprig v3.
-import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import type { GoFunction } from './execute.ts';
 import { arity } from './function-error.ts';
@@ -10,6 +9,7 @@ import { goEq } from './builtins.ts';
 import { goQuote } from './format.ts';
 import { marshal, parseJsonFloat } from './json.ts';
 import { base64Decode, base64Encode } from './consul-encoding.ts';
+import { crypto } from '../../lazy-builtins.ts';
 import { GoFloat, isMap, kindOf, typeName, type GoMap } from './values.ts';
 
 /** Sprig's empty: nil, zero numbers, false, and empty strings/collections. */
@@ -116,7 +116,7 @@ function kindName(v: unknown): string {
 const s1 = (f: (s: string) => unknown): GoFunction => (a) => (arity(a, 1), f(str(a[0])));
 const s2 = (f: (a: string, b: string) => unknown): GoFunction => (a) => (arity(a, 2), f(str(a[0]), str(a[1])));
 const s3 = (f: (a: string, b: string, c: string) => unknown): GoFunction => (a) => (arity(a, 3), f(str(a[0]), str(a[1]), str(a[2])));
-const hash = (alg: string): GoFunction => s1((s) => createHash(alg).update(s).digest('hex'));
+const hash = (alg: string): GoFunction => s1((s) => crypto().createHash(alg).update(s).digest('hex'));
 
 export const SPRIG_STRING_FUNCTIONS: ReadonlyMap<string, GoFunction> = new Map<string, GoFunction>([
   ['default', (a) => (arity(a, 1, 2), a.length < 2 || empty(a[1]) ? a[0] : a[1])],

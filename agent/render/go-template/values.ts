@@ -6,6 +6,7 @@
 //   time.Time -> GoTime, func -> GoFunc.
 // Keeping Go's int/float64/json.Number apart is what makes printing exact: `{{ 1e6 }}` is a float64
 // and prints 1e+06, `{{ .Data.count }}` is a json.Number and prints as Vault sent it.
+import { JsonNumber } from '../../vault/json-number.ts';
 
 export class GoFloat {
   readonly value: number;
@@ -14,13 +15,9 @@ export class GoFloat {
   }
 }
 
-/** Go's json.Number: a string type holding the number's JSON text. */
-export class JsonNumber {
-  readonly text: string;
-  constructor(text: string) {
-    this.text = text;
-  }
-}
+// Go's json.Number (a string type holding the number's JSON text) is the same class the Vault
+// transport produces for numbers JSON.parse would change (agent/vault/json-number.ts).
+export { JsonNumber };
 
 export type Method = (args: readonly unknown[]) => unknown;
 

@@ -2,7 +2,7 @@
 // style, sequences not indented under their key, and yaml.v2's quoting: a string that YAML 1.1
 // would read as something else (yes, n, ~, 1.0, 0x1F, 1:20, 2026-11-25) is double-quoted; one
 // that cannot be plain (': ', '#', leading indicator or space) is single-quoted.
-import { Document, Scalar, visit } from 'yaml';
+import { yamlModule } from './yaml-module.ts';
 import { GoFloat, GoNilPointer, GoStruct, GoTime, JsonNumber, isMap } from './values.ts';
 
 const YAML11_WORDS = new Set([
@@ -23,8 +23,20 @@ function resolvesToNonString(s: string): boolean {
   return GO_INT.test(plain) || YAML_FLOAT.test(plain) || BASE60.test(s) || TIMESTAMP.test(s);
 }
 
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** yaml.v2 marshals a json.Number as an int64 when it parses as one (exactly), else as a float64. */
+function jsonNumberValue(text: string): number | bigint {
+  if (/^-?[0-9]+$/.test(text)) {
+    const n = BigInt(text);
+    if (n >= INT64_MIN && n <= INT64_MAX) return n;
+  }
+  return Number(text);
+}
+
 function toPlain(v: unknown): unknown {
-  if (v instanceof JsonNumber) return Number(v.text);
+  if (v instanceof JsonNumber) return jsonNumberValue(v.text);
   if (v instanceof GoFloat) return v.value;
   if (typeof v === 'bigint') return v;
   if (v instanceof GoTime) return v.date.toISOString();
@@ -36,6 +48,7 @@ function toPlain(v: unknown): unknown {
 }
 
 export function toYamlV2(value: unknown): string {
+  const { Document, Scalar, visit } = yamlModule();
   const doc = new Document(toPlain(value), { sortMapEntries: true });
   visit(doc, {
     Scalar(_key, node) {

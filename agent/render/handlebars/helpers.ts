@@ -6,6 +6,7 @@ import type { HelperDelegate, HelperOptions } from 'handlebars';
 import { stringify as yamlStringify } from 'yaml';
 import { secretRequestKey, type RenderContext, type SecretRequest, type VaultResponse } from '../engine.ts';
 import { isPlaceholder, listingView, pkiCertView, placeholder, secretView } from './secret-view.ts';
+import { JsonNumber } from '../../vault/json-number.ts';
 
 /** Per-render state, handed to helpers through Handlebars' `@data`. */
 export interface RenderState {
@@ -45,7 +46,7 @@ function stateOf(name: string, options: HelperOptions): RenderState {
 /** Text of a value for string helpers: strings, numbers and booleans; data not fetched yet is "". */
 function text(name: string, value: unknown, options: HelperOptions): string {
   if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || value instanceof JsonNumber) return String(value);
   if (value === undefined || value === null || isPlaceholder(value)) return '';
   throw new HelperError(name, 'expects a string argument', options);
 }
@@ -116,18 +117,38 @@ function secretsHelper(this: unknown, ...args: unknown[]): unknown {
   return typeof options.fn === 'function' ? keys.map((k) => options.fn(k)).join('') : keys;
 }
 
-/** Go's json.Marshal output: map keys sorted, `<`, `>`, `&`, U+2028/9 escaped, no trailing newline. */
+/**
+ * Go's json.Marshal output: map keys sorted, `<`, `>`, `&`, U+2028/9 escaped, no trailing newline.
+ * Vault's numbers are written as Vault sent them (JsonNumber serializes raw).
+ */
 export function goJson(value: unknown, indent?: number): string {
-  const json = JSON.stringify(sortKeys(value), null, indent) ?? 'null';
+  const json = JSON.stringify(sortKeys(value, 'exact'), null, indent) ?? 'null';
   return json.replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-function sortKeys(value: unknown): unknown {
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** yaml.v2 marshals a json.Number as an int64 when it parses as one, else as a float64. */
+function yamlNumber(text: string): number | bigint {
+  if (/^-?[0-9]+$/.test(text)) {
+    const n = BigInt(text);
+    if (n >= INT64_MIN && n <= INT64_MAX) return n;
+  }
+  return Number(text);
+}
+
+/**
+ * Keys sorted, placeholders as empty maps. `numbers: 'float'` turns Vault's exact numbers into
+ * numbers, as consul-template's toYAML (yaml.v2) does with a json.Number (`1.50` → `1.5`).
+ */
+function sortKeys(value: unknown, numbers: 'exact' | 'float'): unknown {
   if (isPlaceholder(value)) return {};
-  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value instanceof JsonNumber) return numbers === 'exact' ? value : yamlNumber(value.text);
+  if (Array.isArray(value)) return value.map((v) => sortKeys(v, numbers));
   if (typeof value === 'object' && value !== null) {
     const obj = value as Record<string, unknown>;
-    return Object.fromEntries(Object.keys(obj).sort().map((k) => [k, sortKeys(obj[k])]));
+    return Object.fromEntries(Object.keys(obj).sort().map((k) => [k, sortKeys(obj[k], numbers)]));
   }
   return value;
 }
@@ -155,7 +176,7 @@ export const HELPERS: Readonly<Record<string, HelperDelegate>> = Object.freeze({
   }),
   toJSON: simple('toJSON', 1, ([v]) => goJson(v)),
   toJSONPretty: simple('toJSONPretty', 1, ([v]) => goJson(v, 2)),
-  toYAML: simple('toYAML', 1, ([v]) => yamlStringify(sortKeys(v) ?? null).trim()),
+  toYAML: simple('toYAML', 1, ([v]) => yamlStringify(sortKeys(v, 'float') ?? null).trim()),
   trimSpace: simple('trimSpace', 1, ([s], o) => text('trimSpace', s, o).trim()),
   indent: simple('indent', 2, ([n, s], o) => {
     if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 1000) throw new HelperError('indent', 'expects a number of spaces (0-1000) first', o);

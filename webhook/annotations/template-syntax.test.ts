@@ -1,0 +1,42 @@
+import { describe, expect, it } from '@jest/globals';
+import { AnnotationReader } from './reader.ts';
+import { checkTemplateSyntax, type TemplateCheck } from './template-syntax.ts';
+
+const KEY = 'vault.hashicorp.com/agent-inject-template-db';
+
+function problems(t: Omit<TemplateCheck, 'key'>): readonly { field: string; message: string }[] {
+  const reader = new AnnotationReader(new Map());
+  checkTemplateSyntax(reader, { key: KEY, ...t });
+  return reader.errors;
+}
+
+describe('checkTemplateSyntax', () => {
+  it('gives the same answer for the same template every time (remembered outcome)', () => {
+    const bad = { source: '{{ with secret "db" }}{{ .Data.password }', engine: 'go', left: '{{', right: '}}' } as const;
+    const first = problems(bad);
+    expect(first).toHaveLength(1);
+    expect(first[0]?.field).toBe(KEY);
+    expect(first[0]?.message).toMatch(/^template syntax error at line 1, column \d+: /);
+    expect(problems(bad)).toEqual(first);
+    expect(problems({ ...bad, source: '{{ with secret "db" }}{{ .Data.password }}{{ end }}' })).toEqual([]);
+  });
+
+  it('keys the outcome by delimiters and engine, not by text alone', () => {
+    const source = '[[ with secret "db" ]][[ .Data.password ]][[ end ]]';
+    expect(problems({ source, engine: 'go', left: '[[', right: ']]' })).toEqual([]);
+    // With the default delimiters the same text is plain output: valid as well.
+    expect(problems({ source, engine: 'go', left: '{{', right: '}}' })).toEqual([]);
+    const braces = '{{ .Data.password }';
+    expect(problems({ source: braces, engine: 'go', left: '[[', right: ']]' })).toEqual([]);
+    expect(problems({ source: braces, engine: 'go', left: '{{', right: '}}' })).toHaveLength(1);
+    expect(problems({ source: '{{#if x}}', engine: 'handlebars', left: '{{', right: '}}' })[0]?.message).toMatch(/^Handlebars syntax error/);
+    expect(problems({ source: '{{#if x}}{{/if}}', engine: 'handlebars', left: '{{', right: '}}' })).toEqual([]);
+  });
+
+  it('never puts template text in the message, also for a template too large to remember', () => {
+    const secretText = 'SENTINEL-9f2c'.repeat(2000);
+    const found = problems({ source: `{{ ${secretText}`, engine: 'go', left: '{{', right: '}}' });
+    expect(found).toHaveLength(1);
+    expect(found[0]?.message).not.toContain('SENTINEL');
+  });
+});
