@@ -271,11 +271,11 @@ canned bytes reached 0.87 of the floor, 0.67 once it parses the JSON review (wit
 prototype-poisoning checks), and 0.54 when it also serialises the pod once (one run each,
 2026-11-25). The webhook then spends, per request (server CPU, all threads):
 
-- **repeated pod ≈ 100–110 µs** (≈ 123 µs before the changes below): the TLS write of the ~9 KB
+- **repeated pod ≈ 100–118 µs** (123–146 µs before the changes below): the TLS write of the ~9 KB
   response ≈ 35 % of the profile (the floor pays this too), the cache lookup ≈ 13 % (serialising the
   parsed pod as the key, ~10–20 µs), the JSON parse ≈ 10 %, Fastify routing and hooks ≈ 8 %, the log
   line ≈ 4 %, the response bytes ≈ 2 %.
-- **varied pods ≈ 370–390 µs** (≈ 400 µs before): admitPod ≈ 85 µs in-process on fresh objects and two to
+- **varied pods ≈ 370–405 µs** (400–465 µs before): admitPod ≈ 85 µs in-process on fresh objects and two to
   three times that inside the busy server (cache misses and garbage collection), the patch's JSON and
   base64 encoding ≈ 28 µs, the decision-cache bookkeeping of a miss ≈ 45 µs (key, freezing, keeping
   the entry), and the repeated-pod path above.
@@ -322,8 +322,9 @@ Measured first (node --cpu-prof of the webhook under this load, server CPU time 
   changes the pod's identity and secret paths, not just an unknown field; rounds interleave the
   loads and report their spread; the server's CPU per request is reported, which varies far less
   between runs than req/s on this shared machine. The "before" figures come from this same bench run
-  on the webhook code of commit 0acb206 (2 rounds, 2026-11-25 10:32 UTC): floor 26–27, repeated pod
-  122–125, varied pods 382–418 µs of server CPU per request.
+  on the webhook code of commit 0acb206, each run directly followed by one on the new code (2 rounds
+  each, 2026-11-25; server CPU µs per request, old → new): at 10:32 UTC repeated pod 123 → 100,
+  varied 400 → 367; at 10:45 UTC, a busier moment, repeated pod 146 → 110, varied 465 → 399.
 `;
 
 // Floor mode: this same file, run as `node bench/webhook.ts --floor PORT CERT KEY BODYFILE`.

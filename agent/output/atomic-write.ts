@@ -2,6 +2,10 @@
 // in the same directory, fsync, chmod, rename over the target, fsync the directory. A reader sees
 // the old bytes or the new bytes, never a partial or missing file. Unchanged bytes are not
 // rewritten (no mtime churn, no spurious reloads). The only agent file writing outputs with node:fs.
+// The write itself uses synchronous calls: on the tmpfs secrets volume they take microseconds,
+// while each async call waited an event-loop turn behind every other template's network I/O and
+// delayed the first file (docs/benchmarks/agent.md). On a disk-backed volume an fsync can block
+// the agent for milliseconds, which nothing in it is sensitive to.
 import { closeSync, constants, fchmodSync, fsyncSync, lstatSync, openSync, promises as fsp, readFileSync, renameSync, rmSync, writeSync, type Stats } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { WriteError } from './errors.ts';
@@ -33,7 +37,11 @@ export async function writeFileAtomic(path: string, content: string | Uint8Array
     writeAndSync(tmp, bytes, mode);
     renameSync(tmp, path);
   } catch (err) {
-    rmSync(tmp, { force: true });
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // the write error below is the one to report
+    }
     throw new WriteError('AGT_WRITE', path, `cannot write (${errnoCode(err)})`, { cause: err });
   }
   syncDir(dir);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { planRefresh, staggeredThreshold, fetchRetryDelay, type RefreshInputs } from './refresh-schedule.ts';
 import { secretRequestKey, type SecretRequest, type VaultResponse } from '../render/engine.ts';
+import { JsonNumber } from '../vault/json-number.ts';
 
 const fixed = (r: number) => (): number => r;
 const T0 = 1_700_000_000_000;
@@ -49,6 +50,12 @@ describe('planRefresh', () => {
   });
   it('re-reads a rotating static role one second after its ttl', () => {
     expect(planRefresh(inputs({ data: { rotation_period: 86400, ttl: 59, password: 'p' } }), fixed(0.5)))
+      .toEqual({ kind: 'refetch', delayMs: 60_000, reason: 'rotating-static-role' });
+  });
+  it('reads expiration and ttl that arrived as exact-text numbers (JsonNumber) as numbers', () => {
+    expect(planRefresh(inputs({ data: { certificate: 'PEM', expiration: new JsonNumber(`${T0 / 1000 + 1000}.0`) } }, { kind: 'pkiCert' }), fixed(0.3)))
+      .toEqual({ kind: 'refetch', delayMs: 900_000, reason: 'pki-cert' });
+    expect(planRefresh(inputs({ data: { rotation_period: 86400, ttl: new JsonNumber('5.9e1'), password: 'p' } }), fixed(0.5)))
       .toEqual({ kind: 'refetch', delayMs: 60_000, reason: 'rotating-static-role' });
   });
   it('re-lists every static interval without jitter', () => {

@@ -2,6 +2,7 @@
 import type { Random } from '../../shared/backoff.ts';
 import type { SecretRequest, VaultResponse } from '../render/engine.ts';
 import { MAX_TIMER_MS } from './token-schedule.ts';
+import { plainNumber } from '../vault/json-number.ts';
 
 export interface RefreshInputs {
   readonly request: SecretRequest;
@@ -41,19 +42,22 @@ function dataRecord(response: VaultResponse): Record<string, unknown> {
 export function planRefresh(inputs: RefreshInputs, random: Random): RefreshPlan {
   const { request, response } = inputs;
   const data = dataRecord(response);
+  // Numbers in `data` may arrive as exact-text JsonNumber values (agent/vault/json-number.ts).
+  const expiration = plainNumber(data['expiration']);
+  const ttl = plainNumber(data['ttl']);
   if (request.kind === 'secrets') return { kind: 'refetch', delayMs: cap(inputs.staticIntervalMs), reason: 'list' };
-  if (request.kind === 'pkiCert' && typeof data['expiration'] === 'number') {
+  if (request.kind === 'pkiCert' && expiration !== undefined) {
     // Rotation at NotBefore + threshold × validity; issuance time stands in for NotBefore.
-    const validity = data['expiration'] * 1000 - inputs.fetchedAt;
+    const validity = expiration * 1000 - inputs.fetchedAt;
     return { kind: 'refetch', delayMs: cap(validity * inputs.threshold), reason: 'pki-cert' };
   }
   if (response.renewable && response.lease_id !== '') return { kind: 'renew', delayMs: 0, reason: 'renewable-lease' };
-  if (response.lease_id === '' && typeof data['certificate'] === 'string' && typeof data['expiration'] === 'number') {
-    const base = data['expiration'] * 1000 - inputs.fetchedAt;
+  if (response.lease_id === '' && typeof data['certificate'] === 'string' && expiration !== undefined) {
+    const base = expiration * 1000 - inputs.fetchedAt;
     return { kind: 'refetch', delayMs: cap(base * (0.85 + random() * 0.1)), reason: 'certificate' };
   }
-  if (response.lease_id === '' && data['rotation_period'] !== undefined && typeof data['ttl'] === 'number' && data['ttl'] > 0) {
-    return { kind: 'refetch', delayMs: cap((data['ttl'] + 1) * 1000), reason: 'rotating-static-role' };
+  if (response.lease_id === '' && data['rotation_period'] !== undefined && ttl !== undefined && ttl > 0) {
+    return { kind: 'refetch', delayMs: cap((ttl + 1) * 1000), reason: 'rotating-static-role' };
   }
   // KV v1 without a `ttl` key reports the mount default (32 days); poll it like a static secret
   // instead of practically never (spec §6 #5).

@@ -28,6 +28,11 @@ describe('parseVaultJson', () => {
     expect(JSON.stringify(data)).toBe('{"price":1.50,"big":10000000000000000001,"exp":1e3,"neg":-12.50,"zero":-0,"port":5432,"half":0.5,"pow":1152921504606846976,"s":"1.50"}');
   });
 
+  it('reads as yaml.v2 does for toYAML: int64 exactly, anything else as a float64', () => {
+    expect(['1152921504606846976', '-9223372036854775808', '9223372036854775808', '1.50', '1e3'].map((t) => new JsonNumber(t).toInt64OrFloat()))
+      .toEqual([1152921504606846976n, -9223372036854775808n, 9223372036854775808, 1.5, 1000]);
+  });
+
   it('fails on bad JSON as JSON.parse does', () => {
     expect(() => parseVaultJson('{"a":')).toThrow(SyntaxError);
   });

@@ -19,7 +19,19 @@ export class JsonNumber {
   toJSON(): unknown {
     return rawJson(this.text === '' ? '0' : this.text);
   }
+
+  /** How yaml.v2 (consul-template's toYAML) reads a json.Number: an int64 when it is one, else a float64. */
+  toInt64OrFloat(): bigint | number {
+    if (/^-?[0-9]+$/.test(this.text)) {
+      const n = BigInt(this.text);
+      if (n >= INT64_MIN && n <= INT64_MAX) return n;
+    }
+    return Number(this.text);
+  }
 }
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
 
 // JSON.rawJSON (Node 21+, not yet in TypeScript's ES2024 lib): JSON.stringify writes it verbatim.
 const rawJson = (text: string): unknown => (JSON as unknown as { rawJSON(text: string): unknown }).rawJSON(text);

@@ -23,20 +23,8 @@ function resolvesToNonString(s: string): boolean {
   return GO_INT.test(plain) || YAML_FLOAT.test(plain) || BASE60.test(s) || TIMESTAMP.test(s);
 }
 
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
-
-/** yaml.v2 marshals a json.Number as an int64 when it parses as one (exactly), else as a float64. */
-function jsonNumberValue(text: string): number | bigint {
-  if (/^-?[0-9]+$/.test(text)) {
-    const n = BigInt(text);
-    if (n >= INT64_MIN && n <= INT64_MAX) return n;
-  }
-  return Number(text);
-}
-
 function toPlain(v: unknown): unknown {
-  if (v instanceof JsonNumber) return jsonNumberValue(v.text);
+  if (v instanceof JsonNumber) return v.toInt64OrFloat();
   if (v instanceof GoFloat) return v.value;
   if (typeof v === 'bigint') return v;
   if (v instanceof GoTime) return v.date.toISOString();

@@ -126,25 +126,13 @@ export function goJson(value: unknown, indent?: number): string {
   return json.replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
-
-/** yaml.v2 marshals a json.Number as an int64 when it parses as one, else as a float64. */
-function yamlNumber(text: string): number | bigint {
-  if (/^-?[0-9]+$/.test(text)) {
-    const n = BigInt(text);
-    if (n >= INT64_MIN && n <= INT64_MAX) return n;
-  }
-  return Number(text);
-}
-
 /**
  * Keys sorted, placeholders as empty maps. `numbers: 'float'` turns Vault's exact numbers into
  * numbers, as consul-template's toYAML (yaml.v2) does with a json.Number (`1.50` → `1.5`).
  */
 function sortKeys(value: unknown, numbers: 'exact' | 'float'): unknown {
   if (isPlaceholder(value)) return {};
-  if (value instanceof JsonNumber) return numbers === 'exact' ? value : yamlNumber(value.text);
+  if (value instanceof JsonNumber) return numbers === 'exact' ? value : value.toInt64OrFloat();
   if (Array.isArray(value)) return value.map((v) => sortKeys(v, numbers));
   if (typeof value === 'object' && value !== null) {
     const obj = value as Record<string, unknown>;
