@@ -1,25 +1,17 @@
 // The AdmissionReview envelope (spec/injector.md §3.3): checks an incoming review's shape once,
 // at the boundary, and builds the response in the request's own API version. No pod logic here:
 // the decision comes from the injected admit function (webhook/inject/admit.ts).
-import type { Operation } from 'fast-json-patch';
+import type { AdmitResult } from '../inject/admit.ts';
 import { AppError } from '../../shared/errors.ts';
 
 export const ADMISSION_V1 = 'admission.k8s.io/v1';
 export const ADMISSION_V1BETA1 = 'admission.k8s.io/v1beta1';
 export type AdmissionApiVersion = typeof ADMISSION_V1 | typeof ADMISSION_V1BETA1;
 
-export type InjectionType = 'init_and_sidecar' | 'init_only' | 'sidecar_only' | 'none';
+export type { InjectionType } from '../inject/admit.ts';
 
-/** What the admit function decides; the same shape as inject/admit.ts's AdmitResult. */
-export type AdmissionDecision =
-  | {
-      readonly allowed: true;
-      readonly patch: readonly Operation[];
-      readonly warnings: readonly string[];
-      readonly injection: InjectionType;
-      readonly reason: string;
-    }
-  | { readonly allowed: false; readonly message: string; readonly warnings: readonly string[]; readonly code: number };
+/** What the admit function decides: inject/admit.ts's AdmitResult, named for this layer. */
+export type AdmissionDecision = AdmitResult;
 
 export interface AdmitInput {
   readonly object: unknown;
