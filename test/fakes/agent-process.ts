@@ -105,3 +105,4 @@ export async function waitFor<T>(what: string, check: () => T | undefined | fals
     await new Promise((r) => setTimeout(r, 25));
   }
 }
+

@@ -1,12 +1,12 @@
 // The agent process with the other kinds of Vault call: write-style `secret` (PKI issue),
 // `pkiCert`, `secrets` (LIST); certificates re-issued before they expire.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startVaultServer, type VaultTestServer } from '../vault-server/server.ts';
 import type { VaultSeed } from '../vault-server/seed.ts';
-import { killAgents, makeWorkDir, spawnAgent, waitFor, type AgentWorkDir } from '../fakes/agent-process.ts';
+import { spawnAgent, waitFor } from '../fakes/agent-process.ts';
+import { setUpAgentTestEnv } from '../fakes/agent-test-env.ts';
 
 const SEED: VaultSeed = {
   secrets: {
@@ -16,32 +16,22 @@ const SEED: VaultSeed = {
   auth: { kubernetes: { type: 'kubernetes', roles: { app: { bound_service_account_names: ['app'], bound_service_account_namespaces: ['default'], token_ttl: 600, token_max_ttl: 6000 } } } },
 };
 
-let vault: VaultTestServer;
-let work: AgentWorkDir;
-beforeAll(async () => {
-  vault = await startVaultServer({ seed: SEED });
-  work = makeWorkDir();
-});
-afterAll(async () => {
-  killAgents();
-  await vault.close();
-  work.remove();
-});
+const env = setUpAgentTestEnv(SEED);
 
 const serialOf = (pem: string): string => new X509Certificate(pem).serialNumber;
 
 describe('vaultlet agent: writes, pkiCert, lists', () => {
   it('issues certificates, lists keys, and re-issues a 3-second certificate before it expires', async () => {
-    const cert = join(work.secretsDir, 'cert.pem');
-    const pki = join(work.secretsDir, 'pki.pem');
-    const list = join(work.secretsDir, 'list');
-    const config = work.config(vault.url, [
+    const cert = join(env.work.secretsDir, 'cert.pem');
+    const pki = join(env.work.secretsDir, 'pki.pem');
+    const list = join(env.work.secretsDir, 'list');
+    const config = env.work.config(env.vault.url, [
       { destination: cert, contents: '{{ with secret "pki/issue/app" "common_name=web.example.com" "ttl=3s" }}{{ .Data.certificate }}{{ end }}' },
       { destination: pki, contents: '{{ with pkiCert "pki/issue/app" "common_name=api.example.com" }}{{ .Cert }}{{ .Key }}{{ end }}' },
       { destination: list, contents: '{{ range secrets "secret/team/" }}{{ . }} {{ end }}' },
-    ], { vaultlet: { ready_file: join(work.stateDir, 'ready') } });
-    const agent = spawnAgent([`-config=${work.writeConfig('engines.json', config)}`]);
-    await waitFor('first render', () => existsSync(join(work.stateDir, 'ready')));
+    ], { vaultlet: { ready_file: join(env.work.stateDir, 'ready') } });
+    const agent = spawnAgent([`-config=${env.work.writeConfig('engines.json', config)}`]);
+    await waitFor('first render', () => existsSync(join(env.work.stateDir, 'ready')));
     expect(readFileSync(list, 'utf8')).toBe('a b sub/ ');
     const first = readFileSync(cert, 'utf8');
     expect(new X509Certificate(first).subject).toBe('CN=web.example.com');
@@ -51,7 +41,7 @@ describe('vaultlet agent: writes, pkiCert, lists', () => {
     // 3 s certificates: re-issued at 85–95 % (secret) / 90 % (pkiCert) of their life.
     await waitFor('certificate re-issued', () => serialOf(readFileSync(cert, 'utf8')) !== serialOf(first), 6000);
     await waitFor('pkiCert re-issued', () => readFileSync(pki, 'utf8') !== pkiText, 6000);
-    const issues = vault.requests.filter((r) => r.path === '/v1/pki/issue/app' && r.method === 'PUT').length;
+    const issues = env.vault.requests.filter((r) => r.path === '/v1/pki/issue/app' && r.method === 'PUT').length;
     expect(issues).toBeGreaterThanOrEqual(4);
     expect(issues).toBeLessThan(10);
     expect(agent.logText()).not.toContain('PRIVATE KEY');
@@ -59,14 +49,14 @@ describe('vaultlet agent: writes, pkiCert, lists', () => {
   }, 20_000);
 
   it('pkiCert reuses a still-valid certificate from its destination file instead of issuing again', async () => {
-    const dest = join(work.secretsDir, 'long.pem');
+    const dest = join(env.work.secretsDir, 'long.pem');
     const template = [{ destination: dest, contents: '{{ with pkiCert "pki/issue/long" "common_name=long.example.com" }}{{ .Cert }}{{ .Key }}{{ .CA }}{{ end }}' }];
-    const issues = (): number => vault.requests.filter((r) => r.path === '/v1/pki/issue/long').length;
-    const first = spawnAgent([`-config=${work.writeConfig('pki1.json', work.config(vault.url, template, { exit_after_auth: true }))}`]);
+    const issues = (): number => env.vault.requests.filter((r) => r.path === '/v1/pki/issue/long').length;
+    const first = spawnAgent([`-config=${env.work.writeConfig('pki1.json', env.work.config(env.vault.url, template, { exit_after_auth: true }))}`]);
     expect((await first.exited).code).toBe(0);
     const pem = readFileSync(dest, 'utf8');
     expect(issues()).toBe(1);
-    const second = spawnAgent([`-config=${work.writeConfig('pki2.json', work.config(vault.url, template, { exit_after_auth: true }))}`]);
+    const second = spawnAgent([`-config=${env.work.writeConfig('pki2.json', env.work.config(env.vault.url, template, { exit_after_auth: true }))}`]);
     expect((await second.exited).code).toBe(0);
     expect(issues()).toBe(1);
     expect(readFileSync(dest, 'utf8')).toBe(pem);

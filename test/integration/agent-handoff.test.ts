@@ -1,11 +1,11 @@
 // One lease per pod: the init container leaves its token and leases in the state directory and the
 // sidecar adopts them. Proven against the Vault test server's own lease and token tables.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { startVaultServer, type VaultTestServer } from '../vault-server/server.ts';
 import type { VaultSeed } from '../vault-server/seed.ts';
-import { killAgents, makeWorkDir, spawnAgent, waitFor, type AgentWorkDir } from '../fakes/agent-process.ts';
+import { spawnAgent, waitFor } from '../fakes/agent-process.ts';
+import { setUpAgentTestEnv } from '../fakes/agent-test-env.ts';
 
 const SEED: VaultSeed = {
   secrets: {
@@ -15,58 +15,48 @@ const SEED: VaultSeed = {
   auth: { kubernetes: { type: 'kubernetes', roles: { app: { bound_service_account_names: ['app'], bound_service_account_namespaces: ['default'], token_ttl: 60, token_max_ttl: 600 } } } },
 };
 
-let vault: VaultTestServer;
-let work: AgentWorkDir;
-beforeAll(async () => {
-  vault = await startVaultServer({ seed: SEED });
-  work = makeWorkDir();
-});
-afterAll(async () => {
-  killAgents();
-  await vault.close();
-  work.remove();
-});
+const env = setUpAgentTestEnv(SEED);
 
-const liveLeases = (): number => vault.leases().filter((l) => !l.revoked).length;
-const logins = (): number => vault.requests.filter((r) => r.path === '/v1/auth/kubernetes/login').length;
+const liveLeases = (): number => env.vault.leases().filter((l) => !l.revoked).length;
+const logins = (): number => env.vault.requests.filter((r) => r.path === '/v1/auth/kubernetes/login').length;
 
 describe('init-to-sidecar hand-off', () => {
   it('the sidecar adopts the init token and leases: zero extra leases, no second login, files untouched', async () => {
-    const db = join(work.secretsDir, 'db');
-    const commandLog = join(work.dir, 'commands');
+    const db = join(env.work.secretsDir, 'db');
+    const commandLog = join(env.work.dir, 'commands');
     const templates = [
       { destination: db, contents: '{{ with secret "database/creds/app" }}{{ .Data.username }}:{{ .Data.password }}{{ end }}', command: `echo run >> ${commandLog}` },
-      { destination: join(work.secretsDir, 'kv'), contents: '{{ with secret "secret/app/config" }}{{ .Data.data.password }}{{ end }}' },
+      { destination: join(env.work.secretsDir, 'kv'), contents: '{{ with secret "secret/app/config" }}{{ .Data.data.password }}{{ end }}' },
     ];
-    const vaultlet = { state_dir: work.stateDir, ready_file: join(work.stateDir, 'ready') };
-    const init = spawnAgent([`-config=${work.writeConfig('init.json', work.config(vault.url, templates, { exit_after_auth: true, vaultlet }))}`]);
+    const vaultlet = { state_dir: env.work.stateDir, ready_file: join(env.work.stateDir, 'ready') };
+    const init = spawnAgent([`-config=${env.work.writeConfig('init.json', env.work.config(env.vault.url, templates, { exit_after_auth: true, vaultlet }))}`]);
     expect((await init.exited).code).toBe(0);
-    expect(statSync(join(work.stateDir, 'agent-state.json')).mode & 0o777).toBe(0o600);
+    expect(statSync(join(env.work.stateDir, 'agent-state.json')).mode & 0o777).toBe(0o600);
     expect(liveLeases()).toBe(1);
     expect(logins()).toBe(1);
     const dbAfterInit = readFileSync(db, 'utf8');
     const mtime = statSync(db).mtimeMs;
 
-    const sidecar = spawnAgent([`-config=${work.writeConfig('sidecar.json', work.config(vault.url, templates, { vaultlet }))}`]);
+    const sidecar = spawnAgent([`-config=${env.work.writeConfig('sidecar.json', env.work.config(env.vault.url, templates, { vaultlet }))}`]);
     await waitFor('sidecar adoption', () => sidecar.logText().includes('"event":"sidecar-ready"'));
     expect(liveLeases()).toBe(1);
-    expect(vault.leases()).toHaveLength(1);
+    expect(env.vault.leases()).toHaveLength(1);
     expect(logins()).toBe(1);
     expect(readFileSync(db, 'utf8')).toBe(dbAfterInit);
     expect(statSync(db).mtimeMs).toBe(mtime);
     expect(readFileSync(commandLog, 'utf8')).toBe('run\n');
     expect(sidecar.logText()).toContain('"event":"handoff-adopted"');
-    expect(vault.requests.filter((r) => r.path === '/v1/sys/leases/renew' && r.status === 200).length).toBeGreaterThanOrEqual(1);
+    expect(env.vault.requests.filter((r) => r.path === '/v1/sys/leases/renew' && r.status === 200).length).toBeGreaterThanOrEqual(1);
     expect((await sidecar.stop()).code).toBe(0);
   });
 
   it('falls back to a normal login when the handed-over token was revoked', async () => {
-    vault.faults.revokeAllTokens();
-    const dir = work.stateDir;
-    const templates = [{ destination: join(work.secretsDir, 'db3'), contents: '{{ with secret "database/creds/app" }}{{ .Data.username }}{{ end }}' }];
+    env.vault.faults.revokeAllTokens();
+    const dir = env.work.stateDir;
+    const templates = [{ destination: join(env.work.secretsDir, 'db3'), contents: '{{ with secret "database/creds/app" }}{{ .Data.username }}{{ end }}' }];
     const loginsBefore = logins();
-    const sidecar = spawnAgent([`-config=${work.writeConfig('sidecar2.json', work.config(vault.url, templates, { vaultlet: { state_dir: dir } }))}`]);
-    await waitFor('rendered after fallback', () => existsSync(join(work.secretsDir, 'db3')));
+    const sidecar = spawnAgent([`-config=${env.work.writeConfig('sidecar2.json', env.work.config(env.vault.url, templates, { vaultlet: { state_dir: dir } }))}`]);
+    await waitFor('rendered after fallback', () => existsSync(join(env.work.secretsDir, 'db3')));
     expect(logins()).toBe(loginsBefore + 1);
     expect(sidecar.logText()).toContain('"event":"token-adopt-failed"');
     expect((await sidecar.stop()).code).toBe(0);
