@@ -9,11 +9,14 @@ import { PreviewInputError, previewManifests } from './preview.ts';
 
 export const PLACEHOLDER_VAULT_ADDR = 'https://vault.vault.svc:8200';
 
-const USAGE = `usage: vaultlet preview -f FILE [--patch] [--namespace NS]
+const USAGE = `usage: vaultlet preview -f FILE [--patch] [--namespace NS] [--no-service-account-token]
 
   -f, --filename FILE   manifest to preview (YAML, multi-document; "-" reads stdin)
   --patch               print the JSON patch for each pod instead of the mutated objects
   -n, --namespace NS    namespace to admit into (default: each object's, else "default")
+  --no-service-account-token
+                        do not add the service-account token mount the API server adds
+                        before webhooks run (for clusters without that admission plugin)
 
 Handles Pod and the pod template of Deployment, StatefulSet, DaemonSet, ReplicaSet, Job and
 CronJob; other objects are printed unchanged. AGENT_INJECT_* variables apply as for the webhook.
@@ -23,12 +26,14 @@ interface PreviewArgs {
   readonly file: string;
   readonly patchOnly: boolean;
   readonly namespace?: string;
+  readonly serviceAccountAdmission: boolean;
 }
 
 function parseArgs(argv: readonly string[]): PreviewArgs | string {
   let file: string | undefined;
   let namespace: string | undefined;
   let patchOnly = false;
+  let serviceAccountAdmission = true;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -36,11 +41,12 @@ function parseArgs(argv: readonly string[]): PreviewArgs | string {
     if (flag === '-f' || flag === '--filename' || flag === '--file') file = value();
     else if (flag === '-n' || flag === '--namespace') namespace = value();
     else if (flag === '--patch') patchOnly = true;
+    else if (flag === '--no-service-account-token') serviceAccountAdmission = false;
     else return `unknown argument "${arg.slice(0, 64)}"`;
   }
   if (file === undefined || file === '') return 'missing -f FILE';
   if (namespace === '') return 'empty --namespace';
-  return namespace === undefined ? { file, patchOnly } : { file, patchOnly, namespace };
+  return namespace === undefined ? { file, patchOnly, serviceAccountAdmission } : { file, patchOnly, namespace, serviceAccountAdmission };
 }
 
 async function readInput(file: string): Promise<string> {
@@ -77,6 +83,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     const result = previewManifests(text, {
       admit: (input) => admitPod(input, config),
       patchOnly: args.patchOnly,
+      serviceAccountAdmission: args.serviceAccountAdmission,
       ...(args.namespace === undefined ? {} : { namespace: args.namespace }),
     });
     process.stdout.write(result.output);

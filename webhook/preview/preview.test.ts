@@ -86,7 +86,7 @@ spec:
 describe('previewManifests', () => {
   it('mutates the Pod and the pod templates of workloads, leaving other objects unchanged', () => {
     const calls: AdmitInput[] = [];
-    const result = previewManifests(MANIFEST, { admit: markerAdmit(calls), patchOnly: false });
+    const result = previewManifests(MANIFEST, { admit: markerAdmit(calls), patchOnly: false, serviceAccountAdmission: false });
     const docs = parseAllDocuments(result.output).map((d) => d.toJS() as Tree);
     const [pod, deploy, configMap, cron] = parseAllDocuments(MANIFEST).map((d) => d.toJS() as Tree) as [Tree, Tree, Tree, Tree];
     const agent = { name: 'vault-agent', image: 'agent' };
@@ -173,7 +173,7 @@ kind: Pod
 metadata: { name: b }
 spec: { containers: [{ name: b, image: b }] }
 `;
-    const result = previewManifests(manifest, { admit: markerAdmit(), patchOnly: false });
+    const result = previewManifests(manifest, { admit: markerAdmit(), patchOnly: false, serviceAccountAdmission: false });
     expect(result.messages).toEqual([{ level: 'denied', object: 'Pod/a', text: 'no Vault role found' }]);
     expect(result.denied).toBe(1);
     expect(parseAllDocuments(result.output).map((d) => d.toJS() as unknown)).toEqual([{ kind: 'Pod', metadata: { name: 'b' }, spec: { containers: [{ name: 'b', image: 'b' }] } }]);

@@ -5,6 +5,8 @@ import { parseAllDocuments, stringify } from 'yaml';
 import { AppError } from '../../shared/errors.ts';
 import type { AdmitFn } from '../admission/review.ts';
 import { findPodTarget, isRecord, withPod, type Json, type PodTarget } from './workloads.ts';
+import { admitServiceAccount } from './service-account-admission.ts';
+import { asksForInjection } from '../inject/admit.ts';
 
 export class PreviewInputError extends AppError {
   constructor(message: string) {
@@ -18,10 +20,12 @@ export interface PreviewOptions {
   readonly namespace?: string;
   /** Print JSON patches instead of mutated objects. */
   readonly patchOnly: boolean;
+  /** Mount the service-account token first, as the API server does before webhooks (default true). */
+  readonly serviceAccountAdmission?: boolean;
 }
 
 export interface PreviewMessage {
-  readonly level: 'warning' | 'denied';
+  readonly level: 'note' | 'warning' | 'denied';
   /** `Kind/name` of the object. */
   readonly object: string;
   readonly text: string;
@@ -85,7 +89,13 @@ function previewObject(obj: unknown, options: PreviewOptions): ObjectOutcome {
   }
   const label = `${target.kind}/${target.name}`;
   const messages = misplacedWarning(target);
-  const decision = options.admit({ object: structuredClone(target.pod), namespace: namespaceOf(obj, options.namespace), operation: 'CREATE' });
+  const simulate = options.serviceAccountAdmission !== false && asksForInjection({ object: target.pod, namespace: undefined });
+  const withToken = simulate ? admitServiceAccount(target.pod) : undefined;
+  if (withToken !== undefined) {
+    messages.push({ level: 'note', object: label, text: 'added the service-account token volume the API server mounts before webhooks run' });
+  }
+  const pod = withToken ?? target.pod;
+  const decision = options.admit({ object: structuredClone(pod), namespace: namespaceOf(obj, options.namespace), operation: 'CREATE' });
   for (const text of decision.warnings) messages.push({ level: 'warning', object: label, text });
   if (!decision.allowed) {
     messages.push({ level: 'denied', object: label, text: decision.message });
@@ -95,7 +105,7 @@ function previewObject(obj: unknown, options: PreviewOptions): ObjectOutcome {
     const patch = prefixed(decision.patch, target.pointer);
     return { output: `# ${label}\n${JSON.stringify(patch, null, 2)}\n`, messages, denied: false, injected: patch.length > 0 };
   }
-  const mutated = fastJsonPatch.applyPatch(structuredClone(target.pod), [...decision.patch], true, false).newDocument;
+  const mutated = fastJsonPatch.applyPatch(structuredClone(pod), [...decision.patch], true, false).newDocument;
   return { output: stringify(withPod(obj, target, mutated)), messages, denied: false, injected: decision.patch.length > 0 };
 }
 
