@@ -84,7 +84,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     }
     const app = buildApp({
       config,
-      admit: createDecisionCache((input) => admitPod(input, config), { ...DEFAULT_DECISION_CACHE, worthCaching: asksForInjection }).admit,
+      admit: createDecisionCache((input) => admitPod(input, config), { ...DEFAULT_DECISION_CACHE, worthCaching: asksForInjection, keepOnSecondMiss: true }).admit,
       log,
       registry: new Registry(),
       tls: secureContextOptions(policy, first),

@@ -73,6 +73,24 @@ describe('createDecisionCache', () => {
     expect(cache.stats().entries).toBe(2);
   });
 
+  it('with keepOnSecondMiss, keeps a decision only once its key has been missed before', () => {
+    const { admit, calls } = countingAdmit();
+    const cache = createDecisionCache(admit, { maxBytes: 1024 * 1024, maxObjectBytes: 64 * 1024, keepOnSecondMiss: true });
+    const a1 = cache.admit(input(pod('web-')));
+    const b1 = cache.admit(input(pod('api-')));
+    expect(cache.stats()).toEqual({ entries: 0, bytes: 0, hits: 0, misses: 2 });
+    const a2 = cache.admit(input(pod('web-')));
+    const a3 = cache.admit(input(pod('web-')));
+    const a4 = cache.admit(input(pod('web-'), 'other'));
+    const b2 = cache.admit(input(pod('api-')));
+    expect([a1, b1, a2, a3, a4, b2].map((x) => (x.allowed ? x.reason : ''))).toEqual(['call 1', 'call 2', 'call 3', 'call 3', 'call 4', 'call 5']);
+    expect(a3).toBe(a2);
+    expect(Object.isFrozen(a2)).toBe(true);
+    expect(Object.isFrozen(a1)).toBe(false);
+    expect(calls).toHaveLength(5);
+    expect(cache.stats()).toEqual({ entries: 2, bytes: expect.any(Number), hits: 1, misses: 5 });
+  });
+
   it('never caches objects over the size limit', () => {
     const { admit, calls } = countingAdmit();
     const cache = createDecisionCache(admit, { maxBytes: 1024 * 1024, maxObjectBytes: 100 });

@@ -2,6 +2,13 @@
 // decision; its output is deterministic by design), and the pods of one ReplicaSet reach the
 // webhook as identical objects (no name yet, same template), so a scale-up of N replicas costs one
 // decision instead of N. Bounded by an approximate byte budget, least recently used first out.
+// With keepOnSecondMiss, a decision is kept only when its key has been missed before (the second
+// pod of a workload): most keys are never seen twice, and keeping their entries cost about a
+// quarter of such a review (building and freezing the entry, then the garbage collector moving and
+// dropping 16 MiB of them). Only a fingerprint of each missed key is kept, in a bounded set; a
+// fingerprint decides nothing but whether to keep an entry, so a collision cannot give a pod
+// another pod's decision: lookups always compare the whole key.
+import { hash } from 'node:crypto';
 import type { AdmissionDecision, AdmitFn, AdmitInput } from './review.ts';
 
 export interface DecisionCacheOptions {
@@ -15,6 +22,8 @@ export interface DecisionCacheOptions {
    * Absent: every review goes through the cache.
    */
   readonly worthCaching?: (input: AdmitInput) => boolean;
+  /** Keep a decision only on the second miss of its key (see above). Absent: on the first. */
+  readonly keepOnSecondMiss?: boolean;
 }
 
 export const DEFAULT_DECISION_CACHE: DecisionCacheOptions = Object.freeze({ maxBytes: 16 * 1024 * 1024, maxObjectBytes: 64 * 1024 });
@@ -22,6 +31,8 @@ export const DEFAULT_DECISION_CACHE: DecisionCacheOptions = Object.freeze({ maxB
 // A cached entry (key, decision with its patch, encoded response tail) measured ~8× the key's
 // length on the typical annotated pod (node --expose-gc, heap after 1,000 distinct entries).
 const SIZE_FACTOR = 8;
+/** Fingerprints of missed keys kept for keepOnSecondMiss: ~60 bytes each. */
+const MAX_MISSED = 8192;
 
 export interface DecisionCache {
   readonly admit: AdmitFn;
@@ -33,6 +44,17 @@ export function createDecisionCache(admit: AdmitFn, options: DecisionCacheOption
   let bytes = 0;
   let hits = 0;
   let misses = 0;
+  const missed = new Set<string>();
+
+  /** Whether this miss should keep an entry; with keepOnSecondMiss, only a repeated key's. */
+  function worthKeeping(key: string): boolean {
+    if (options.keepOnSecondMiss !== true) return true;
+    const fingerprint = hash('sha1', key, 'base64');
+    if (missed.delete(fingerprint)) return true;
+    missed.add(fingerprint);
+    if (missed.size > MAX_MISSED) for (const oldest of missed) { missed.delete(oldest); break; }
+    return false;
+  }
 
   function remember(key: string, decision: AdmissionDecision): void {
     const size = key.length * SIZE_FACTOR;
@@ -60,7 +82,7 @@ export function createDecisionCache(admit: AdmitFn, options: DecisionCacheOption
     }
     misses += 1;
     const decision = admit(input);
-    remember(key, decision);
+    if (worthKeeping(key)) remember(key, decision);
     return decision;
   };
 

@@ -1,7 +1,6 @@
 // admitPod: the pure decision and patch for one pod (spec/injector.md §2.1). Synchronous, never
 // throws: bad objects are 400s, the pod's own mistakes are denials listing every bad annotation,
 // and anything unexpected fails closed with a 500.
-import fastJsonPatch from 'fast-json-patch';
 import type { Operation } from 'fast-json-patch';
 import type { FieldError } from '../../shared/errors.ts';
 import { parseWeakBool } from '../../shared/parse/go-bool.ts';
@@ -11,6 +10,7 @@ import { STATUS_INJECTED, STATUS_KEY, VAULT_PREFIX } from '../annotations/keys.t
 import { AnnotationReader } from '../annotations/reader.ts';
 import { unknownKeyWarnings } from '../annotations/suggest.ts';
 import { type AgentSpec, readAgentSpec } from './agent-spec.ts';
+import { diffJson } from './diff.ts';
 import { mutatePod } from './mutate.ts';
 import { type PodView, readPod } from './pod.ts';
 
@@ -103,7 +103,9 @@ function injectPod(view: PodView, config: WebhookConfig): AdmitResult {
   warnings.push(...mutation.warnings);
   const errors = [...reader.errors, ...mutation.errors];
   if (errors.length > 0) return deny(400, formatAnnotationErrors(uniqueSorted(errors)), capWarnings(warnings));
-  const patch = fastJsonPatch.compare(view.pod, mutation.pod);
+  // A structural diff of the original against the mutated clone (compare()'s ops, without its
+  // deep clone of each added value: diff.ts).
+  const patch = diffJson(view.pod, mutation.pod);
   return { allowed: true, patch, warnings: capWarnings(warnings), injection: injectionType(spec), reason: 'injected' };
 }
 
