@@ -228,7 +228,7 @@ What each load is:
 - **floor**: a bare \`node:https\` server that reads every byte of each request body and answers with
   the webhook's own response to the typical pod, byte for byte (same status and content-type).
 - **repeat**: the webhook, the same pod in every review (fresh uid each time), as when a ReplicaSet
-  scales up; the decision cache answers after the first.
+  scales up; the decision cache answers from the third (it keeps an entry on a key's second miss).
 - **varied**: the webhook, a different pod in every review (own pod-template-hash, generateName,
   owner and Vault secret paths; fresh uid): every decision made in full, template check included.
 
@@ -271,27 +271,56 @@ canned bytes reached 0.87 of the floor, 0.67 once it parses the JSON review (wit
 prototype-poisoning checks), and 0.54 when it also serialises the pod once (one run each,
 2026-11-25). The webhook then spends, per request (server CPU, all threads):
 
-- **repeated pod ≈ 100–118 µs** (123–146 µs before the changes below): the TLS write of the ~9 KB
-  response ≈ 35 % of the profile (the floor pays this too), the cache lookup ≈ 13 % (serialising the
-  parsed pod as the key, ~10–20 µs), the JSON parse ≈ 10 %, Fastify routing and hooks ≈ 8 %, the log
-  line ≈ 4 %, the response bytes ≈ 2 %.
-- **varied pods ≈ 370–405 µs** (400–465 µs before): admitPod ≈ 85 µs in-process on fresh objects and two to
-  three times that inside the busy server (cache misses and garbage collection), the patch's JSON and
-  base64 encoding ≈ 28 µs, the decision-cache bookkeeping of a miss ≈ 45 µs (key, freezing, keeping
-  the entry), and the repeated-pod path above.
+- **repeated pod ≈ 115–125 µs**: the TLS write of the ~9 KB response ≈ 20 % of the server's busy
+  time (the floor pays this too), the cache lookup ≈ 18 % (serialising the parsed pod as the key
+  and hashing it, ~13 µs in-process and about twice that in the busy server), the JSON parse with
+  the prototype-poisoning scan ≈ 8 %, Fastify routing and hooks, the log line, the response bytes.
+- **varied pods ≈ 390–425 µs**: admitPod ≈ 85 µs in-process on fresh objects (was ≈ 100) and two
+  to three times that inside the busy server, the patch's JSON and base64 encoding ≈ 14 µs, the
+  decision-cache key ≈ 13 µs (an entry is no longer kept for a key seen once, see below), and the
+  repeated-pod path above. In-process, the whole pipeline short of HTTP (parse, cache, admitPod,
+  response bytes) went from ≈ 205 to ≈ 180 µs a varied review.
 
 The varied-pod p99 follows from the service time: with 16 requests in flight each waits for those
 ahead of it (p50 ≈ 16 × 0.37 ms ≈ 6 ms; garbage-collection pauses make the tail), so p99 ≤ 5 ms needs well under 0.25 ms a request. The
 repeated-pod p99 meets it (2–4 ms).
 
 What is left to try: (1) keying the decision cache on the review's raw bytes with the uid taken out,
-instead of re-serialising the parsed pod (needs a proof that no two different pods share a key);
-(2) the deep clone inside fast-json-patch's compare() (a JSON round trip of the injected containers,
-about a fifth of admitPod), which the project's "patches are diffs" rule keeps; (3) a lighter HTTP
-layer than Fastify for /mutate; (4) more webhook processes (replicas), which a 2-core machine shared
-with the load generator cannot show.
+instead of re-serialising the parsed pod (needs a proof that no two different pods share a key: the
+uid's text can also occur inside the pod, so a plain search-and-remove is not one); (2) a lighter
+HTTP layer than Fastify for /mutate; (3) more webhook processes (replicas), which a 2-core machine
+shared with the load generator cannot show.
 
-### What was changed, and why (2026-11-25)
+### What was changed, and why (2026-11-25, second pass)
+
+- **The patch diff** (webhook/inject/diff.ts). The patch is still a structural diff of the original
+  pod against its mutated clone, but no longer fast-json-patch's compare(), which deep-cloned every
+  added value through a JSON round trip. diffJson is a transcription of compare()'s algorithm that
+  emits a value uncloned only when that is provably the same: every node of it is plain JSON (equal
+  to its own round trip) and none belongs to the original pod (so applying the patch to the original
+  in place cannot change the value under it, as when an init container of the pod moves one place
+  down); anything else is cloned as before. Tests compare its ops whole against compare() on the
+  fixtures under several annotation sets, on 150 random pods through mutatePod and on 600 random
+  documents with copy-on-write edits, and apply them to a copy and to the original in place.
+  admitPod on varied fresh pods: ≈ 100 → ≈ 87 µs in-process (three runs each, back to back).
+- **Decision cache on a varied load.** A miss cost ≈ 45 µs in-process over no cache at all, mostly
+  keeping a 16 MiB cache full of entries nobody asks for again (building and freezing them, then the
+  garbage collector moving and dropping them). The webhook now keeps an entry only on the second
+  miss of its key (the second pod of a workload); for keys seen once only a SHA-1 fingerprint is
+  kept, in a bounded set of 8192. The fingerprint only decides whether to keep an entry; lookups
+  compare the whole key as before, so a collision cannot hand a pod another pod's decision. A
+  scale-up of N identical pods now costs two decisions instead of one. In-process, a varied review
+  through the cache went from ≈ 205 to ≈ 187 µs (no cache: ≈ 155).
+- Tried and dropped: a larger young generation (--max-semi-space-size=32/64): no change.
+- Back to back (bench/webhook.ts, 2 rounds each, 11:08–11:10 UTC; commit 4530607 → this one): server
+  CPU µs per request repeated pod 130 → 120, varied 429 → 407; varied p99 13 → 10 ms; varied
+  req/s 2484 → 2561 (floor 25599 and 25376); admitPod median 71 → 62 µs.
+  A second pair at 11:12–11:14 UTC: repeated pod 109 → 106, varied 390 → 368; varied p99 12 → 11 ms;
+  varied req/s 2732 → 2792 (floor 28759 and 29861); admitPod median 60 → 51 µs. The ratio to the
+  floor does not move (0.09–0.10): the floor's own pace varies more between runs than this gain.
+
+### What was changed, and why (2026-11-25, first pass)
+
 
 Measured first (node --cpu-prof of the webhook under this load, server CPU time per request from
 /proc, in-process timings), then:

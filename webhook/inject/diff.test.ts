@@ -20,7 +20,9 @@ function checkAgainstCompare(original: object, mutated: object): void {
   expect(JSON.stringify(original)).toBe(before);
   const target = JSON.parse(JSON.stringify(mutated)) as unknown;
   // Applied to a copy, and to the original itself in place (its own nodes changing under the ops).
-  expect(fastJsonPatch.applyPatch(JSON.parse(before) as object, clone(ops), true, false).newDocument).toStrictEqual(target);
+  expect(fastJsonPatch.applyPatch(JSON.parse(before) as object, clone(ops), true, false).newDocument).toStrictEqual(
+    target,
+  );
   expect(fastJsonPatch.applyPatch(original, ops, true, true).newDocument).toStrictEqual(target);
 }
 
@@ -59,12 +61,17 @@ const editArb: fc.Arbitrary<Edit> = fc.record({
 describe('diffJson', () => {
   it('equals fast-json-patch compare on random documents and copy-on-write edits of them', () => {
     fc.assert(
-      fc.property(fc.jsonValue({ maxDepth: 4 }), fc.array(editArb, { maxLength: 6 }), fc.nat(4), (doc, edits, depth) => {
-        const original = { root: JSON.parse(JSON.stringify(doc)) as unknown };
-        let mutated: unknown = original;
-        for (const edit of edits) mutated = applyEdit(mutated, edit, depth);
-        checkAgainstCompare(original, mutated as object);
-      }),
+      fc.property(
+        fc.jsonValue({ maxDepth: 4 }),
+        fc.array(editArb, { maxLength: 6 }),
+        fc.nat(4),
+        (doc, edits, depth) => {
+          const original = { root: JSON.parse(JSON.stringify(doc)) as unknown };
+          let mutated: unknown = original;
+          for (const edit of edits) mutated = applyEdit(mutated, edit, depth);
+          checkAgainstCompare(original, mutated as object);
+        },
+      ),
       { numRuns: 600 },
     );
   });
@@ -84,7 +91,11 @@ describe('diffJson', () => {
     const mutated = { list: [added, { ...shared, extra: true }] };
     const ops = diffJson(original, mutated);
     const addOp = ops.find((op) => op.op === 'add');
-    expect(addOp).toStrictEqual({ op: 'add', path: '/list/1', value: { name: 'wait', env: [{ name: 'A', value: '1' }], extra: true } });
+    expect(addOp).toStrictEqual({
+      op: 'add',
+      path: '/list/1',
+      value: { name: 'wait', env: [{ name: 'A', value: '1' }], extra: true },
+    });
     expect(addOp !== undefined && 'value' in addOp && (addOp.value as typeof shared).env).not.toBe(shared.env);
     const fresh = diffJson({ list: [] }, { list: [added] });
     expect(fresh).toStrictEqual([{ op: 'add', path: '/list/0', value: added }]);
@@ -111,7 +122,10 @@ describe('diffJson', () => {
   it.each(FIXTURES)('equals compare on what mutatePod makes of %s', (fixture) => {
     for (const annotations of ANNOTATION_SETS) {
       const pod = loadPodFixture(fixture);
-      pod.metadata = { ...pod.metadata, annotations: { ...pod.metadata?.annotations, 'vault.hashicorp.com/agent-inject': 'true', ...annotations } };
+      pod.metadata = {
+        ...pod.metadata,
+        annotations: { ...pod.metadata?.annotations, 'vault.hashicorp.com/agent-inject': 'true', ...annotations },
+      };
       const view = readPod(pod);
       const spec = readAgentSpec(new AnnotationReader(view.annotations), view, testConfig(), []);
       const mutation = mutatePod(view, spec);
@@ -140,7 +154,8 @@ describe('diffJson', () => {
         for (const s of p.secrets) annotations[`vault.hashicorp.com/agent-inject-secret-${s}`] = `kv/data/${s}`;
         pod.metadata = { ...pod.metadata, annotations };
         if (pod.spec === undefined) throw new Error('fixture without spec');
-        if (p.inits.length > 0) pod.spec.initContainers = p.inits.map((c) => ({ ...c, volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }] }));
+        if (p.inits.length > 0)
+          pod.spec.initContainers = p.inits.map((c) => ({ ...c, volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }] }));
         pod.spec.volumes = [...(pod.spec.volumes ?? []), ...p.volumes.map((name) => ({ name, emptyDir: {} }))];
         const original = clone(pod);
         const view = readPod(original);
