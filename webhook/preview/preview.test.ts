@@ -193,6 +193,25 @@ spec: { containers: [{ name: b, image: b }] }
     expect((err as Error).message).not.toContain('secret-value');
   });
 
+  it('prints operation values that share objects in full, without YAML anchors', () => {
+    const shared = { limits: { cpu: '1' } };
+    const admit: AdmitFn = () => ({
+      allowed: true,
+      patch: [
+        { op: 'add', path: '/spec/initContainers', value: [{ name: 'init', resources: shared }] },
+        { op: 'add', path: '/spec/containers/-', value: { name: 'agent', resources: shared } },
+      ],
+      warnings: [],
+      injection: 'init_and_sidecar',
+      reason: 'injected',
+    });
+    const result = previewManifests('kind: Pod\nmetadata: { name: p }\nspec: { containers: [{ name: app }] }\n', { admit, patchOnly: false, serviceAccountAdmission: false });
+    expect(result.output).toBe(
+      'kind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: app\n    - name: agent\n      resources:\n        limits:\n          cpu: "1"\n' +
+        '  initContainers:\n    - name: init\n      resources:\n        limits:\n          cpu: "1"\n',
+    );
+  });
+
   it('skips empty documents', () => {
     const result = previewManifests('---\n---\nkind: Service\nmetadata: { name: s }\n', { admit: markerAdmit(), patchOnly: false });
     expect(result.output).toBe('kind: Service\nmetadata:\n  name: s\n');

@@ -105,7 +105,10 @@ function previewObject(obj: unknown, options: PreviewOptions): ObjectOutcome {
     const patch = prefixed(decision.patch, target.pointer);
     return { output: `# ${label}\n${JSON.stringify(patch, null, 2)}\n`, messages, denied: false, injected: patch.length > 0 };
   }
-  const mutated = fastJsonPatch.applyPatch(structuredClone(pod), [...decision.patch], true, false).newDocument;
+  // A JSON copy of the operations: their values may share nodes (diffJson emits the mutated clone's
+  // own nodes), which the YAML printer would show as anchors and aliases.
+  const ops = JSON.parse(JSON.stringify(decision.patch)) as Operation[];
+  const mutated = fastJsonPatch.applyPatch(structuredClone(pod), ops, true, false).newDocument;
   return { output: stringify(withPod(obj, target, mutated)), messages, denied: false, injected: decision.patch.length > 0 };
 }
 
