@@ -237,6 +237,12 @@ class Lexer {
   }
 
   private quote(start: number): void {
+    this.escapedUntil(start, '"', 'unterminated quoted string');
+    this.push('string', start);
+  }
+
+  /** Consumes a `"…"` or `'…'` literal body with backslash escapes, up to its closing character. */
+  private escapedUntil(start: number, close: string, unterminated: string): void {
     for (;;) {
       const c = this.input[this.pos++];
       if (c === '\\') {
@@ -246,10 +252,9 @@ class Lexer {
           continue;
         }
       }
-      if (c === undefined || c === '\n' || c === '\\') throw new LexError(start, 'unterminated quoted string');
-      if (c === '"') break;
+      if (c === undefined || c === '\n' || c === '\\') throw new LexError(start, unterminated);
+      if (c === close) return;
     }
-    this.push('string', start);
   }
 
   private rawQuote(start: number): void {
@@ -260,18 +265,7 @@ class Lexer {
   }
 
   private charConstant(start: number): void {
-    for (;;) {
-      const c = this.input[this.pos++];
-      if (c === '\\') {
-        const n = this.input[this.pos];
-        if (n !== undefined && n !== '\n') {
-          this.pos++;
-          continue;
-        }
-      }
-      if (c === undefined || c === '\n' || c === '\\') throw new LexError(start, 'unterminated character constant');
-      if (c === "'") break;
-    }
+    this.escapedUntil(start, "'", 'unterminated character constant');
     this.push('char', start);
   }
 }

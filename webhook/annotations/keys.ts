@@ -76,11 +76,15 @@ export const VAULT_KEYS = [
 
 export type VaultKey = (typeof VAULT_KEYS)[number];
 
-/** `vault.hashicorp.com/` annotations that end in a user-chosen suffix (a secret NAME or a config KEY). */
-export const VAULT_PER_NAME_PREFIXES = [
+/** The prefixes that declare a secret, tried in this order (§2.12.2). */
+export const SECRET_DECLARING_PREFIXES = [
   'agent-inject-secret-',
   'agent-inject-template-file-',
   'agent-inject-template-',
+] as const;
+
+/** `vault.hashicorp.com/` per-secret options: the suffix is the NAME of a declared secret. */
+export const VAULT_PER_SECRET_OPTION_PREFIXES = [
   'agent-inject-file-',
   'agent-inject-perms-',
   'agent-inject-command-',
@@ -89,15 +93,14 @@ export const VAULT_PER_NAME_PREFIXES = [
   'error-on-missing-key-',
   'secret-volume-path-',
   'preserve-secret-case-',
-  'auth-config-',
-  'agent-telemetry-',
 ] as const;
 
-/** The prefixes that declare a secret, tried in this order (§2.12.2). */
-export const SECRET_DECLARING_PREFIXES = [
-  'agent-inject-secret-',
-  'agent-inject-template-file-',
-  'agent-inject-template-',
+/** `vault.hashicorp.com/` annotations that end in a user-chosen suffix (a secret NAME or a config KEY). */
+export const VAULT_PER_NAME_PREFIXES = [
+  ...SECRET_DECLARING_PREFIXES,
+  ...VAULT_PER_SECRET_OPTION_PREFIXES,
+  'auth-config-',
+  'agent-telemetry-',
 ] as const;
 
 export const VAULTLET_KEYS = ['template-engine'] as const;

@@ -3,7 +3,7 @@
 import { posix } from 'node:path';
 import type { TemplateEngineName } from '../../shared/agent-config.ts';
 import type { AnnotationReader } from './reader.ts';
-import { NAME_SUFFIX, SECRET_DECLARING_PREFIXES, VAULT_PREFIX, VAULTLET_PREFIX } from './keys.ts';
+import { NAME_SUFFIX, SECRET_DECLARING_PREFIXES, VAULT_PER_SECRET_OPTION_PREFIXES, VAULT_PREFIX, VAULTLET_PER_NAME_PREFIXES, VAULTLET_PREFIX } from './keys.ts';
 import { checkMountPath, checkReloadUrl } from './paths.ts';
 import { checkTemplateSyntax } from './template-syntax.ts';
 
@@ -32,17 +32,9 @@ export interface SecretOptions {
 }
 
 const PER_SECRET_PREFIXES = [
-  'agent-inject-file-',
-  'agent-inject-perms-',
-  'agent-inject-command-',
-  'agent-template-left-delim-',
-  'agent-template-right-delim-',
-  'error-on-missing-key-',
-  'secret-volume-path-',
-  'preserve-secret-case-',
-]
-  .map((p) => VAULT_PREFIX + p)
-  .concat(`${VAULTLET_PREFIX}agent-inject-reload-url-`);
+  ...VAULT_PER_SECRET_OPTION_PREFIXES.map((p) => VAULT_PREFIX + p),
+  ...VAULTLET_PER_NAME_PREFIXES.map((p) => VAULTLET_PREFIX + p),
+];
 
 /** The raw names of every declared secret, sorted; bad names are reported. */
 export function declaredSecretNames(reader: AnnotationReader): string[] {
