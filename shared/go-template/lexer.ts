@@ -3,9 +3,28 @@
 // whole token list up front (templates are small; a 1 MB one lexes in milliseconds).
 
 export type TokenType =
-  | 'text' | 'leftDelim' | 'rightDelim' | 'space' | 'identifier' | 'keyword' | 'field' | 'variable' | 'dot'
-  | 'string' | 'rawString' | 'char' | 'number' | 'bool' | 'nil' | 'leftParen' | 'rightParen' | 'pipe'
-  | 'declare' | 'assign' | 'comma' | 'eof';
+  | 'text'
+  | 'leftDelim'
+  | 'rightDelim'
+  | 'space'
+  | 'identifier'
+  | 'keyword'
+  | 'field'
+  | 'variable'
+  | 'dot'
+  | 'string'
+  | 'rawString'
+  | 'char'
+  | 'number'
+  | 'bool'
+  | 'nil'
+  | 'leftParen'
+  | 'rightParen'
+  | 'pipe'
+  | 'declare'
+  | 'assign'
+  | 'comma'
+  | 'eof';
 
 export interface Token {
   readonly type: TokenType;
@@ -98,7 +117,8 @@ class Lexer {
   /** Where a right delimiter (with optional ` -` trim marker before it) starts at `at`. */
   private rightDelimAt(at: number): { next: number; trim: boolean } | undefined {
     const s = this.input;
-    if (isSpace(s[at]) && s[at + 1] === '-' && s.startsWith(this.right, at + 2)) return { next: at + 2 + this.right.length, trim: true };
+    if (isSpace(s[at]) && s[at + 1] === '-' && s.startsWith(this.right, at + 2))
+      return { next: at + 2 + this.right.length, trim: true };
     if (s.startsWith(this.right, at)) return { next: at + this.right.length, trim: false };
     return undefined;
   }
@@ -127,17 +147,24 @@ class Lexer {
     }
     this.pos++;
     switch (c) {
-      case '=': return this.push('assign', start);
+      case '=':
+        return this.push('assign', start);
       case ':':
         if (s[this.pos] !== '=') throw new LexError(start, 'expected :=');
         this.pos++;
         return this.push('declare', start);
-      case '|': return this.push('pipe', start);
-      case ',': return this.push('comma', start);
-      case '"': return this.quote(start);
-      case '`': return this.rawQuote(start);
-      case "'": return this.charConstant(start);
-      case '$': return this.variable(start);
+      case '|':
+        return this.push('pipe', start);
+      case ',':
+        return this.push('comma', start);
+      case '"':
+        return this.quote(start);
+      case '`':
+        return this.rawQuote(start);
+      case "'":
+        return this.charConstant(start);
+      case '$':
+        return this.variable(start);
       case '(':
         this.parenDepth++;
         return this.push('leftParen', start);

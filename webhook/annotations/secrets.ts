@@ -3,7 +3,14 @@
 import { posix } from 'node:path';
 import type { TemplateEngineName } from '../../shared/agent-config.ts';
 import type { AnnotationReader } from './reader.ts';
-import { NAME_SUFFIX, SECRET_DECLARING_PREFIXES, VAULT_PER_SECRET_OPTION_PREFIXES, VAULT_PREFIX, VAULTLET_PER_NAME_PREFIXES, VAULTLET_PREFIX } from './keys.ts';
+import {
+  NAME_SUFFIX,
+  SECRET_DECLARING_PREFIXES,
+  VAULT_PER_SECRET_OPTION_PREFIXES,
+  VAULT_PREFIX,
+  VAULTLET_PER_NAME_PREFIXES,
+  VAULTLET_PREFIX,
+} from './keys.ts';
 import { checkMountPath, checkReloadUrl } from './paths.ts';
 import { checkTemplateSyntax } from './template-syntax.ts';
 
