@@ -8,6 +8,7 @@ export default {
   testMatch: ['<rootDir>/{webhook,agent,shared,cli,test}/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   reporters: ['default', '<rootDir>/test/jest/summary-reporter.cjs'],
+  setupFiles: ['<rootDir>/test/jest/fast-check-seed.ts'],
   testTimeout: 30000,
   maxWorkers: 2,
 };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
+import { propertyRuns } from '../../test/helpers/property-runs.ts';
 import { TemplateSyntaxError } from '../template-errors.ts';
 import { CONSUL_TEMPLATE_FUNCTIONS } from './function-names.ts';
 import { parseTemplate } from './parse.ts';
@@ -116,7 +117,7 @@ describe('parseTemplate', () => {
         expect(err.line).toBeGreaterThanOrEqual(1);
         expect(err.column).toBeGreaterThanOrEqual(1);
       }
-    }), { numRuns: 3000 });
+    }), { numRuns: propertyRuns(3000) });
   });
 
   it('parses a 1 MB template in well under a second', () => {
