@@ -3,6 +3,7 @@ import { Registry } from 'prom-client';
 import type { Operation } from 'fast-json-patch';
 import { createLogSink } from '../test/helpers/log-sink.ts';
 import type { AdmissionDecision, AdmitFn, AdmitInput } from './admission/review.ts';
+import { createReviewCache } from './admission/review-cache.ts';
 import { buildApp } from './app.ts';
 
 const SENTINEL = 'sentinel-Zq9-do-not-log';
@@ -206,6 +207,68 @@ describe('POST /mutate', () => {
     const app = buildApp({ config: { maxBodyBytes: 65536 }, admit: fixedAdmit(NOTHING).admit, log: sink.log });
     await post(app, review());
     expect(sink.entries().filter((e) => e['msg'] === 'admission review received')).toHaveLength(1);
+  });
+});
+
+describe('POST /mutate with the review cache', () => {
+  function cachedSetup(decision: AdmissionDecision) {
+    const sink = createLogSink('info');
+    const registry = new Registry();
+    const fake = fixedAdmit(decision);
+    const app = buildApp({
+      config: { maxBodyBytes: 65536, telemetryPath: '/metrics' },
+      admit: fake.admit,
+      log: sink.log,
+      registry,
+      reviewCache: createReviewCache({ maxBytes: 1024 * 1024, maxReviewBytes: 65536, keepOnSecondMiss: true }),
+    });
+    return { app, sink, calls: fake.calls, registry };
+  }
+
+  it('decides a review twice, then answers its repeats (new uids) from the cache, logged and counted alike', async () => {
+    const { app, sink, calls } = cachedSetup(INJECT);
+    const uids = ['uid-a', 'uid-b', 'uid-c', 'a-much-longer-uid-0123456789'];
+    const answers = [];
+    for (const uid of uids) answers.push((await post(app, review({ uid }))).json());
+    expect(calls).toHaveLength(2);
+    const fresh = await post(setup(INJECT).app, review({ uid: 'uid-c' }));
+    expect(answers[2]).toEqual(fresh.json());
+    expect(answers.map((a) => a.response.uid)).toEqual(uids);
+    const lines = sink.entries().filter((e) => e['msg'] === 'admission reviewed');
+    expect(lines.map((e) => [e['uid'], e['cached']])).toEqual([['uid-a', false], ['uid-b', false], ['uid-c', true], [uids[3], true]]);
+    const { durationMs: _a, reqId: _b, uid: _c, cached: _d, time: _e, ...fields } = lines[0]!;
+    const { durationMs: _f, reqId: _g, uid: _h, cached: _i, time: _j, ...cachedFields } = lines[3]!;
+    expect(cachedFields).toEqual(fields);
+    const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metricLines(metrics, 'vault_agent_injector_injections_by_namespace_total{')).toEqual([
+      'vault_agent_injector_injections_by_namespace_total{namespace="team",injection_type="init_and_sidecar"} 4',
+    ]);
+    expect(sink.lines.join('\n')).not.toContain(SENTINEL);
+  });
+
+  it('caches denials, counting each as a failure', async () => {
+    const { app, calls } = cachedSetup(DENY);
+    for (const uid of ['d1', 'd2', 'd3']) expect((await post(app, review({ uid }))).json().response).toMatchObject({ uid, allowed: false });
+    expect(calls).toHaveLength(2);
+    const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metricLines(metrics, 'vault_agent_injector_failed_injections_by_namespace_total{')).toEqual([
+      'vault_agent_injector_failed_injections_by_namespace_total{namespace="team"} 3',
+    ]);
+  });
+
+  it('never caches an internal error: every repeat is decided again', async () => {
+    const { app, calls } = cachedSetup({ allowed: false, message: 'internal', warnings: [], code: 500 });
+    for (const uid of ['e1', 'e2', 'e3', 'e4']) await post(app, review({ uid }));
+    expect(calls).toHaveLength(4);
+  });
+
+  it('still rejects bad bodies once reviews are cached', async () => {
+    const { app, calls } = cachedSetup(INJECT);
+    for (const uid of ['u1', 'u2']) await post(app, review({ uid }));
+    const text = JSON.stringify(review({ uid: 'u3' }));
+    expect((await post(app, text.slice(0, -1))).json()).toMatchObject({ statusCode: 400, code: 'WHK_BAD_JSON' });
+    expect((await post(app, text.replace('"uid":"u3"', '"uid":"u\\"3"'))).statusCode).toBe(200);
+    expect(calls).toHaveLength(3);
   });
 });
 

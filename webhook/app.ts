@@ -4,12 +4,13 @@ import type { SecureContextOptions } from 'node:tls';
 import { LogController, fastify, type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../shared/logger.ts';
+import type { ReviewCache } from './admission/review-cache.ts';
 import type { AdmitFn } from './admission/review.ts';
 import { createAdmissionMetrics, noMetrics } from './metrics/injector-metrics.ts';
 import { registerHealthRoute } from './routes/health.ts';
 import { handleHttpError, sendHttpError } from './routes/http-errors.ts';
 import { registerMetricsRoute } from './routes/metrics.ts';
-import { registerMutateRoute } from './routes/mutate.ts';
+import { registerMutateRoute, type AdmissionSummary } from './routes/mutate.ts';
 
 export interface AppConfig {
   readonly maxBodyBytes: number;
@@ -28,6 +29,8 @@ export interface AppDeps {
   readonly isReady?: () => boolean;
   /** Monotonic milliseconds. */
   readonly now?: () => number;
+  /** Answers repeated reviews from their bytes (admission/review-cache.ts); absent: no cache. */
+  readonly reviewCache?: ReviewCache<AdmissionSummary>;
 }
 
 export function buildApp(deps: AppDeps): FastifyInstance {
@@ -47,6 +50,12 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   }) as unknown as FastifyInstance;
   // Only JSON bodies: anything else is a 400 from the error handler, not a 415 or a string body.
   app.removeContentTypeParser('text/plain');
+  // /mutate takes the body's bytes: the review cache answers repeats without parsing them, and
+  // admission/review-json.ts parses the rest with the same prototype-poisoning checks.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => {
+    done(null, body);
+  });
   app.setErrorHandler(handleHttpError);
   app.setNotFoundHandler((_request, reply) => {
     sendHttpError(reply, 404, 'WHK_NOT_FOUND', 'not found');
@@ -54,7 +63,13 @@ export function buildApp(deps: AppDeps): FastifyInstance {
 
   const usingMetrics = telemetryPath !== '' && deps.registry !== undefined;
   const metrics = usingMetrics && deps.registry ? createAdmissionMetrics(deps.registry) : noMetrics;
-  registerMutateRoute(app, { admit: deps.admit, metrics, now: deps.now ?? (() => performance.now()), log: deps.log });
+  registerMutateRoute(app, {
+    admit: deps.admit,
+    metrics,
+    now: deps.now ?? (() => performance.now()),
+    log: deps.log,
+    reviewCache: deps.reviewCache,
+  });
   registerHealthRoute(app, deps.isReady ?? (() => true));
   if (usingMetrics && deps.registry) registerMetricsRoute(app, telemetryPath, deps.registry);
   return app;

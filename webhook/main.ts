@@ -5,10 +5,11 @@ import type { Server as HttpsServer } from 'node:https';
 import { Registry } from 'prom-client';
 import { ConfigError, toError } from '../shared/errors.ts';
 import { createLogger } from '../shared/logger.ts';
-import { createDecisionCache, DEFAULT_DECISION_CACHE } from './admission/decision-cache.ts';
+import { createReviewCache, DEFAULT_REVIEW_CACHE } from './admission/review-cache.ts';
 import { buildApp } from './app.ts';
 import { loadWebhookConfig, type WebhookConfig } from './config.ts';
-import { admitPod, asksForInjection } from './inject/admit.ts';
+import { admitPod } from './inject/admit.ts';
+import type { AdmissionSummary } from './routes/mutate.ts';
 import type { CertSource } from './tls/cert-source.ts';
 import { selectCertSource } from './tls/select-cert-source.ts';
 import { applyCertChanges, secureContextOptions, tlsPolicy } from './tls/server-tls.ts';
@@ -84,7 +85,9 @@ export async function run(argv: readonly string[]): Promise<number> {
     }
     const app = buildApp({
       config,
-      admit: createDecisionCache((input) => admitPod(input, config), { ...DEFAULT_DECISION_CACHE, worthCaching: asksForInjection, keepOnSecondMiss: true }).admit,
+      // admitPod is pure: a review that differs from an earlier one only in its uid gets its answer.
+      admit: (input) => admitPod(input, config),
+      reviewCache: createReviewCache<AdmissionSummary>(DEFAULT_REVIEW_CACHE),
       log,
       registry: new Registry(),
       tls: secureContextOptions(policy, first),

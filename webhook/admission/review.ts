@@ -3,6 +3,7 @@
 // the decision comes from the injected admit function (webhook/inject/admit.ts).
 import type { AdmitResult } from '../inject/admit.ts';
 import { AppError } from '../../shared/errors.ts';
+import type { ResponseTemplate } from './review-cache.ts';
 
 export const ADMISSION_V1 = 'admission.k8s.io/v1';
 export const ADMISSION_V1BETA1 = 'admission.k8s.io/v1beta1';
@@ -112,42 +113,35 @@ export function buildAdmissionResponse(review: ParsedReview, decision: Admission
   return { apiVersion: review.apiVersion, kind: 'AdmissionReview', response: { uid: review.uid, ...decisionFields(decision) } };
 }
 
-// The JSON after `"uid":"…"` of each decision, encoded once: a cached decision (decision-cache.ts)
-// comes back as the same object, and its ~7 KB base64 patch is then neither re-encoded nor
-// re-scanned by JSON.stringify on every request.
-// Kept as a string with its byte length: a Buffer per cached decision would hold ~3× its size
-// outside the heap.
-const encodedTails = new WeakMap<AdmissionDecision, { readonly text: string; readonly bytes: number }>();
-
+/** The JSON after `"uid":"…"`, which depends on the decision alone, with its byte length. */
 function encodedTail(decision: AdmissionDecision): { readonly text: string; readonly bytes: number } {
-  let tail = encodedTails.get(decision);
-  if (tail === undefined) {
-    if (decision.allowed && decision.patch.length > 0) {
-      // Spelled out so that JSON.stringify does not scan the base64 text (which needs no escaping).
-      const patch = Buffer.from(JSON.stringify(decision.patch)).toString('base64');
-      const warnings = decision.warnings.length === 0 ? '' : `,"warnings":${JSON.stringify(decision.warnings)}`;
-      const text = `,"allowed":true,"patch":"${patch}","patchType":"JSONPatch"${warnings}}}`;
-      tail = { text, bytes: Buffer.byteLength(text) };
-    } else {
-      // `{"allowed":…}` → `,"allowed":…}}`: the rest of the response object, then the review's end.
-      const text = `,${JSON.stringify(decisionFields(decision)).slice(1)}}`;
-      tail = { text, bytes: Buffer.byteLength(text) };
-    }
-    encodedTails.set(decision, tail);
+  let text: string;
+  if (decision.allowed && decision.patch.length > 0) {
+    // Spelled out so that JSON.stringify does not scan the ~7 KB base64 text (which needs no escaping).
+    const patch = Buffer.from(JSON.stringify(decision.patch)).toString('base64');
+    const warnings = decision.warnings.length === 0 ? '' : `,"warnings":${JSON.stringify(decision.warnings)}`;
+    text = `,"allowed":true,"patch":"${patch}","patchType":"JSONPatch"${warnings}}}`;
+  } else {
+    // `{"allowed":…}` → `,"allowed":…}}`: the rest of the response object, then the review's end.
+    text = `,${JSON.stringify(decisionFields(decision)).slice(1)}}`;
   }
-  return tail;
+  return { text, bytes: Buffer.byteLength(text) };
 }
 
 /**
  * The response body as bytes: exactly `JSON.stringify(buildAdmissionResponse(review, decision))`,
- * built from a per-request head (API version, uid) and the decision's cached tail.
+ * built from a head (API version, uid) and the decision's tail. uidStart and
+ * uidEnd bound the uid's JSON text inside its quotes, for review-cache.ts to put another uid there.
  */
-export function encodeAdmissionResponse(review: ParsedReview, decision: AdmissionDecision): Buffer {
-  const head = `{"apiVersion":${JSON.stringify(review.apiVersion)},"kind":"AdmissionReview","response":{"uid":${JSON.stringify(review.uid)}`;
+export function encodeAdmissionResponse(review: ParsedReview, decision: AdmissionDecision): ResponseTemplate {
+  const lead = `{"apiVersion":${JSON.stringify(review.apiVersion)},"kind":"AdmissionReview","response":{"uid":`;
+  const uid = JSON.stringify(review.uid);
   const tail = encodedTail(decision);
-  const headBytes = Buffer.byteLength(head);
-  const out = Buffer.allocUnsafe(headBytes + tail.bytes);
-  out.write(head, 0);
-  out.write(tail.text, headBytes);
-  return out;
+  const leadBytes = Buffer.byteLength(lead);
+  const uidBytes = Buffer.byteLength(uid);
+  const out = Buffer.allocUnsafe(leadBytes + uidBytes + tail.bytes);
+  out.write(lead, 0);
+  out.write(uid, leadBytes);
+  out.write(tail.text, leadBytes + uidBytes);
+  return { bytes: out, uidStart: leadBytes + 1, uidEnd: leadBytes + uidBytes - 1 };
 }

@@ -588,7 +588,7 @@ describe('admitPod: warnings', () => {
   });
 });
 
-describe('asksForInjection: which reviews are worth a decision-cache entry', () => {
+describe('asksForInjection: which inputs admitPod has work for', () => {
   const annotated = { metadata: { annotations: { 'vault.hashicorp.com/agent-inject': 'false' } } };
   it.each([
     ['a CREATE of a pod with the agent-inject annotation (any value)', { object: annotated, namespace: 'team', operation: 'CREATE' }, true],

@@ -44,8 +44,8 @@ const INJECT_KEY = `${VAULT_PREFIX}agent-inject`;
 
 /**
  * Whether admitPod has real work to do for this input: a CREATE of an object that carries the
- * agent-inject annotation. Everything else is decided in a couple of microseconds (the decision
- * cache lets it bypass). Never throws, whatever the object.
+ * agent-inject annotation. Everything else is decided in a couple of microseconds, with no patch.
+ * Never throws, whatever the object.
  */
 export function asksForInjection(input: AdmitInput): boolean {
   if (input.operation !== undefined && input.operation !== 'CREATE') return false;

@@ -1,0 +1,203 @@
+// Answers an AdmissionReview from the bytes of an earlier one that differed only in request.uid.
+// The pods of one ReplicaSet reach the webhook as identical reviews but for that uid (no name yet,
+// same template, same owner, same requester), so a scale-up of N replicas costs one decision, and
+// the other N−1 reviews are answered without parsing JSON or encoding a patch.
+//
+// Why a hit is exactly the answer the full path would give: an entry holds a review's bytes with the
+// uid's characters cut out (S, cut at offset p) and its response. It is only made when
+// (1) the uid is plain ASCII (no quote, backslash or control character: its JSON text is itself),
+// (2) the text `"uid":"<uid>"` occurs once in the review, and (3) writing other characters in its
+// place changes what JSON.parse gives as request.uid: the cut is the field the review's uid is read
+// from, not an owner reference or an annotation holding the same text. A later review B hits only if
+// B = S[0,p) + V + S[p,) byte for byte (compared, not trusted to a hash) with V plain. Then B parses to
+// the first review with request.uid = V and nothing else changed, and since the decision is a
+// function of the review without its uid (admitPod is pure), B's answer is the stored response with
+// V in place of the uid. Anything else, pretty-printed JSON included, takes the full path.
+import { createHash } from 'node:crypto';
+
+export interface ReviewCacheOptions {
+  /** Upper bound on the bytes the entries hold (review and response bytes, plus overhead). */
+  readonly maxBytes: number;
+  /** Reviews larger than this are never cached. */
+  readonly maxReviewBytes: number;
+  /**
+   * Keep an entry only when its review has been missed before (the second pod of a workload):
+   * most reviews are never seen twice. Only a fingerprint of each missed review is kept, in a
+   * bounded set; a fingerprint decides nothing but whether to keep an entry.
+   */
+  readonly keepOnSecondMiss: boolean;
+}
+
+export const DEFAULT_REVIEW_CACHE: ReviewCacheOptions = Object.freeze({
+  maxBytes: 16 * 1024 * 1024,
+  maxReviewBytes: 64 * 1024,
+  keepOnSecondMiss: true,
+});
+
+/** A response whose uid characters sit at [uidStart, uidEnd): see responseWithUid. */
+export interface ResponseTemplate {
+  readonly bytes: Buffer;
+  readonly uidStart: number;
+  readonly uidEnd: number;
+}
+
+export interface ReviewHit<T> {
+  /** The new review's uid. */
+  readonly uid: string;
+  /** The response to the new review: the stored one with this uid. */
+  readonly response: Buffer;
+  /** What the caller stored with the entry (log and metric fields). */
+  readonly detail: T;
+}
+
+export interface ReviewCache<T> {
+  lookup(review: Buffer): ReviewHit<T> | undefined;
+  /** Offers an answered review; kept only if every condition above holds (and, maybe, on a second miss). */
+  remember(review: Buffer, uid: string, response: ResponseTemplate, detail: T): void;
+  stats(): { readonly entries: number; readonly bytes: number; readonly hits: number };
+}
+
+interface Entry<T> {
+  readonly before: Buffer;
+  readonly after: Buffer;
+  readonly response: ResponseTemplate;
+  readonly detail: T;
+  readonly bytes: number;
+}
+
+const UID_FIELD = Buffer.from('"uid":"');
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+/** How many `"uid":"` occurrences a lookup tries: the request's uid comes first in API server JSON. */
+const MAX_CANDIDATES = 4;
+/** Fingerprints of missed reviews kept for keepOnSecondMiss: ~80 bytes each. */
+const MAX_MISSED = 8192;
+/** Per-entry cost beyond its buffers (objects, map slot, key string), measured roughly. */
+const ENTRY_OVERHEAD = 400;
+
+/** Printable ASCII without quote or backslash: JSON text that is its own value. */
+function isPlain(bytes: Buffer, start: number, end: number): boolean {
+  if (end <= start) return false;
+  for (let i = start; i < end; i += 1) {
+    const c = bytes[i] as number;
+    if (c < 0x20 || c > 0x7e || c === QUOTE || c === BACKSLASH) return false;
+  }
+  return true;
+}
+
+function keyOf(review: Buffer, start: number, end: number): string {
+  const digest = createHash('sha1').update(review.subarray(0, start)).update(review.subarray(end)).digest('base64');
+  return `${start}:${digest}`;
+}
+
+/** Where the uid's characters sit, if `"uid":"<uid>"` occurs exactly once. */
+function uniqueUidSlot(review: Buffer, uid: string): { start: number; end: number } | undefined {
+  const field = Buffer.from(`"uid":"${uid}"`);
+  const at = review.indexOf(field);
+  if (at < 0 || review.indexOf(field, at + 1) >= 0) return undefined;
+  const start = at + UID_FIELD.length;
+  return { start, end: start + field.length - UID_FIELD.length - 1 };
+}
+
+/** Whether the characters at the slot are the ones JSON.parse reads request.uid from. */
+function slotIsRequestUid(review: Buffer, start: number, end: number): boolean {
+  const probe = Buffer.from(review);
+  const marker = review[start] === 0x61 ? 0x62 : 0x61; // 'a', or 'b' where the uid starts with 'a'
+  probe.fill(marker, start, end);
+  try {
+    const parsed = JSON.parse(probe.toString('utf8')) as { request?: { uid?: unknown } } | null;
+    return parsed?.request?.uid === String.fromCharCode(marker).repeat(end - start);
+  } catch {
+    return false;
+  }
+}
+
+export function responseWithUid(template: ResponseTemplate, uid: string): Buffer {
+  const { bytes, uidStart, uidEnd } = template;
+  const out = Buffer.allocUnsafe(bytes.length - (uidEnd - uidStart) + uid.length);
+  bytes.copy(out, 0, 0, uidStart);
+  out.write(uid, uidStart, 'latin1');
+  bytes.copy(out, uidStart + uid.length, uidEnd);
+  return out;
+}
+
+export function createReviewCache<T>(options: ReviewCacheOptions = DEFAULT_REVIEW_CACHE): ReviewCache<T> {
+  const entries = new Map<string, Entry<T>>();
+  // How many entries cut at each offset: a lookup hashes only candidates at a known offset.
+  const offsets = new Map<number, number>();
+  const missed = new Set<string>();
+  let bytes = 0;
+  let hits = 0;
+
+  function drop(key: string, entry: Entry<T>): void {
+    entries.delete(key);
+    bytes -= entry.bytes;
+    const count = (offsets.get(entry.before.length) ?? 1) - 1;
+    if (count === 0) offsets.delete(entry.before.length);
+    else offsets.set(entry.before.length, count);
+  }
+
+  /** With keepOnSecondMiss, whether this review was missed before (and if not, note it). */
+  function seenBefore(key: string): boolean {
+    if (missed.delete(key)) return true;
+    missed.add(key);
+    if (missed.size > MAX_MISSED) for (const oldest of missed) { missed.delete(oldest); break; }
+    return false;
+  }
+
+  function lookup(review: Buffer): ReviewHit<T> | undefined {
+    if (entries.size === 0 || review.length > options.maxReviewBytes) return undefined;
+    let from = 0;
+    for (let tries = 0; tries < MAX_CANDIDATES; tries += 1) {
+      const at = review.indexOf(UID_FIELD, from);
+      if (at < 0) return undefined;
+      const start = at + UID_FIELD.length;
+      const end = review.indexOf(QUOTE, start);
+      if (end < 0) return undefined;
+      from = end + 1;
+      if (!offsets.has(start) || !isPlain(review, start, end)) continue;
+      const key = keyOf(review, start, end);
+      const entry = entries.get(key);
+      if (
+        entry === undefined ||
+        review.length - (end - start) !== entry.before.length + entry.after.length ||
+        !review.subarray(0, start).equals(entry.before) ||
+        !review.subarray(end).equals(entry.after)
+      ) {
+        continue;
+      }
+      entries.delete(key); // most recently used last
+      entries.set(key, entry);
+      hits += 1;
+      const uid = review.toString('latin1', start, end);
+      return { uid, response: responseWithUid(entry.response, uid), detail: entry.detail };
+    }
+    return undefined;
+  }
+
+  function remember(review: Buffer, uid: string, response: ResponseTemplate, detail: T): void {
+    if (review.length > options.maxReviewBytes) return;
+    const slot = uniqueUidSlot(review, uid);
+    if (slot === undefined || !isPlain(review, slot.start, slot.end)) return;
+    const key = keyOf(review, slot.start, slot.end);
+    if (entries.has(key)) return;
+    if (options.keepOnSecondMiss && !seenBefore(key)) return;
+    if (!slotIsRequestUid(review, slot.start, slot.end)) return;
+    const entry: Entry<T> = {
+      before: Buffer.from(review.subarray(0, slot.start)),
+      after: Buffer.from(review.subarray(slot.end)),
+      response: { bytes: Buffer.from(response.bytes), uidStart: response.uidStart, uidEnd: response.uidEnd },
+      detail,
+      bytes: review.length + response.bytes.length + ENTRY_OVERHEAD,
+    };
+    entries.set(key, entry);
+    offsets.set(slot.start, (offsets.get(slot.start) ?? 0) + 1);
+    bytes += entry.bytes;
+    for (const [oldestKey, oldest] of entries) {
+      if (bytes <= options.maxBytes) break;
+      drop(oldestKey, oldest);
+    }
+  }
+
+  return { lookup, remember, stats: () => ({ entries: entries.size, bytes, hits }) };
+}
