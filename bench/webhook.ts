@@ -16,7 +16,7 @@
 // Both servers are child processes; their CPU time per request is read from /proc.
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:https';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -42,21 +42,24 @@ function typicalPod(): unknown {
   return JSON.parse(text) as unknown;
 }
 
-function spawnUntil(args: string[], env: Record<string, string>, marker: string): Promise<ChildProcess> {
-  const child = spawn(NODE, args, { cwd: ROOT, env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let seen = '';
-    const onData = (d: Buffer): void => {
-      seen += d.toString();
-      if (seen.includes(marker)) {
-        child.stdout?.off('data', onData);
-        child.stdout?.resume(); // keep draining the server's log lines, cheaply
-        resolve(child);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.once('exit', (code) => { reject(new Error(`${args.join(' ')} exited with ${String(code)}`)); });
-  });
+/**
+ * Starts a server with its stdout going to a file, as a container runtime takes it, and waits for
+ * the marker there. Not a pipe into this process: autocannon runs here, and reading the webhook's
+ * log lines would take the load generator's CPU, charging the webhook's logging twice.
+ */
+async function spawnUntil(args: string[], env: Record<string, string>, marker: string, logFile: string): Promise<ChildProcess> {
+  const out = openSync(logFile, 'w');
+  const child = spawn(NODE, args, { cwd: ROOT, env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', out, 'inherit'] });
+  closeSync(out);
+  let exited: number | null | undefined;
+  child.once('exit', (code) => { exited = code; });
+  const deadline = Date.now() + 30_000;
+  while (!readFileSync(logFile, 'utf8').includes(marker)) {
+    if (exited !== undefined) throw new Error(`${args.join(' ')} exited with ${String(exited)}`);
+    if (Date.now() > deadline) throw new Error(`${args.join(' ')} did not print ${marker}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return child;
 }
 
 type BodyMaker = () => string;
@@ -157,7 +160,7 @@ async function main(): Promise<void> {
       AGENT_INJECT_TLS_CERT_FILE: tls.certFile,
       AGENT_INJECT_TLS_KEY_FILE: tls.keyFile,
       AGENT_INJECT_TELEMETRY_PATH: '/metrics',
-    }, '"webhook listening"');
+    }, '"webhook listening"', join(tls.dir, 'webhook.log'));
     children.push(webhook);
     const sample = await httpsRequest({ port: webhookPort, ca: tls.ca.certPem, path: '/mutate', body: reviewBody });
     if (sample.status !== 200) throw new Error(`webhook answered ${sample.status}`);
@@ -165,7 +168,7 @@ async function main(): Promise<void> {
     const bodyFile = join(tls.dir, 'canned-response.json');
     writeFileSync(bodyFile, sample.body);
     const floorPort = await freePort();
-    const floor = await spawnUntil([join(ROOT, 'bench', 'webhook.ts'), '--floor', String(floorPort), tls.certFile, tls.keyFile, bodyFile], {}, 'floor listening');
+    const floor = await spawnUntil([join(ROOT, 'bench', 'webhook.ts'), '--floor', String(floorPort), tls.certFile, tls.keyFile, bodyFile], {}, 'floor listening', join(tls.dir, 'floor.log'));
     children.push(floor);
 
     const targets: Record<CaseName, { url: string; server: ChildProcess; body: BodyMaker }> = {

@@ -18,6 +18,23 @@ export const REDACT_PATHS: readonly string[] = Object.freeze([
   'req.headers.authorization', 'req.headers["x-vault-token"]', 'private_key', '*.private_key',
 ]);
 
+/**
+ * pino's isoTime, with the text made once per millisecond: a busy webhook writes ~20 lines a
+ * millisecond, and Date#toISOString was a tenth of a cached admission's CPU.
+ */
+export function createIsoTime(now: () => number = Date.now): () => string {
+  let last = Number.NaN;
+  let text = '';
+  return () => {
+    const ms = now();
+    if (ms !== last) {
+      last = ms;
+      text = `,"time":"${new Date(ms).toISOString()}"`;
+    }
+    return text;
+  };
+}
+
 export function createLogger(options: LoggerOptions, destination?: DestinationStream): Logger {
   return pino(
     {
@@ -25,7 +42,7 @@ export function createLogger(options: LoggerOptions, destination?: DestinationSt
       level: options.level,
       base: { ...options.base },
       redact: { paths: [...REDACT_PATHS], censor: '[redacted]' },
-      timestamp: pino.stdTimeFunctions.isoTime,
+      timestamp: createIsoTime(),
       formatters: { level: (label) => ({ level: label }) },
     },
     destination ?? pino.destination({ dest: 1, sync: false }),

@@ -1,4 +1,6 @@
-import { describe, expect, it } from '@jest/globals';
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Registry } from 'prom-client';
 import type { Operation } from 'fast-json-patch';
 import { createLogSink } from '../test/helpers/log-sink.ts';
@@ -57,8 +59,48 @@ function setup(decision: AdmissionDecision = INJECT, opts: { telemetryPath?: str
   return { app, sink, calls: fake.calls, registry };
 }
 
-async function post(app: ReturnType<typeof setup>['app'], body: unknown, contentType = 'application/json') {
-  return app.inject({ method: 'POST', url: '/mutate', headers: { 'content-type': contentType }, payload: typeof body === 'string' ? body : JSON.stringify(body) });
+// POST /mutate is served by the server's request listener, ahead of Fastify, so it is exercised
+// over a real (plain HTTP) socket, not app.inject().
+const listening = new Map<ReturnType<typeof buildApp>, Promise<number>>();
+
+afterEach(async () => {
+  const apps = [...listening.keys()];
+  listening.clear();
+  await Promise.all(apps.map((app) => app.close()));
+});
+
+interface Answer {
+  readonly statusCode: number;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly body: string;
+  // Tests read arbitrary JSON answers, as with Fastify's inject().
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  json(): any;
+}
+
+async function send(app: ReturnType<typeof buildApp>, method: string, path: string, body: string | undefined, headers: Record<string, string>): Promise<Answer> {
+  let port = listening.get(app);
+  if (port === undefined) {
+    port = app.listen({ host: '127.0.0.1', port: 0 }).then(() => (app.server.address() as AddressInfo).port);
+    listening.set(app, port);
+  }
+  const target = await port;
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: target, method, path, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        resolve({ statusCode: res.statusCode ?? 0, headers: res.headers, body: text, json: () => JSON.parse(text) as unknown });
+      });
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function post(app: ReturnType<typeof buildApp>, body: unknown, contentType = 'application/json'): Promise<Answer> {
+  return send(app, 'POST', '/mutate', typeof body === 'string' ? body : JSON.stringify(body), { 'content-type': contentType });
 }
 
 describe('POST /mutate', () => {
@@ -233,7 +275,7 @@ describe('POST /mutate with the review cache', () => {
     expect(calls).toHaveLength(2);
     const fresh = await post(setup(INJECT).app, review({ uid: 'uid-c' }));
     expect(answers[2]).toEqual(fresh.json());
-    expect(answers.map((a) => a.response.uid)).toEqual(uids);
+    expect(answers.map((a) => (a as { response: { uid: string } }).response.uid)).toEqual(uids);
     const lines = sink.entries().filter((e) => e['msg'] === 'admission reviewed');
     expect(lines.map((e) => [e['uid'], e['cached']])).toEqual([['uid-a', false], ['uid-b', false], ['uid-c', true], [uids[3], true]]);
     const { durationMs: _a, reqId: _b, uid: _c, cached: _d, time: _e, ...fields } = lines[0]!;

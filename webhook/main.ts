@@ -9,7 +9,7 @@ import { createReviewCache, DEFAULT_REVIEW_CACHE } from './admission/review-cach
 import { buildApp } from './app.ts';
 import { loadWebhookConfig, type WebhookConfig } from './config.ts';
 import { admitPod } from './inject/admit.ts';
-import type { AdmissionSummary } from './routes/mutate.ts';
+import type { CachedAdmission } from './admission/reviewer.ts';
 import type { CertSource } from './tls/cert-source.ts';
 import { selectCertSource } from './tls/select-cert-source.ts';
 import { applyCertChanges, secureContextOptions, tlsPolicy } from './tls/server-tls.ts';
@@ -87,7 +87,7 @@ export async function run(argv: readonly string[]): Promise<number> {
       config,
       // admitPod is pure: a review that differs from an earlier one only in its uid gets its answer.
       admit: (input) => admitPod(input, config),
-      reviewCache: createReviewCache<AdmissionSummary>(DEFAULT_REVIEW_CACHE),
+      reviewCache: createReviewCache<CachedAdmission>(DEFAULT_REVIEW_CACHE),
       log,
       registry: new Registry(),
       tls: secureContextOptions(policy, first),

@@ -36,7 +36,7 @@ function reviewText(uid: string, object: unknown = pod(), namespace = 'team'): s
 function answer(cache: ReturnType<typeof createReviewCache<string>>, text: string, detail = 'detail'): Buffer {
   const review = parseAdmissionReview(JSON.parse(text));
   const response = encodeAdmissionResponse(review, DECISION);
-  cache.remember(Buffer.from(text), review.uid, response, detail);
+  cache.remember(Buffer.from(text), review.uid, response, () => detail);
   return response.bytes;
 }
 

@@ -52,8 +52,11 @@ export interface ReviewHit<T> {
 
 export interface ReviewCache<T> {
   lookup(review: Buffer): ReviewHit<T> | undefined;
-  /** Offers an answered review; kept only if every condition above holds (and, maybe, on a second miss). */
-  remember(review: Buffer, uid: string, response: ResponseTemplate, detail: T): void;
+  /**
+   * Offers an answered review; kept only if every condition above holds (and, maybe, on a second
+   * miss). The detail is made only for a kept entry.
+   */
+  remember(review: Buffer, uid: string, response: ResponseTemplate, detail: () => T): void;
   stats(): { readonly entries: number; readonly bytes: number; readonly hits: number };
 }
 
@@ -175,7 +178,7 @@ export function createReviewCache<T>(options: ReviewCacheOptions = DEFAULT_REVIE
     return undefined;
   }
 
-  function remember(review: Buffer, uid: string, response: ResponseTemplate, detail: T): void {
+  function remember(review: Buffer, uid: string, response: ResponseTemplate, detail: () => T): void {
     if (review.length > options.maxReviewBytes) return;
     const slot = uniqueUidSlot(review, uid);
     if (slot === undefined || !isPlain(review, slot.start, slot.end)) return;
@@ -187,7 +190,7 @@ export function createReviewCache<T>(options: ReviewCacheOptions = DEFAULT_REVIE
       before: Buffer.from(review.subarray(0, slot.start)),
       after: Buffer.from(review.subarray(slot.end)),
       response: { bytes: Buffer.from(response.bytes), uidStart: response.uidStart, uidEnd: response.uidEnd },
-      detail,
+      detail: detail(),
       bytes: review.length + response.bytes.length + ENTRY_OVERHEAD,
     };
     entries.set(key, entry);

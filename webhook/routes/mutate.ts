@@ -1,168 +1,118 @@
-// POST /mutate: the AdmissionReview endpoint. Shape checks and the envelope live in
-// admission/review.ts, the decision in the injected admit function, repeats in the review cache;
-// this file only wires them to HTTP, metrics and the one log line per admission.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+// POST /mutate, served straight from the node:http(s) request listener (app.ts puts it in front
+// of Fastify's through serverFactory) instead of a Fastify route: Fastify's per-request request,
+// reply and child-logger objects, hooks and body parser cost ~8 µs of the ~40 µs a repeated review
+// takes, which the throughput target cannot spare (docs/adr/0003). What Fastify did for this route
+// is done here: Content-Type check, body limit (413), 503 while closing, JSON errors with stable
+// codes, request ids, the queue and duration metrics. The review itself is admission/reviewer.ts.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyInstance } from 'fastify';
 import { toError } from '../../shared/errors.ts';
 import type { Logger } from '../../shared/logger.ts';
-import type { ReviewCache } from '../admission/review-cache.ts';
-import { ReviewBodyError, parseReviewJson } from '../admission/review-json.ts';
-import {
-  AdmissionInputError,
-  encodeAdmissionResponse,
-  parseAdmissionReview,
-  type AdmissionDecision,
-  type AdmitFn,
-  type InjectionType,
-  type ParsedReview,
-} from '../admission/review.ts';
+import type { Reviewer } from '../admission/reviewer.ts';
 import type { AdmissionMetrics } from '../metrics/injector-metrics.ts';
 import { sendHttpError } from './http-errors.ts';
 
-/** What a cached answer needs besides its bytes: the fields of its log line and metrics. */
-export interface AdmissionSummary {
-  readonly namespace: string;
-  readonly pod: string;
-  readonly operation: string;
-  readonly apiVersion: string;
-  readonly allowed: boolean;
-  readonly injection: InjectionType;
-  /** The decision's reason when allowed, its HTTP-style code when denied. */
-  readonly reason?: string;
-  readonly denialCode?: number;
-  readonly warnings: number;
-  /** Whether the answer counts as an injection in the metrics (allowed with a patch). */
-  readonly injected: boolean;
-}
-
-export interface MutateRouteDeps {
-  readonly admit: AdmitFn;
+export interface MutateListenerDeps {
+  readonly review: Reviewer;
   readonly metrics: AdmissionMetrics;
-  /** Monotonic milliseconds, for durations. */
-  readonly now: () => number;
-  /** The root logger; the per-admission line is written through a child of it. */
   readonly log: Logger;
-  /** Answers repeats of a review from its bytes; absent: every review is decided in full. */
-  readonly reviewCache?: ReviewCache<AdmissionSummary> | undefined;
+  /** Monotonic milliseconds. */
+  readonly now: () => number;
+  readonly maxBodyBytes: number;
+  /** True once the server is shutting down: new reviews get 503 and the connection closes. */
+  readonly isClosing: () => boolean;
 }
 
-// Request fields are attacker-sized (a 3 MiB generateName is valid JSON); log lines stay small.
-const MAX_LOGGED_CHARS = 253;
+export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 
-function clip(value: string): string {
-  return value.length <= MAX_LOGGED_CHARS ? value : `${value.slice(0, MAX_LOGGED_CHARS)}…`;
+const JSON_TYPE = 'application/json; charset=utf-8';
+const REASONS = { 400: 'Bad Request', 413: 'Payload Too Large', 500: 'Internal Server Error', 503: 'Service Unavailable' } as const;
+
+/** Whether a request is for this listener: POST to /mutate, with any query (the API server adds ?timeout=). */
+export function isMutatePost(req: IncomingMessage): boolean {
+  if (req.method !== 'POST') return false;
+  const url = req.url ?? '';
+  return url === '/mutate' || url.startsWith('/mutate?');
 }
 
-const INTERNAL_DENIAL = 'internal error while building the injection; see the injector logs';
-
-function decide(admit: AdmitFn, review: ParsedReview, request: FastifyRequest): AdmissionDecision {
-  try {
-    return admit({ object: review.object, namespace: review.namespace, operation: review.operation });
-  } catch (err) {
-    // Fail closed: a pod that may have asked for secrets must not start without them.
-    request.log.error({ err: toError(err), uid: clip(review.uid) }, 'admit failed');
-    return { allowed: false, message: INTERNAL_DENIAL, warnings: [], code: 500 };
-  }
+function isJson(contentType: string | undefined): boolean {
+  if (contentType === undefined) return false;
+  const semicolon = contentType.indexOf(';');
+  return (semicolon < 0 ? contentType : contentType.slice(0, semicolon)).trim().toLowerCase() === 'application/json';
 }
 
-function summarise(review: ParsedReview, decision: AdmissionDecision): AdmissionSummary {
-  const common = {
-    namespace: clip(review.namespace),
-    pod: clip(review.podName),
-    operation: clip(review.operation),
-    apiVersion: review.apiVersion,
-    warnings: decision.warnings.length,
-  };
-  if (!decision.allowed) return { ...common, allowed: false, injection: 'none', denialCode: decision.code, injected: false };
-  const injected = decision.injection !== 'none' && decision.patch.length > 0;
-  return { ...common, allowed: true, injection: decision.injection, reason: decision.reason, injected };
-}
-
-function recordOutcome(metrics: AdmissionMetrics, namespace: string, summary: AdmissionSummary): void {
-  if (!summary.allowed) metrics.failed(namespace);
-  else if (summary.injected && summary.injection !== 'none') metrics.injected(namespace, summary.injection);
-}
-
-export function registerMutateRoute(app: FastifyInstance, deps: MutateRouteDeps): void {
-  const startedAt = new WeakMap<FastifyRequest, number>();
-  const cache = deps.reviewCache;
-  // The per-admission line skips the redaction pass (~10 µs a line with the wildcard paths, a tenth
-  // of a cached admission): its fields are the fixed list below, clipped identifiers and enums
-  // that never carry secrets. Every other line, the trace dump of a review included, is redacted.
-  const admissionLog = deps.log.child({}, { redact: [] });
-  const traceOn = (): boolean => deps.log.isLevelEnabled('trace');
-
-  function logAdmission(request: FastifyRequest, uid: string, summary: AdmissionSummary, cached: boolean): void {
-    const { namespace, pod, operation, apiVersion, allowed, injection, reason, denialCode, warnings } = summary;
-    admissionLog.info(
-      {
-        reqId: request.id,
-        uid: clip(uid),
-        namespace,
-        pod,
-        operation,
-        apiVersion,
-        allowed,
-        injection,
-        ...(allowed ? { reason } : { denialCode }),
-        warnings,
-        cached,
-        durationMs: Math.round((deps.now() - (startedAt.get(request) ?? deps.now())) * 1000) / 1000,
-      },
-      'admission reviewed',
-    );
-  }
-
-  function send(reply: FastifyReply, bytes: Buffer): void {
-    // Bytes, not an object: Fastify would otherwise JSON.stringify the ~9 KB response every time.
-    void reply.code(200).type('application/json; charset=utf-8').send(bytes);
-  }
-
-  const handler = (request: FastifyRequest, reply: FastifyReply): void => {
-    const bytes = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-    const hit = cache?.lookup(bytes);
-    if (hit !== undefined) {
-      if (traceOn()) request.log.trace({ review: parseReviewJson(bytes) }, 'admission review received');
-      recordOutcome(deps.metrics, hit.detail.namespace, hit.detail);
-      send(reply, hit.response);
-      logAdmission(request, hit.uid, hit.detail, true);
-      return;
-    }
-    let body: unknown;
-    let review: ParsedReview;
-    try {
-      body = parseReviewJson(bytes);
-      review = parseAdmissionReview(body);
-    } catch (err) {
-      if (!(err instanceof AdmissionInputError || err instanceof ReviewBodyError)) throw err;
-      request.log.info({ code: err.code, problem: err.message }, 'bad admission review');
-      sendHttpError(reply, 400, err.code, err.message);
-      return;
-    }
-    request.log.trace({ review: body }, 'admission review received');
-    const decision = decide(deps.admit, review, request);
-    const summary = summarise(review, decision);
-    recordOutcome(deps.metrics, review.namespace, summary);
-    const response = encodeAdmissionResponse(review, decision);
-    send(reply, response.bytes);
-    // An internal error is not a decision of the review: the next attempt must decide again.
-    if (cache !== undefined && (decision.allowed || decision.code !== 500)) cache.remember(bytes, review.uid, response, summary);
-    logAdmission(request, review.uid, summary, false);
-  };
-
-  app.route({
-    method: 'POST',
-    url: '/mutate',
-    onRequest: (request, _reply, done) => {
-      startedAt.set(request, deps.now());
-      deps.metrics.requestStarted();
-      done();
-    },
-    onResponse: (request, _reply, done) => {
-      deps.metrics.requestFinished(deps.now() - (startedAt.get(request) ?? deps.now()));
-      done();
-    },
-    handler,
+function sendError(res: ServerResponse, statusCode: keyof typeof REASONS, code: string, message: string, close = false): void {
+  const body = Buffer.from(JSON.stringify({ statusCode, error: REASONS[statusCode], code, message }));
+  res.writeHead(statusCode, {
+    'content-type': JSON_TYPE,
+    'content-length': body.length,
+    ...(close ? { connection: 'close' } : {}),
   });
+  res.end(body);
+}
+
+export function createMutateListener(deps: MutateListenerDeps): RequestListener {
+  const { review, metrics, log, now, maxBodyBytes } = deps;
+  let requests = 0;
+
+  return (req, res) => {
+    const startedAt = now();
+    requests += 1;
+    const reqId = `req-m${requests.toString(36)}`;
+    metrics.requestStarted();
+    res.once('close', () => {
+      metrics.requestFinished(now() - startedAt);
+    });
+    if (deps.isClosing()) {
+      sendError(res, 503, 'WHK_CLOSING', 'the webhook is shutting down', true);
+      return;
+    }
+    if (!isJson(req.headers['content-type'])) {
+      log.info({ reqId, code: 'WHK_CONTENT_TYPE' }, 'request rejected');
+      sendError(res, 400, 'WHK_CONTENT_TYPE', 'Content-Type must be application/json');
+      return;
+    }
+    const declared = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
+    const tooLarge = (): void => {
+      if (res.headersSent) return;
+      log.info({ reqId, code: 'WHK_BODY_TOO_LARGE' }, 'request rejected');
+      // Stop reading; the connection closes once the answer is out.
+      req.removeAllListeners('data');
+      sendError(res, 413, 'WHK_BODY_TOO_LARGE', 'request body is larger than the configured limit', true);
+    };
+    if (declared !== undefined && declared > maxBodyBytes) {
+      tooLarge();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let received = 0;
+    req.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > maxBodyBytes) tooLarge();
+      else chunks.push(chunk);
+    });
+    req.once('end', () => {
+      if (res.headersSent) return;
+      if (declared !== undefined && declared !== received) {
+        sendError(res, 400, 'WHK_BAD_BODY', 'request body length does not match Content-Length');
+        return;
+      }
+      let answer;
+      try {
+        answer = review(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, received), reqId, startedAt);
+      } catch (err) {
+        log.error({ reqId, err: toError(err) }, 'request failed');
+        sendError(res, 500, 'WHK_INTERNAL', 'internal error');
+        return;
+      }
+      res.writeHead(answer.statusCode, { 'content-type': JSON_TYPE, 'content-length': answer.body.length });
+      res.end(answer.body);
+    });
+  };
+}
+
+/** The other methods on /mutate, through Fastify: 405 with Allow. */
+export function registerMutateMethods(app: FastifyInstance): void {
   app.route({
     method: ['GET', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'],
     url: '/mutate',

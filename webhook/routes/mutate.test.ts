@@ -1,0 +1,101 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createLogSink } from '../../test/helpers/log-sink.ts';
+import type { Reviewer } from '../admission/reviewer.ts';
+import type { AdmissionMetrics } from '../metrics/injector-metrics.ts';
+import { createMutateListener, isMutatePost } from './mutate.ts';
+
+const servers: Server[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
+});
+
+/** Counts the queue: started minus finished must come back to zero. */
+function countingMetrics(): AdmissionMetrics & { inFlight: () => number; finished: () => number } {
+  let started = 0;
+  let finished = 0;
+  return {
+    requestStarted: () => { started += 1; },
+    requestFinished: () => { finished += 1; },
+    injected: () => undefined,
+    failed: () => undefined,
+    inFlight: () => started - finished,
+    finished: () => finished,
+  };
+}
+
+async function serve(review: Reviewer, options: { closing?: boolean; maxBodyBytes?: number } = {}) {
+  const sink = createLogSink('info');
+  const metrics = countingMetrics();
+  const listener = createMutateListener({ review, metrics, log: sink.log, now: () => performance.now(), maxBodyBytes: options.maxBodyBytes ?? 1024, isClosing: () => options.closing ?? false });
+  const server = createServer(listener);
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { port: (server.address() as AddressInfo).port, sink, metrics };
+}
+
+function post(port: number, path: string, chunks: string[], headers: Record<string, string> = { 'content-type': 'application/json' }) {
+  return new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, method: 'POST', path, headers }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => { body += c.toString(); });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    for (const chunk of chunks) req.write(chunk);
+    req.end();
+  });
+}
+
+const echo: Reviewer = (bytes, reqId) => ({ statusCode: 200, body: Buffer.from(JSON.stringify({ got: bytes.toString(), reqId })) });
+
+describe('the /mutate request listener', () => {
+  it('routes POST /mutate with or without a query, and nothing else', () => {
+    const req = (method: string, url: string) => ({ method, url }) as never;
+    expect([isMutatePost(req('POST', '/mutate')), isMutatePost(req('POST', '/mutate?timeout=10s'))]).toEqual([true, true]);
+    expect([isMutatePost(req('GET', '/mutate')), isMutatePost(req('POST', '/mutated')), isMutatePost(req('POST', '/health/ready'))]).toEqual([false, false, false]);
+  });
+
+  it('hands the whole body, however chunked, to the reviewer and answers its bytes as JSON', async () => {
+    const { port, metrics } = await serve(echo);
+    const res = await post(port, '/mutate?timeout=10s', ['{"a":', '1', '}']);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(JSON.parse(res.body)).toEqual({ got: '{"a":1}', reqId: 'req-m1' });
+    expect(metrics.finished()).toBe(1);
+    expect(metrics.inFlight()).toBe(0);
+  });
+
+  it('answers 413 to a chunked body that grows past the limit, without calling the reviewer', async () => {
+    let calls = 0;
+    const { port } = await serve((b, id, t) => { calls += 1; return echo(b, id, t); }, { maxBodyBytes: 100 });
+    const res = await post(port, '/mutate', ['x'.repeat(60), 'y'.repeat(60)], { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
+    expect(res.status).toBe(413);
+    expect(JSON.parse(res.body)).toMatchObject({ code: 'WHK_BODY_TOO_LARGE' });
+    expect(calls).toBe(0);
+  });
+
+  it('answers 503 and closes the connection while the server shuts down', async () => {
+    const { port, metrics } = await serve(echo, { closing: true });
+    const res = await post(port, '/mutate', ['{}']);
+    expect(res.status).toBe(503);
+    expect(res.headers['connection']).toBe('close');
+    expect(JSON.parse(res.body)).toEqual({ statusCode: 503, error: 'Service Unavailable', code: 'WHK_CLOSING', message: 'the webhook is shutting down' });
+    expect(metrics.inFlight()).toBe(0);
+  });
+
+  it('answers a reviewer that throws with a 500 that says nothing of the error, and logs it', async () => {
+    const { port, sink } = await serve(() => { throw new Error('secret-ish detail'); });
+    const res = await post(port, '/mutate', ['{}']);
+    expect(res.status).toBe(500);
+    expect(JSON.parse(res.body)).toEqual({ statusCode: 500, error: 'Internal Server Error', code: 'WHK_INTERNAL', message: 'internal error' });
+    expect(sink.entries().some((e) => e['msg'] === 'request failed')).toBe(true);
+  });
+
+  it('rejects a missing Content-Type with 400', async () => {
+    const { port } = await serve(echo);
+    const res = await post(port, '/mutate', ['{}'], {});
+    expect([res.status, JSON.parse(res.body).code]).toEqual([400, 'WHK_CONTENT_TYPE']);
+  });
+});
