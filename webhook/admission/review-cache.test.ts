@@ -54,7 +54,7 @@ describe('createReviewCache', () => {
     const hit = cache.lookup(Buffer.from(text));
     expect(hit?.uid).toBe(OTHER_UID);
     expect(hit?.detail).toBe('kept');
-    expect(hit?.response.toString('utf8')).toBe(expectedResponse(text));
+    expect((hit ? Buffer.concat(hit.response).toString('utf8') : undefined)).toBe(expectedResponse(text));
     expect(cache.stats()).toMatchObject({ entries: 1, hits: 1 });
   });
 
@@ -63,7 +63,7 @@ describe('createReviewCache', () => {
     answer(cache, reviewText(UID));
     for (const uid of ['x', 'b', UID, `${UID}-longer-than-before`]) {
       const text = reviewText(uid);
-      expect(cache.lookup(Buffer.from(text))?.response.toString('utf8')).toBe(expectedResponse(text));
+      expect((() => { const h = cache.lookup(Buffer.from(text)); return h ? Buffer.concat(h.response).toString('utf8') : undefined; })()).toBe(expectedResponse(text));
     }
   });
 
@@ -119,7 +119,7 @@ describe('createReviewCache', () => {
 
   it('drops the least recently used entries past its byte budget', () => {
     const one = Buffer.byteLength(reviewText(UID)) + encodeAdmissionResponse(parseAdmissionReview(JSON.parse(reviewText(UID))), DECISION).bytes.length;
-    const cache = createReviewCache<string>({ ...EVERY_TIME, maxBytes: 2 * (one + 400) + 10 });
+    const cache = createReviewCache<string>({ ...EVERY_TIME, maxBytes: 2 * (one + 1024) + 10 });
     answer(cache, reviewText(UID, pod('a-')));
     answer(cache, reviewText(UID, pod('b-')));
     expect(cache.lookup(Buffer.from(reviewText(OTHER_UID, pod('a-'))))).toBeDefined(); // a is now the newest
@@ -130,10 +130,18 @@ describe('createReviewCache', () => {
     expect(cache.lookup(Buffer.from(reviewText(OTHER_UID, pod('c-'))))).toBeDefined();
   });
 
+  it('keeps at most 8 reviews of one size with the uid at one place, dropping the oldest', () => {
+    const cache = createReviewCache<string>(EVERY_TIME);
+    const names = Array.from({ length: 9 }, (_, i) => `web${i}-`);
+    for (const name of names) answer(cache, reviewText(UID, pod(name)));
+    expect(cache.stats().entries).toBe(8);
+    expect(names.map((name) => cache.lookup(Buffer.from(reviewText(OTHER_UID, pod(name)))) !== undefined)).toEqual([false, ...Array<boolean>(8).fill(true)]);
+  });
+
   it('writes a uid into a response template at the marked place', () => {
     const template = { bytes: Buffer.from('{"uid":"old","x":1}'), uidStart: 8, uidEnd: 11 };
-    expect(responseWithUid(template, 'brand-new').toString()).toBe('{"uid":"brand-new","x":1}');
-    expect(responseWithUid(template, 'n').toString()).toBe('{"uid":"n","x":1}');
+    expect(Buffer.concat(responseWithUid(template, 'brand-new')).toString()).toBe('{"uid":"brand-new","x":1}');
+    expect(Buffer.concat(responseWithUid(template, 'n')).toString()).toBe('{"uid":"n","x":1}');
   });
 
   // The claim the cache rests on, checked on random reviews and random edits of their bytes: any
@@ -159,7 +167,7 @@ describe('createReviewCache', () => {
         const parsed = JSON.parse(text) as { request: { uid: string } };
         expect(parsed).toEqual({ ...(JSON.parse(remembered) as object), request: { ...(JSON.parse(remembered) as { request: object }).request, uid: parsed.request.uid } });
         expect(hit.uid).toBe(parsed.request.uid);
-        expect(hit.response.toString('utf8')).toBe(expectedResponse(text));
+        expect(Buffer.concat(hit.response).toString('utf8')).toBe(expectedResponse(text));
       }),
       { numRuns: propertyRuns(400) },
     );

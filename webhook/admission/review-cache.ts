@@ -9,7 +9,7 @@
 // (2) the text `"uid":"<uid>"` occurs once in the review, and (3) writing other characters in its
 // place changes what JSON.parse gives as request.uid: the cut is the field the review's uid is read
 // from, not an owner reference or an annotation holding the same text. A later review B hits only if
-// B = S[0,p) + V + S[p,) byte for byte (compared, not trusted to a hash) with V plain. Then B parses to
+// B = S[0,p) + V + S[p,) byte for byte (compared, never trusted to a hash) with V plain. Then B parses to
 // the first review with request.uid = V and nothing else changed, and since the decision is a
 // function of the review without its uid (admitPod is pure), B's answer is the stored response with
 // V in place of the uid. Anything else, pretty-printed JSON included, takes the full path.
@@ -44,8 +44,8 @@ export interface ResponseTemplate {
 export interface ReviewHit<T> {
   /** The new review's uid. */
   readonly uid: string;
-  /** The response to the new review: the stored one with this uid. */
-  readonly response: Buffer;
+  /** The response to the new review, in order: the stored one with this uid (see responseWithUid). */
+  readonly response: readonly Buffer[];
   /** What the caller stored with the entry (log and metric fields). */
   readonly detail: T;
 }
@@ -61,6 +61,8 @@ export interface ReviewCache<T> {
 }
 
 interface Entry<T> {
+  /** The fingerprint of the review without its uid: the entry's key in the LRU order. */
+  readonly key: string;
   readonly before: Buffer;
   readonly after: Buffer;
   readonly response: ResponseTemplate;
@@ -75,8 +77,10 @@ const BACKSLASH = 0x5c;
 const MAX_CANDIDATES = 4;
 /** Fingerprints of missed reviews kept for keepOnSecondMiss: ~80 bytes each. */
 const MAX_MISSED = 8192;
-/** Per-entry cost beyond its buffers (objects, map slot, key string), measured roughly. */
-const ENTRY_OVERHEAD = 400;
+/** Per-entry cost beyond its buffers (objects, map slots, key strings, bound logger), roughly. */
+const ENTRY_OVERHEAD = 1024;
+/** Entries with the same uid offset and length share a bucket; a lookup compares each. */
+const MAX_BUCKET = 8;
 
 /** Printable ASCII without quote or backslash: JSON text that is its own value. */
 function isPlain(bytes: Buffer, start: number, end: number): boolean {
@@ -86,6 +90,11 @@ function isPlain(bytes: Buffer, start: number, end: number): boolean {
     if (c < 0x20 || c > 0x7e || c === QUOTE || c === BACKSLASH) return false;
   }
   return true;
+}
+
+/** A lookup finds its bucket without hashing the review: uid offset and the length without it. */
+function bucketOf(start: number, strippedLength: number): string {
+  return `${start}:${strippedLength}`;
 }
 
 function keyOf(review: Buffer, start: number, end: number): string {
@@ -115,29 +124,39 @@ function slotIsRequestUid(review: Buffer, start: number, end: number): boolean {
   }
 }
 
-export function responseWithUid(template: ResponseTemplate, uid: string): Buffer {
+/**
+ * The template's response with another uid, as chunks to write in order: a small new head, then
+ * the stored rest (~9 KB) itself, neither copied nor allocated per request.
+ */
+export function responseWithUid(template: ResponseTemplate, uid: string): readonly Buffer[] {
   const { bytes, uidStart, uidEnd } = template;
-  const out = Buffer.allocUnsafe(bytes.length - (uidEnd - uidStart) + uid.length);
-  bytes.copy(out, 0, 0, uidStart);
-  out.write(uid, uidStart, 'latin1');
-  bytes.copy(out, uidStart + uid.length, uidEnd);
-  return out;
+  const head = Buffer.allocUnsafe(uidStart + uid.length);
+  bytes.copy(head, 0, 0, uidStart);
+  head.write(uid, uidStart, 'latin1');
+  return [head, bytes.subarray(uidEnd)];
 }
 
 export function createReviewCache<T>(options: ReviewCacheOptions = DEFAULT_REVIEW_CACHE): ReviewCache<T> {
+  // Least recently used first, by fingerprint; lookups go through the buckets.
   const entries = new Map<string, Entry<T>>();
-  // How many entries cut at each offset: a lookup hashes only candidates at a known offset.
+  const buckets = new Map<string, Entry<T>[]>();
+  // How many entries cut at each offset: a lookup tries only candidates at a known offset.
   const offsets = new Map<number, number>();
   const missed = new Set<string>();
   let bytes = 0;
   let hits = 0;
 
-  function drop(key: string, entry: Entry<T>): void {
-    entries.delete(key);
+  function drop(entry: Entry<T>): void {
+    entries.delete(entry.key);
     bytes -= entry.bytes;
-    const count = (offsets.get(entry.before.length) ?? 1) - 1;
-    if (count === 0) offsets.delete(entry.before.length);
-    else offsets.set(entry.before.length, count);
+    const start = entry.before.length;
+    const bucketKey = bucketOf(start, start + entry.after.length);
+    const bucket = buckets.get(bucketKey) ?? [];
+    bucket.splice(bucket.indexOf(entry), 1);
+    if (bucket.length === 0) buckets.delete(bucketKey);
+    const count = (offsets.get(start) ?? 1) - 1;
+    if (count === 0) offsets.delete(start);
+    else offsets.set(start, count);
   }
 
   /** With keepOnSecondMiss, whether this review was missed before (and if not, note it). */
@@ -146,6 +165,14 @@ export function createReviewCache<T>(options: ReviewCacheOptions = DEFAULT_REVIE
     missed.add(key);
     if (missed.size > MAX_MISSED) for (const oldest of missed) { missed.delete(oldest); break; }
     return false;
+  }
+
+  function find(review: Buffer, start: number, end: number): Entry<T> | undefined {
+    const bucket = buckets.get(bucketOf(start, review.length - (end - start)));
+    if (bucket === undefined) return undefined;
+    const before = review.subarray(0, start);
+    const after = review.subarray(end);
+    return bucket.find((entry) => after.equals(entry.after) && before.equals(entry.before));
   }
 
   function lookup(review: Buffer): ReviewHit<T> | undefined {
@@ -159,18 +186,10 @@ export function createReviewCache<T>(options: ReviewCacheOptions = DEFAULT_REVIE
       if (end < 0) return undefined;
       from = end + 1;
       if (!offsets.has(start) || !isPlain(review, start, end)) continue;
-      const key = keyOf(review, start, end);
-      const entry = entries.get(key);
-      if (
-        entry === undefined ||
-        review.length - (end - start) !== entry.before.length + entry.after.length ||
-        !review.subarray(0, start).equals(entry.before) ||
-        !review.subarray(end).equals(entry.after)
-      ) {
-        continue;
-      }
-      entries.delete(key); // most recently used last
-      entries.set(key, entry);
+      const entry = find(review, start, end);
+      if (entry === undefined) continue;
+      entries.delete(entry.key); // most recently used last
+      entries.set(entry.key, entry);
       hits += 1;
       const uid = review.toString('latin1', start, end);
       return { uid, response: responseWithUid(entry.response, uid), detail: entry.detail };
@@ -181,24 +200,30 @@ export function createReviewCache<T>(options: ReviewCacheOptions = DEFAULT_REVIE
   function remember(review: Buffer, uid: string, response: ResponseTemplate, detail: () => T): void {
     if (review.length > options.maxReviewBytes) return;
     const slot = uniqueUidSlot(review, uid);
-    if (slot === undefined || !isPlain(review, slot.start, slot.end)) return;
+    if (slot === undefined || !isPlain(review, slot.start, slot.end) || find(review, slot.start, slot.end) !== undefined) return;
     const key = keyOf(review, slot.start, slot.end);
-    if (entries.has(key)) return;
     if (options.keepOnSecondMiss && !seenBefore(key)) return;
     if (!slotIsRequestUid(review, slot.start, slot.end)) return;
     const entry: Entry<T> = {
+      key,
       before: Buffer.from(review.subarray(0, slot.start)),
       after: Buffer.from(review.subarray(slot.end)),
       response: { bytes: Buffer.from(response.bytes), uidStart: response.uidStart, uidEnd: response.uidEnd },
       detail: detail(),
       bytes: review.length + response.bytes.length + ENTRY_OVERHEAD,
     };
+    const bucketKey = bucketOf(slot.start, review.length - (slot.end - slot.start));
+    const bucket = buckets.get(bucketKey) ?? [];
+    // A full bucket (many reviews of one size, uid at one offset) gives up its oldest entry.
+    if (bucket.length >= MAX_BUCKET) drop(bucket[0] as Entry<T>);
+    bucket.push(entry);
+    buckets.set(bucketKey, bucket);
     entries.set(key, entry);
     offsets.set(slot.start, (offsets.get(slot.start) ?? 0) + 1);
     bytes += entry.bytes;
-    for (const [oldestKey, oldest] of entries) {
+    for (const oldest of entries.values()) {
       if (bytes <= options.maxBytes) break;
-      drop(oldestKey, oldest);
+      drop(oldest);
     }
   }
 

@@ -55,8 +55,8 @@ describe('encodeAdmissionResponse', () => {
     for (const decision of [PATCHED, NOTHING, DENIED]) {
       const template = encodeAdmissionResponse(review('3f2a-short'), decision);
       const longer = 'c0ffee00-1111-2222-3333-444455556666';
-      expect(responseWithUid(template, longer).toString('utf8')).toBe(JSON.stringify(buildAdmissionResponse(review(longer), decision)));
-      expect(responseWithUid(template, 'x').toString('utf8')).toBe(JSON.stringify(buildAdmissionResponse(review('x'), decision)));
+      expect(Buffer.concat(responseWithUid(template, longer)).toString('utf8')).toBe(JSON.stringify(buildAdmissionResponse(review(longer), decision)));
+      expect(Buffer.concat(responseWithUid(template, 'x')).toString('utf8')).toBe(JSON.stringify(buildAdmissionResponse(review('x'), decision)));
     }
   });
 

@@ -50,10 +50,13 @@ export interface CachedAdmission {
   readonly line: Logger;
 }
 
-/** A 200 carries an AdmissionReview; a 400 a small JSON error (HttpErrorBody) that never quotes the body. */
+/**
+ * A 200 carries an AdmissionReview; a 400 a small JSON error (HttpErrorBody) that never quotes the
+ * body. The body comes in chunks to write in order, so that a cached response is not copied.
+ */
 export interface ReviewAnswer {
   readonly statusCode: 200 | 400;
-  readonly body: Buffer;
+  readonly body: readonly Buffer[];
 }
 
 export type Reviewer = (bytes: Buffer, reqId: string, startedAt: number) => ReviewAnswer;
@@ -131,7 +134,7 @@ export function createReviewer(deps: ReviewerDeps): Reviewer {
     } catch (err) {
       if (!(err instanceof AdmissionInputError || err instanceof ReviewBodyError)) throw err;
       log.info({ reqId, code: err.code, problem: err.message }, 'bad admission review');
-      return { statusCode: 400, body: badRequestBody(err.code, err.message) };
+      return { statusCode: 400, body: [badRequestBody(err.code, err.message)] };
     }
     log.trace({ reqId, review: body }, 'admission review received');
     const decision = decide(review, reqId);
@@ -143,6 +146,6 @@ export function createReviewer(deps: ReviewerDeps): Reviewer {
       cache.remember(bytes, review.uid, response, () => ({ summary, line: admissionLog.child(lineFields(summary, true)) }));
     }
     admissionLog.info({ reqId, uid: clip(review.uid), ...lineFields(summary, false), durationMs: durationMs(startedAt) }, 'admission reviewed');
-    return { statusCode: 200, body: response.bytes };
+    return { statusCode: 200, body: [response.bytes] };
   };
 }

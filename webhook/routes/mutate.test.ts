@@ -48,7 +48,10 @@ function post(port: number, path: string, chunks: string[], headers: Record<stri
   });
 }
 
-const echo: Reviewer = (bytes, reqId) => ({ statusCode: 200, body: Buffer.from(JSON.stringify({ got: bytes.toString(), reqId })) });
+const echo: Reviewer = (bytes, reqId) => {
+  const text = Buffer.from(JSON.stringify({ got: bytes.toString(), reqId }));
+  return { statusCode: 200, body: [text.subarray(0, 3), text.subarray(3, 5), text.subarray(5)] }; // chunks, joined on the wire
+};
 
 describe('the /mutate request listener', () => {
   it('routes POST /mutate with or without a query, and nothing else', () => {

@@ -105,8 +105,13 @@ export function createMutateListener(deps: MutateListenerDeps): RequestListener 
         sendError(res, 500, 'WHK_INTERNAL', 'internal error');
         return;
       }
-      res.writeHead(answer.statusCode, { 'content-type': JSON_TYPE, 'content-length': answer.body.length });
-      res.end(answer.body);
+      let length = 0;
+      for (const chunk of answer.body) length += chunk.length;
+      res.writeHead(answer.statusCode, { 'content-type': JSON_TYPE, 'content-length': length });
+      // Written in one tick: Node corks the socket, so headers and chunks leave in one writev.
+      const last = answer.body.length - 1;
+      for (let i = 0; i < last; i += 1) res.write(answer.body[i]);
+      res.end(answer.body[last]);
     });
   };
 }
