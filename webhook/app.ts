@@ -76,6 +76,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     onConstructorPoisoning: 'error',
     return503OnClosing: true,
     serverFactory,
+    // Not used to make the server (serverFactory does) but for Fastify's own view of it (its logs).
+    ...(deps.tls === undefined ? {} : { https: deps.tls }),
   }) as unknown as FastifyInstance;
   app.addHook('preClose', (done) => {
     closing = true;
