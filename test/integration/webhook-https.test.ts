@@ -193,6 +193,29 @@ describe('webhook over HTTPS (real process)', () => {
     expect(res.body).toContain('process_resident_memory_bytes');
   });
 
+  it('answers repeats of a review (a ReplicaSet scaling up) from the review cache, exactly as a fresh decision', async () => {
+    const pod = annotatedPod();
+    const body = (uid: string): string =>
+      JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: { uid, namespace: 'scale', operation: 'CREATE', object: pod } });
+    const uids = ['rs-1', 'rs-2', 'rs-3', 'rs-4-a-longer-uid'];
+    const answers: string[] = [];
+    for (const uid of uids) {
+      const res = await httpsRequest({ port: webhook.port, ca: tls.ca.certPem, path: '/mutate?timeout=10s', body: body(uid) });
+      expect(res.status).toBe(200);
+      answers.push(res.body);
+    }
+    for (const [i, answer] of answers.entries()) expect(answer).toBe((answers[0] as string).replace('"uid":"rs-1"', `"uid":"${uids[i] as string}"`));
+    const cachedFlags = async (): Promise<unknown[]> => {
+      for (let waited = 0; waited < 5000; waited += 50) {
+        const lines = webhook.stdout.filter((l) => l.includes('"uid":"rs-')).map((l) => JSON.parse(l) as Record<string, unknown>);
+        if (lines.length === uids.length) return lines.map((e) => [e['uid'], e['cached'], e['namespace'], e['injection']]);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      return [];
+    };
+    expect(await cachedFlags()).toEqual(uids.map((uid, i) => [uid, i >= 2, 'scale', 'init_and_sidecar']));
+  });
+
   it('logs one line per admission and never the pod env values', () => {
     const all = webhook.stdout.join('\n');
     expect(all).not.toContain(SENTINEL);
