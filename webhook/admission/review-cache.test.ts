@@ -29,7 +29,11 @@ function pod(generateName = 'web-6f7d9-'): Record<string, unknown> {
 
 /** A review as the API server writes it: compact JSON, request.uid first. */
 function reviewText(uid: string, object: unknown = pod(), namespace = 'team'): string {
-  return JSON.stringify({ apiVersion: ADMISSION_V1, kind: 'AdmissionReview', request: { uid, namespace, operation: 'CREATE', object } });
+  return JSON.stringify({
+    apiVersion: ADMISSION_V1,
+    kind: 'AdmissionReview',
+    request: { uid, namespace, operation: 'CREATE', object },
+  });
 }
 
 /** Answers text as the route does, and offers it to the cache. */
@@ -54,7 +58,7 @@ describe('createReviewCache', () => {
     const hit = cache.lookup(Buffer.from(text));
     expect(hit?.uid).toBe(OTHER_UID);
     expect(hit?.detail).toBe('kept');
-    expect((hit ? Buffer.concat(hit.response).toString('utf8') : undefined)).toBe(expectedResponse(text));
+    expect(hit ? Buffer.concat(hit.response).toString('utf8') : undefined).toBe(expectedResponse(text));
     expect(cache.stats()).toMatchObject({ entries: 1, hits: 1 });
   });
 
@@ -63,7 +67,12 @@ describe('createReviewCache', () => {
     answer(cache, reviewText(UID));
     for (const uid of ['x', 'b', UID, `${UID}-longer-than-before`]) {
       const text = reviewText(uid);
-      expect((() => { const h = cache.lookup(Buffer.from(text)); return h ? Buffer.concat(h.response).toString('utf8') : undefined; })()).toBe(expectedResponse(text));
+      expect(
+        (() => {
+          const h = cache.lookup(Buffer.from(text));
+          return h ? Buffer.concat(h.response).toString('utf8') : undefined;
+        })(),
+      ).toBe(expectedResponse(text));
     }
   });
 
@@ -105,9 +114,15 @@ describe('createReviewCache', () => {
     // request.uid is spelt with escapes; an owner reference carries the same uid literally.
     const escaped = UID.replace(/[0-9a-f]/, (c) => `\\u00${c.charCodeAt(0).toString(16)}`);
     const owner = JSON.stringify({ kind: 'Pod', metadata: { ownerReferences: [{ uid: UID }] } });
-    answer(cache, `{"apiVersion":"${ADMISSION_V1}","request":{"uid":"${escaped}","namespace":"team","object":${owner}}}`);
+    answer(
+      cache,
+      `{"apiVersion":"${ADMISSION_V1}","request":{"uid":"${escaped}","namespace":"team","object":${owner}}}`,
+    );
     // A duplicate uid key, escaped: JSON.parse reads the last one.
-    answer(cache, `{"apiVersion":"${ADMISSION_V1}","request":{"uid":"${UID}","namespace":"team","\\u0075id":"${UID}"}}`);
+    answer(
+      cache,
+      `{"apiVersion":"${ADMISSION_V1}","request":{"uid":"${UID}","namespace":"team","\\u0075id":"${UID}"}}`,
+    );
     expect(cache.stats().entries).toBe(0);
   });
 
@@ -118,7 +133,9 @@ describe('createReviewCache', () => {
   });
 
   it('drops the least recently used entries past its byte budget', () => {
-    const one = Buffer.byteLength(reviewText(UID)) + encodeAdmissionResponse(parseAdmissionReview(JSON.parse(reviewText(UID))), DECISION).bytes.length;
+    const one =
+      Buffer.byteLength(reviewText(UID)) +
+      encodeAdmissionResponse(parseAdmissionReview(JSON.parse(reviewText(UID))), DECISION).bytes.length;
     const cache = createReviewCache<string>({ ...EVERY_TIME, maxBytes: 2 * (one + 1024) + 10 });
     answer(cache, reviewText(UID, pod('a-')));
     answer(cache, reviewText(UID, pod('b-')));
@@ -135,7 +152,10 @@ describe('createReviewCache', () => {
     const names = Array.from({ length: 9 }, (_, i) => `web${i}-`);
     for (const name of names) answer(cache, reviewText(UID, pod(name)));
     expect(cache.stats().entries).toBe(8);
-    expect(names.map((name) => cache.lookup(Buffer.from(reviewText(OTHER_UID, pod(name)))) !== undefined)).toEqual([false, ...Array<boolean>(8).fill(true)]);
+    expect(names.map((name) => cache.lookup(Buffer.from(reviewText(OTHER_UID, pod(name)))) !== undefined)).toEqual([
+      false,
+      ...Array<boolean>(8).fill(true),
+    ]);
   });
 
   it('writes a uid into a response template at the marked place', () => {
@@ -148,27 +168,41 @@ describe('createReviewCache', () => {
   // hit is a review that parses to the remembered one with only request.uid changed.
   it('never hits a review that differs from a remembered one in anything but request.uid', () => {
     const uidArb = fc.stringMatching(/^[0-9a-f-]{1,40}$/);
-    const edit = fc.record({ at: fc.nat(), text: fc.oneof(fc.constantFrom('"uid":"', UID, '"', '\\', ' ', 'x', ''), fc.string({ maxLength: 4 })), cut: fc.nat(6) });
+    const edit = fc.record({
+      at: fc.nat(),
+      text: fc.oneof(fc.constantFrom('"uid":"', UID, '"', '\\', ' ', 'x', ''), fc.string({ maxLength: 4 })),
+      cut: fc.nat(6),
+    });
     let hits = 0;
     fc.assert(
-      fc.property(fc.jsonValue({ maxDepth: 3 }), uidArb, uidArb, fc.array(edit, { maxLength: 3 }), fc.boolean(), (extra, first, second, edits, ownerHasUid) => {
-        const object = { ...pod(), extra, ...(ownerHasUid ? { owner: { uid: first } } : {}) };
-        const cache = createReviewCache<string>(EVERY_TIME);
-        const remembered = reviewText(first, object);
-        answer(cache, remembered);
-        let text = reviewText(second, object);
-        for (const { at, text: inserted, cut } of edits) {
-          const i = at % (text.length + 1);
-          text = text.slice(0, i) + inserted + text.slice(i + cut);
-        }
-        const hit = cache.lookup(Buffer.from(text));
-        if (hit === undefined) return;
-        hits += 1;
-        const parsed = JSON.parse(text) as { request: { uid: string } };
-        expect(parsed).toEqual({ ...(JSON.parse(remembered) as object), request: { ...(JSON.parse(remembered) as { request: object }).request, uid: parsed.request.uid } });
-        expect(hit.uid).toBe(parsed.request.uid);
-        expect(Buffer.concat(hit.response).toString('utf8')).toBe(expectedResponse(text));
-      }),
+      fc.property(
+        fc.jsonValue({ maxDepth: 3 }),
+        uidArb,
+        uidArb,
+        fc.array(edit, { maxLength: 3 }),
+        fc.boolean(),
+        (extra, first, second, edits, ownerHasUid) => {
+          const object = { ...pod(), extra, ...(ownerHasUid ? { owner: { uid: first } } : {}) };
+          const cache = createReviewCache<string>(EVERY_TIME);
+          const remembered = reviewText(first, object);
+          answer(cache, remembered);
+          let text = reviewText(second, object);
+          for (const { at, text: inserted, cut } of edits) {
+            const i = at % (text.length + 1);
+            text = text.slice(0, i) + inserted + text.slice(i + cut);
+          }
+          const hit = cache.lookup(Buffer.from(text));
+          if (hit === undefined) return;
+          hits += 1;
+          const parsed = JSON.parse(text) as { request: { uid: string } };
+          expect(parsed).toEqual({
+            ...(JSON.parse(remembered) as object),
+            request: { ...(JSON.parse(remembered) as { request: object }).request, uid: parsed.request.uid },
+          });
+          expect(hit.uid).toBe(parsed.request.uid);
+          expect(Buffer.concat(hit.response).toString('utf8')).toBe(expectedResponse(text));
+        },
+      ),
       { numRuns: propertyRuns(400) },
     );
     expect(hits).toBeGreaterThan(20); // not vacuous: many runs do hit

@@ -163,7 +163,11 @@ export function createReviewCache<T>(options: ReviewCacheOptions = DEFAULT_REVIE
   function seenBefore(key: string): boolean {
     if (missed.delete(key)) return true;
     missed.add(key);
-    if (missed.size > MAX_MISSED) for (const oldest of missed) { missed.delete(oldest); break; }
+    if (missed.size > MAX_MISSED)
+      for (const oldest of missed) {
+        missed.delete(oldest);
+        break;
+      }
     return false;
   }
 
@@ -200,7 +204,12 @@ export function createReviewCache<T>(options: ReviewCacheOptions = DEFAULT_REVIE
   function remember(review: Buffer, uid: string, response: ResponseTemplate, detail: () => T): void {
     if (review.length > options.maxReviewBytes) return;
     const slot = uniqueUidSlot(review, uid);
-    if (slot === undefined || !isPlain(review, slot.start, slot.end) || find(review, slot.start, slot.end) !== undefined) return;
+    if (
+      slot === undefined ||
+      !isPlain(review, slot.start, slot.end) ||
+      find(review, slot.start, slot.end) !== undefined
+    )
+      return;
     const key = keyOf(review, slot.start, slot.end);
     if (options.keepOnSecondMiss && !seenBefore(key)) return;
     if (!slotIsRequestUid(review, slot.start, slot.end)) return;

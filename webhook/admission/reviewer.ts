@@ -51,13 +51,12 @@ export interface CachedAdmission {
 }
 
 /**
- * A 200 carries an AdmissionReview; a 400 a small JSON error (HttpErrorBody) that never quotes the
- * body. The body comes in chunks to write in order, so that a cached response is not copied.
+ * A 200 carries an AdmissionReview, in chunks to write in order (a cached response is not copied);
+ * a 400 names what is wrong with the body, in words that never quote it.
  */
-export interface ReviewAnswer {
-  readonly statusCode: 200 | 400;
-  readonly body: readonly Buffer[];
-}
+export type ReviewAnswer =
+  | { readonly statusCode: 200; readonly body: readonly Buffer[] }
+  | { readonly statusCode: 400; readonly code: string; readonly message: string };
 
 export type Reviewer = (bytes: Buffer, reqId: string, startedAt: number) => ReviewAnswer;
 
@@ -78,13 +77,10 @@ function summarise(review: ParsedReview, decision: AdmissionDecision): Admission
     apiVersion: review.apiVersion,
     warnings: decision.warnings.length,
   };
-  if (!decision.allowed) return { ...common, allowed: false, injection: 'none', denialCode: decision.code, injected: false };
+  if (!decision.allowed)
+    return { ...common, allowed: false, injection: 'none', denialCode: decision.code, injected: false };
   const injected = decision.injection !== 'none' && decision.patch.length > 0;
   return { ...common, allowed: true, injection: decision.injection, reason: decision.reason, injected };
-}
-
-export function badRequestBody(code: string, message: string): Buffer {
-  return Buffer.from(JSON.stringify({ statusCode: 400, error: 'Bad Request', code, message }));
 }
 
 export function createReviewer(deps: ReviewerDeps): Reviewer {
@@ -103,7 +99,17 @@ export function createReviewer(deps: ReviewerDeps): Reviewer {
   /** The admission line's fixed fields, in its order; cached entries bind them to a child logger. */
   function lineFields(summary: AdmissionSummary, cached: boolean): Record<string, unknown> {
     const { namespace, pod, operation, apiVersion, allowed, injection, reason, denialCode, warnings } = summary;
-    return { namespace, pod, operation, apiVersion, allowed, injection, ...(allowed ? { reason } : { denialCode }), warnings, cached };
+    return {
+      namespace,
+      pod,
+      operation,
+      apiVersion,
+      allowed,
+      injection,
+      ...(allowed ? { reason } : { denialCode }),
+      warnings,
+      cached,
+    };
   }
 
   const durationMs = (startedAt: number): number => Math.round((now() - startedAt) * 1000) / 1000;
@@ -121,7 +127,8 @@ export function createReviewer(deps: ReviewerDeps): Reviewer {
   return (bytes, reqId, startedAt) => {
     const hit = cache?.lookup(bytes);
     if (hit !== undefined) {
-      if (log.isLevelEnabled('trace')) log.trace({ reqId, review: parseReviewJson(bytes) }, 'admission review received');
+      if (log.isLevelEnabled('trace'))
+        log.trace({ reqId, review: parseReviewJson(bytes) }, 'admission review received');
       record(hit.detail.summary, hit.detail.summary.namespace);
       hit.detail.line.info({ reqId, uid: clip(hit.uid), durationMs: durationMs(startedAt) }, 'admission reviewed');
       return { statusCode: 200, body: hit.response };
@@ -134,7 +141,7 @@ export function createReviewer(deps: ReviewerDeps): Reviewer {
     } catch (err) {
       if (!(err instanceof AdmissionInputError || err instanceof ReviewBodyError)) throw err;
       log.info({ reqId, code: err.code, problem: err.message }, 'bad admission review');
-      return { statusCode: 400, body: [badRequestBody(err.code, err.message)] };
+      return { statusCode: 400, code: err.code, message: err.message };
     }
     log.trace({ reqId, review: body }, 'admission review received');
     const decision = decide(review, reqId);
@@ -143,9 +150,15 @@ export function createReviewer(deps: ReviewerDeps): Reviewer {
     const response = encodeAdmissionResponse(review, decision);
     // An internal error is not a decision of the review: the next attempt must decide again.
     if (cache !== undefined && (decision.allowed || decision.code !== 500)) {
-      cache.remember(bytes, review.uid, response, () => ({ summary, line: admissionLog.child(lineFields(summary, true)) }));
+      cache.remember(bytes, review.uid, response, () => ({
+        summary,
+        line: admissionLog.child(lineFields(summary, true)),
+      }));
     }
-    admissionLog.info({ reqId, uid: clip(review.uid), ...lineFields(summary, false), durationMs: durationMs(startedAt) }, 'admission reviewed');
+    admissionLog.info(
+      { reqId, uid: clip(review.uid), ...lineFields(summary, false), durationMs: durationMs(startedAt) },
+      'admission reviewed',
+    );
     return { statusCode: 200, body: [response.bytes] };
   };
 }

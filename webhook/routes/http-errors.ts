@@ -13,9 +13,12 @@ export interface HttpErrorBody {
   readonly message: string;
 }
 
+export function httpErrorBody(statusCode: number, code: string, message: string): HttpErrorBody {
+  return { statusCode, error: REASONS[statusCode] ?? 'Error', code, message };
+}
+
 export function sendHttpError(reply: FastifyReply, statusCode: number, code: string, message: string): void {
-  const body: HttpErrorBody = { statusCode, error: REASONS[statusCode] ?? 'Error', code, message };
-  void reply.code(statusCode).type('application/json').send(body);
+  void reply.code(statusCode).type('application/json').send(httpErrorBody(statusCode, code, message));
 }
 
 // Fastify's own errors, reworded: JSON parse errors quote the body, which can hold secrets.

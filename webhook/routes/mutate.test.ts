@@ -16,8 +16,12 @@ function countingMetrics(): AdmissionMetrics & { inFlight: () => number; finishe
   let started = 0;
   let finished = 0;
   return {
-    requestStarted: () => { started += 1; },
-    requestFinished: () => { finished += 1; },
+    requestStarted: () => {
+      started += 1;
+    },
+    requestFinished: () => {
+      finished += 1;
+    },
     injected: () => undefined,
     failed: () => undefined,
     inFlight: () => started - finished,
@@ -28,18 +32,32 @@ function countingMetrics(): AdmissionMetrics & { inFlight: () => number; finishe
 async function serve(review: Reviewer, options: { closing?: boolean; maxBodyBytes?: number } = {}) {
   const sink = createLogSink('info');
   const metrics = countingMetrics();
-  const listener = createMutateListener({ review, metrics, log: sink.log, now: () => performance.now(), maxBodyBytes: options.maxBodyBytes ?? 1024, isClosing: () => options.closing ?? false });
+  const listener = createMutateListener({
+    review,
+    metrics,
+    log: sink.log,
+    now: () => performance.now(),
+    maxBodyBytes: options.maxBodyBytes ?? 1024,
+    isClosing: () => options.closing ?? false,
+  });
   const server = createServer(listener);
   servers.push(server);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return { port: (server.address() as AddressInfo).port, sink, metrics };
 }
 
-function post(port: number, path: string, chunks: string[], headers: Record<string, string> = { 'content-type': 'application/json' }) {
+function post(
+  port: number,
+  path: string,
+  chunks: string[],
+  headers: Record<string, string> = { 'content-type': 'application/json' },
+) {
   return new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, method: 'POST', path, headers }, (res) => {
       let body = '';
-      res.on('data', (c: Buffer) => { body += c.toString(); });
+      res.on('data', (c: Buffer) => {
+        body += c.toString();
+      });
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
     });
     req.on('error', reject);
@@ -56,8 +74,15 @@ const echo: Reviewer = (bytes, reqId) => {
 describe('the /mutate request listener', () => {
   it('routes POST /mutate with or without a query, and nothing else', () => {
     const req = (method: string, url: string) => ({ method, url }) as never;
-    expect([isMutatePost(req('POST', '/mutate')), isMutatePost(req('POST', '/mutate?timeout=10s'))]).toEqual([true, true]);
-    expect([isMutatePost(req('GET', '/mutate')), isMutatePost(req('POST', '/mutated')), isMutatePost(req('POST', '/health/ready'))]).toEqual([false, false, false]);
+    expect([isMutatePost(req('POST', '/mutate')), isMutatePost(req('POST', '/mutate?timeout=10s'))]).toEqual([
+      true,
+      true,
+    ]);
+    expect([
+      isMutatePost(req('GET', '/mutate')),
+      isMutatePost(req('POST', '/mutated')),
+      isMutatePost(req('POST', '/health/ready')),
+    ]).toEqual([false, false, false]);
   });
 
   it('hands the whole body, however chunked, to the reviewer and answers its bytes as JSON', async () => {
@@ -72,8 +97,17 @@ describe('the /mutate request listener', () => {
 
   it('answers 413 to a chunked body that grows past the limit, without calling the reviewer', async () => {
     let calls = 0;
-    const { port } = await serve((b, id, t) => { calls += 1; return echo(b, id, t); }, { maxBodyBytes: 100 });
-    const res = await post(port, '/mutate', ['x'.repeat(60), 'y'.repeat(60)], { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
+    const { port } = await serve(
+      (b, id, t) => {
+        calls += 1;
+        return echo(b, id, t);
+      },
+      { maxBodyBytes: 100 },
+    );
+    const res = await post(port, '/mutate', ['x'.repeat(60), 'y'.repeat(60)], {
+      'content-type': 'application/json',
+      'transfer-encoding': 'chunked',
+    });
     expect(res.status).toBe(413);
     expect(JSON.parse(res.body)).toMatchObject({ code: 'WHK_BODY_TOO_LARGE' });
     expect(calls).toBe(0);
@@ -84,15 +118,27 @@ describe('the /mutate request listener', () => {
     const res = await post(port, '/mutate', ['{}']);
     expect(res.status).toBe(503);
     expect(res.headers['connection']).toBe('close');
-    expect(JSON.parse(res.body)).toEqual({ statusCode: 503, error: 'Service Unavailable', code: 'WHK_CLOSING', message: 'the webhook is shutting down' });
+    expect(JSON.parse(res.body)).toEqual({
+      statusCode: 503,
+      error: 'Service Unavailable',
+      code: 'WHK_CLOSING',
+      message: 'the webhook is shutting down',
+    });
     expect(metrics.inFlight()).toBe(0);
   });
 
   it('answers a reviewer that throws with a 500 that says nothing of the error, and logs it', async () => {
-    const { port, sink } = await serve(() => { throw new Error('secret-ish detail'); });
+    const { port, sink } = await serve(() => {
+      throw new Error('secret-ish detail');
+    });
     const res = await post(port, '/mutate', ['{}']);
     expect(res.status).toBe(500);
-    expect(JSON.parse(res.body)).toEqual({ statusCode: 500, error: 'Internal Server Error', code: 'WHK_INTERNAL', message: 'internal error' });
+    expect(JSON.parse(res.body)).toEqual({
+      statusCode: 500,
+      error: 'Internal Server Error',
+      code: 'WHK_INTERNAL',
+      message: 'internal error',
+    });
     expect(sink.entries().some((e) => e['msg'] === 'request failed')).toBe(true);
   });
 

@@ -10,7 +10,7 @@ import { toError } from '../../shared/errors.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { Reviewer } from '../admission/reviewer.ts';
 import type { AdmissionMetrics } from '../metrics/injector-metrics.ts';
-import { sendHttpError } from './http-errors.ts';
+import { httpErrorBody, sendHttpError } from './http-errors.ts';
 
 export interface MutateListenerDeps {
   readonly review: Reviewer;
@@ -26,7 +26,6 @@ export interface MutateListenerDeps {
 export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 
 const JSON_TYPE = 'application/json; charset=utf-8';
-const REASONS = { 400: 'Bad Request', 413: 'Payload Too Large', 500: 'Internal Server Error', 503: 'Service Unavailable' } as const;
 
 /** Whether a request is for this listener: POST to /mutate, with any query (the API server adds ?timeout=). */
 export function isMutatePost(req: IncomingMessage): boolean {
@@ -41,8 +40,8 @@ function isJson(contentType: string | undefined): boolean {
   return (semicolon < 0 ? contentType : contentType.slice(0, semicolon)).trim().toLowerCase() === 'application/json';
 }
 
-function sendError(res: ServerResponse, statusCode: keyof typeof REASONS, code: string, message: string, close = false): void {
-  const body = Buffer.from(JSON.stringify({ statusCode, error: REASONS[statusCode], code, message }));
+function sendError(res: ServerResponse, statusCode: number, code: string, message: string, close = false): void {
+  const body = Buffer.from(JSON.stringify(httpErrorBody(statusCode, code, message)));
   res.writeHead(statusCode, {
     'content-type': JSON_TYPE,
     'content-length': body.length,
@@ -99,10 +98,18 @@ export function createMutateListener(deps: MutateListenerDeps): RequestListener 
       }
       let answer;
       try {
-        answer = review(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, received), reqId, startedAt);
+        answer = review(
+          chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, received),
+          reqId,
+          startedAt,
+        );
       } catch (err) {
         log.error({ reqId, err: toError(err) }, 'request failed');
         sendError(res, 500, 'WHK_INTERNAL', 'internal error');
+        return;
+      }
+      if (answer.statusCode === 400) {
+        sendError(res, 400, answer.code, answer.message);
         return;
       }
       let length = 0;
