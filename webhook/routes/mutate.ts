@@ -1,7 +1,7 @@
 // POST /mutate, served straight from the node:http(s) request listener (app.ts puts it in front
 // of Fastify's through serverFactory) instead of a Fastify route: Fastify's per-request request,
-// reply and child-logger objects, hooks and body parser cost ~8 µs of the ~40 µs a repeated review
-// takes, which the throughput target cannot spare (docs/adr/0003). What Fastify did for this route
+// reply and child-logger objects, hooks and body parser cost ~8 µs of main-thread CPU of the ~40 µs
+// a repeated review takes (measured side by side), which the throughput target cannot spare (docs/adr/0003). What Fastify did for this route
 // is done here: Content-Type check, body limit (413), 503 while closing, JSON errors with stable
 // codes, request ids, the queue and duration metrics. The review itself is admission/reviewer.ts.
 import type { IncomingMessage, ServerResponse } from 'node:http';
