@@ -15,6 +15,7 @@ import { loadEngine } from './render/engines.ts';
 import type { OutputPort } from './render/renderer.ts';
 import { writeFileAtomic } from './output/atomic-write.ts';
 import { resolveDestination } from './output/sandbox.ts';
+import { sweepStaleTemps } from './output/temp-sweep.ts';
 import { runCommand } from './output/command-runner.ts';
 import { notifyReload } from './output/reload-notifier.ts';
 import { markReady } from './output/ready-marker.ts';
@@ -42,6 +43,8 @@ export async function run(argv: readonly string[]): Promise<number> {
     return 2;
   }
   const random = Math.random;
+  // Temp files a crashed earlier run left beside the outputs (sinks and rendered files).
+  sweepStaleTemps([...settings.sinks.map((s) => s.path), ...settings.templates.map((t) => t.destination)], settings.destinationRoots, log);
   if (settings.pidFile !== undefined) await writeFileAtomic(settings.pidFile, String(process.pid), { mode: 0o640 }).catch(() => undefined);
   const runner = new Runner({
     settings, client, clock: systemClock, random, log, readFile: readText, output: makeOutput(log), markReady: (p) => markReady(p),
@@ -69,7 +72,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   function makeOutput(l: Logger): OutputPort {
     return {
       resolveDestination,
-      write: (path, content, options) => writeFileAtomic(path, content, options),
+      write: (path, content, options) => writeFileAtomic(path, content, { ...options, roots: settings.destinationRoots }),
       runCommand: (command, timeoutMs) => runCommand(command, { timeoutMs, log: l }),
       notifyReload: (url) => notifyReload(url, { clock: systemClock, random, log: l }),
     };

@@ -1,11 +1,13 @@
 // Where rendered files may be written (consul-template's SandboxPath, made stricter): a
-// destination is absolute, has no `.`/`..` segments, lies strictly under one of the roots, and
-// its existing parent directories do not lead out of that root through a symlink.
+// destination is absolute, has no `.`/`..` segments and, when roots are configured, lies strictly
+// under one of them. Roots: the webhook passes the secret volume mount paths
+// (`vaultlet.destination_roots`).
 //
-// Roots: the webhook passes the secret volume mount paths (`vaultlet.destination_roots`). When no
-// roots are configured, each template's root is the directory of its own configured destination,
-// so only the symlink check applies (a parent replaced by a symlink elsewhere is still refused).
-import { realpathSync } from 'node:fs';
+// The filesystem side is not judged here: a check on a path string followed by a write on the
+// same string is a race another container sharing the volume can win. The write itself reaches the
+// directory from its root without following any symlink (walkFor below, dir-walk.ts). Without
+// roots (an `agent-configmap` pod) that walk starts at `/`, so no directory on the path may be a
+// symlink at all.
 import { posix } from 'node:path';
 import { WriteError } from './errors.ts';
 
@@ -22,51 +24,48 @@ export function destinationProblem(destination: string, roots: readonly string[]
   return undefined;
 }
 
-/**
- * The cleaned destination, or a WriteError (code AGT_DESTINATION) naming it. Checks the
- * filesystem as it is now, so call it right before writing.
- */
+/** The cleaned destination, or a WriteError (code AGT_DESTINATION) naming it. */
 export function resolveDestination(destination: string, roots: readonly string[]): string {
   const problem = destinationProblem(destination, roots);
   if (problem !== undefined) throw new WriteError('AGT_DESTINATION', destination, problem);
-  const clean = posix.normalize(destination);
-  const root = roots.length > 0 ? (rootFor(clean, roots) ?? posix.dirname(clean)) : posix.dirname(clean);
-  const existing = nearestExistingDir(posix.dirname(clean));
-  if (existing !== undefined && isUnder(existing.lexical, root, true)) {
-    const realRoot = realpathOr(root) ?? root;
-    if (!isUnder(existing.real, realRoot, true)) {
-      throw new WriteError('AGT_DESTINATION', destination, `a parent directory leads out of "${root}" through a symlink`);
-    }
-  }
-  return clean;
+  return posix.normalize(destination);
 }
 
+/** How a write reaches `path`: from `root`, through the directories `dirs`, to the file `name`. */
+export interface Walk {
+  readonly root: string;
+  readonly dirs: readonly string[];
+  readonly name: string;
+}
+
+/**
+ * The walk for a path that passed destinationProblem: from the deepest root holding it, else
+ * from `/`. Throws AGT_DESTINATION for a path that names no file.
+ */
+export function walkFor(path: string, roots: readonly string[]): Walk {
+  const problem = destinationProblem(path, []);
+  if (problem !== undefined) throw new WriteError('AGT_DESTINATION', path, problem);
+  const clean = posix.normalize(path);
+  const root = rootFor(clean, roots) ?? '/';
+  const below = (root === '/' ? clean.slice(1) : clean.slice(root.length + 1)).split('/').filter((s) => s !== '');
+  const name = below.pop();
+  if (name === undefined) throw new WriteError('AGT_DESTINATION', path, 'must name a file, not a directory');
+  return { root, dirs: below, name };
+}
+
+/** The deepest root that strictly contains `clean`. */
 function rootFor(clean: string, roots: readonly string[]): string | undefined {
-  return roots.map((r) => posix.normalize(r)).find((r) => r.startsWith('/') && isUnder(clean, r, false));
+  let best: string | undefined;
+  for (const raw of roots) {
+    const r = posix.normalize(raw);
+    if (r.startsWith('/') && isUnder(clean, r) && (best === undefined || r.length > best.length)) best = r;
+  }
+  return best === undefined || best === '/' ? best : best.replace(/\/+$/, '');
 }
 
-/** True when `p` is strictly inside `root` (or equal to it when `orEqual`). */
-function isUnder(p: string, root: string, orEqual: boolean): boolean {
+/** True when `p` is strictly inside `root`. */
+function isUnder(p: string, root: string): boolean {
   const r = root.endsWith('/') ? root.slice(0, -1) : root;
-  if (p === r || (r === '' && p === '/')) return orEqual;
+  if (p === r || (r === '' && p === '/')) return false;
   return p.startsWith(`${r}/`);
-}
-
-function nearestExistingDir(dir: string): { lexical: string; real: string } | undefined {
-  let current = dir;
-  for (;;) {
-    const real = realpathOr(current);
-    if (real !== undefined) return { lexical: current, real };
-    const parent = posix.dirname(current);
-    if (parent === current) return undefined;
-    current = parent;
-  }
-}
-
-function realpathOr(p: string): string | undefined {
-  try {
-    return realpathSync(p);
-  } catch {
-    return undefined;
-  }
 }
