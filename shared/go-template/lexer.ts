@@ -87,7 +87,7 @@ class Lexer {
       }
       const afterLeft = next + this.left.length;
       const trimBefore = this.input[afterLeft] === '-' && isSpace(this.input[afterLeft + 1]);
-      if (trimBefore) text = text.replace(/[ \t\r\n]+$/, '');
+      if (trimBefore) text = trimTrailingSpace(text);
       if (text !== '') this.tokens.push({ type: 'text', pos: textPos, value: text });
       trimNextText = this.action(afterLeft + (trimBefore ? 2 : 0), next);
     }
@@ -300,4 +300,11 @@ class Lexer {
 function describeChar(c: string): string {
   const cp = c.codePointAt(0) ?? 0;
   return `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/** Go's strings.TrimRight(s, " \t\r\n"), as a loop: a `+$` regex backtracks quadratically. */
+function trimTrailingSpace(text: string): string {
+  let end = text.length;
+  while (end > 0 && isSpace(text[end - 1])) end--;
+  return text.slice(0, end);
 }

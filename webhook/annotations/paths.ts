@@ -12,22 +12,32 @@ export const RESERVED_AGENT_PATHS = [
   '/vault/agent-cache',
   '/vault/agent-state',
 ];
-const MAX_PATH = 1024;
+export const MAX_PATH = 1024;
+const CONTROL_OR_COLON = /[\u0000-\u001f\u007f:]/;
+/** Control characters (NUL, line breaks, escapes) have no place in a file name. */
+export const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 
 /** Returns the path (without a trailing '/'), or `fallback` after recording an error under `key`. */
 export function checkMountPath(reader: AnnotationReader, key: string, raw: string, fallback: string): string {
-  const path = raw.length > 1 ? raw.replace(/\/+$/, '') : raw;
-  const problem = mountPathProblem(path);
+  // Length first: nothing below may spend time on an unbounded value.
+  const path = raw.length > MAX_PATH ? '' : trimSlashes(raw);
+  const problem = raw.length > MAX_PATH ? `must be at most ${MAX_PATH} characters` : mountPathProblem(path);
   if (problem === undefined) return path;
   reader.fail(key, problem);
   return fallback;
 }
 
+/** Without trailing slashes ('/' stays '/'); a loop, since a `\/+$` regex backtracks quadratically. */
+function trimSlashes(raw: string): string {
+  let end = raw.length;
+  while (end > 1 && raw[end - 1] === '/') end--;
+  return raw.slice(0, end);
+}
+
 function mountPathProblem(path: string): string | undefined {
-  if (path.length > MAX_PATH) return `must be at most ${MAX_PATH} characters`;
   if (!path.startsWith('/')) return `"${truncate(path)}" must be an absolute path`;
   if (path === '/') return 'must not be the root directory';
-  if (/[\0\n\r:]/.test(path)) return 'must not contain ":", NUL or line breaks';
+  if (CONTROL_OR_COLON.test(path)) return 'must not contain ":" or control characters (NUL, line breaks, ...)';
   if (path.split('/').some((seg) => seg === '..' || seg === '.'))
     return `"${truncate(path)}" must not contain "." or ".." segments`;
   if (path.includes('//')) return `"${truncate(path)}" must not contain "//"`;

@@ -3,7 +3,9 @@
 // Exact arithmetic in BigInt nano-units, so no float rounding ever changes a value.
 import { truncate } from '../../shared/parse/go-bool.ts';
 
-const SHAPE = /^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$/;
+// Kubernetes' own pattern, with a lookahead so the number part never gives digits back to the
+// suffix part (same matches, linear instead of quadratic backtracking).
+const SHAPE = /^([+-]?[0-9.]+)(?![0-9.])([eEinumkKMGTP]*[-+]?[0-9]*)$/;
 const DECIMAL_SUFFIX: Readonly<Record<string, number>> = {
   n: -9,
   u: -6,

@@ -87,7 +87,11 @@ export interface TemplateConfigSpec {
 const INT32 = 2 ** 31 - 1;
 
 export function isVaultImage(image: string): boolean {
-  const repository = image.replace(/@.*$/, '').replace(/:[^/]*$/, '');
+  // The repository without `@digest` and `:tag`, by index (a `:[^/]*$` regex is quadratic in ':'s).
+  const at = image.indexOf('@');
+  const named = at === -1 ? image : image.slice(0, at);
+  const tag = named.indexOf(':', named.lastIndexOf('/') + 1);
+  const repository = tag === -1 ? named : named.slice(0, tag);
   return repository.includes('hashicorp/vault') || repository.includes('openbao');
 }
 
