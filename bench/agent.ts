@@ -16,6 +16,7 @@ import type { VaultSeed } from '../test/vault-server/seed.ts';
 import { CLI, NODE, ROOT, makeWorkDir, type AgentWorkDir } from '../test/fakes/agent-process.ts';
 import type { TemplateStanza } from '../shared/agent-config.ts';
 import { parseVaultJson } from '../agent/vault/json-number.ts';
+import { imageNodeFlags } from './image-command.ts';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 15);
 const SIDECAR_SECONDS = Number(process.env['BENCH_SIDECAR_SECONDS'] ?? 60);
@@ -23,12 +24,7 @@ const KV_TEMPLATES = 15;
 const LEASES = 5;
 
 /** The Node flags the agent image runs with: ENTRYPOINT ["/usr/local/bin/node", FLAGS..., "/usr/local/bin/vaultlet"]. */
-function imageFlags(): string[] {
-  const line = /^ENTRYPOINT (\[.*\])$/m.exec(readFileSync(join(ROOT, 'Dockerfile.agent'), 'utf8'))?.[1];
-  const argv = line === undefined ? [] : (JSON.parse(line) as string[]);
-  return argv[0]?.endsWith('/node') === true ? argv.slice(1, -1) : [];
-}
-const IMAGE_FLAGS = imageFlags();
+const IMAGE_FLAGS = imageNodeFlags(ROOT, 'Dockerfile.agent');
 
 const seed: VaultSeed = {
   secrets: {

@@ -3,17 +3,18 @@
 // node_modules. Usage: node scripts/build-bundle.ts agent|webhook [--node=/path/to/node]
 // (--node sets the shebang; the images use their own Node path since they have no /usr/bin/env).
 //
-// The agent is split at its dynamic imports (docs/benchmarks/agent.md): dist/agent/vaultlet.js is a
-// small entry and dist/agent/vaultlet-lib/ holds the chunks, so a start loads only what it runs
-// (an init container with Go templates never parses Handlebars, `vaultlet ready` never parses the
-// agent). The image copies both side by side. The webhook stays one file.
+// Both images are split at their dynamic imports (docs/benchmarks/agent.md, docs/benchmarks/webhook.md):
+// dist/<image>/vaultlet.js is a small entry and dist/<image>/vaultlet-lib/ holds the chunks, so a
+// start loads only what it runs (an init container with Go templates never parses Handlebars,
+// `vaultlet ready` never parses the agent, a webhook with TLS from files never parses the
+// Kubernetes client: 24 MiB less resident memory). The images copy both side by side.
 import { build, type Plugin } from 'esbuild';
 import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const IMAGES = { agent: 'cli/agent-image.ts', webhook: 'cli/webhook-image.ts' } as const;
-/** Where the agent's chunks go, next to the entry (the image keeps the same layout). */
-const AGENT_CHUNK_DIR = 'vaultlet-lib';
+/** Where the chunks go, next to the entry (the images keep the same layout). */
+const CHUNK_DIR = 'vaultlet-lib';
 
 const [image, ...flags] = process.argv.slice(2);
 if (image !== 'agent' && image !== 'webhook') {
@@ -25,8 +26,8 @@ const outdir = `dist/${image}`;
 const outfile = `${outdir}/vaultlet.js`;
 
 /**
- * pino requires thread-stream (its worker-thread transports) at load time; the agent never uses
- * a transport (it logs to fd 1 through sonic-boom), so it gets a stand-in that fails loudly if
+ * pino requires thread-stream (its worker-thread transports) at load time; neither image uses
+ * a transport (both log to fd 1 through sonic-boom), so they get a stand-in that fails loudly if
  * one were ever asked for, instead of 10 KB of code parsed on every start.
  */
 const noThreadStream: Plugin = {
@@ -40,10 +41,12 @@ const noThreadStream: Plugin = {
   },
 };
 
-const split = image === 'agent';
 const result = await build({
   entryPoints: { vaultlet: IMAGES[image] },
-  ...(split ? { outdir, splitting: true, chunkNames: `${AGENT_CHUNK_DIR}/[name]-[hash]`, plugins: [noThreadStream] } : { outfile }),
+  outdir,
+  splitting: true,
+  chunkNames: `${CHUNK_DIR}/[name]-[hash]`,
+  plugins: [noThreadStream],
   bundle: true,
   platform: 'node',
   target: 'node24',
@@ -60,17 +63,16 @@ const result = await build({
     js: `import { createRequire as __vaultletCreateRequire } from 'node:module';\nconst require = __vaultletCreateRequire(import.meta.url);`,
   },
 });
-if (split) {
-  // Stale chunks of an earlier build must not linger next to the new ones (removed after the
-  // build, not before: something running the previous build meanwhile keeps its files).
-  const chunkDir = join(outdir, AGENT_CHUNK_DIR);
-  const fresh = new Set(Object.keys(result.metafile.outputs).map((f) => relative(chunkDir, f)));
-  for (const name of readdirSync(chunkDir)) if (name.endsWith('.js') && !fresh.has(name)) rmSync(join(chunkDir, name));
-  // The chunks are ES modules; saying so spares Node's module-syntax detection (a CommonJS parse
-  // attempt first) where no package.json above them says it (in the image).
-  mkdirSync(join(outdir, AGENT_CHUNK_DIR), { recursive: true });
-  writeFileSync(join(outdir, AGENT_CHUNK_DIR, 'package.json'), '{"type":"module"}\n');
-}
+// Stale chunks of an earlier build must not linger next to the new ones (removed after the
+// build, not before: something running the previous build meanwhile keeps its files).
+const chunkDir = join(outdir, CHUNK_DIR);
+const fresh = new Set(Object.keys(result.metafile.outputs).map((f) => relative(chunkDir, f)));
+for (const name of readdirSync(chunkDir)) if (name.endsWith('.js') && !fresh.has(name)) rmSync(join(chunkDir, name));
+// The chunks are ES modules; saying so spares Node's module-syntax detection (a CommonJS parse
+// attempt first) where no package.json above them says it (in the image).
+mkdirSync(join(outdir, CHUNK_DIR), { recursive: true });
+writeFileSync(join(outdir, CHUNK_DIR, 'package.json'), '{"type":"module"}\n');
+
 if (nodePath !== undefined) {
   // esbuild keeps the entry's `#!/usr/bin/env node`; the images have no /usr/bin/env.
   writeFileSync(outfile, readFileSync(outfile, 'utf8').replace(/^#![^\n]*/, `#!${nodePath}`));

@@ -1,0 +1,11 @@
+// The Node flags an image runs with, read from its Dockerfile's
+// ENTRYPOINT ["/usr/local/bin/node", FLAGS..., "/usr/local/bin/vaultlet"], so a benchmark runs the
+// bundle with exactly the image's command line and cannot drift from it.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export function imageNodeFlags(root: string, dockerfile: string): string[] {
+  const line = /^ENTRYPOINT (\[.*\])$/m.exec(readFileSync(join(root, dockerfile), 'utf8'))?.[1];
+  const argv = line === undefined ? [] : (JSON.parse(line) as string[]);
+  return argv[0]?.endsWith('/node') === true ? argv.slice(1, -1) : [];
+}
