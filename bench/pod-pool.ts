@@ -17,10 +17,13 @@ function rng(seed: number): () => number {
 const TEAMS = ['orders', 'billing', 'search', 'catalog', 'auth', 'payments', 'ledger', 'mail', 'media', 'reports'];
 const ENGINES = ['database/creds', 'secret/data', 'kv/data', 'pki/issue'];
 const TEMPLATES = [
-  (path: string) => `{{ with secret "${path}" }}{{ range $k, $v := .Data.data }}export {{ $k }}="{{ $v }}"\n{{ end }}{{ end }}`,
-  (path: string) => `{{- with secret "${path}" -}}\npostgresql://{{ .Data.username }}:{{ .Data.password }}@db:5432/app\n{{- end }}`,
+  (path: string) =>
+    `{{ with secret "${path}" }}{{ range $k, $v := .Data.data }}export {{ $k }}="{{ $v }}"\n{{ end }}{{ end }}`,
+  (path: string) =>
+    `{{- with secret "${path}" -}}\npostgresql://{{ .Data.username }}:{{ .Data.password }}@db:5432/app\n{{- end }}`,
   (path: string) => `{{ with secret "${path}" }}{{ .Data.data | toJSON }}{{ end }}`,
-  (path: string) => `{{ with secret "${path}" "common_name=svc.example.com" }}{{ .Data.certificate }}\n{{ .Data.private_key }}{{ end }}`,
+  (path: string) =>
+    `{{ with secret "${path}" "common_name=svc.example.com" }}{{ .Data.certificate }}\n{{ .Data.private_key }}{{ end }}`,
 ];
 
 function hex(r: () => number, n: number): string {
@@ -86,7 +89,16 @@ export function variedPod(index: number): Record<string, unknown> {
       namespace: ns,
       labels: { 'app.kubernetes.io/name': team, 'pod-template-hash': hash, tier: r() < 0.5 ? 'web' : 'worker' },
       annotations,
-      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `${team}-${hash}`, uid: `${hex(r, 8)}-${hex(r, 4)}-${hex(r, 4)}-${hex(r, 4)}-${hex(r, 12)}`, controller: true, blockOwnerDeletion: true }],
+      ownerReferences: [
+        {
+          apiVersion: 'apps/v1',
+          kind: 'ReplicaSet',
+          name: `${team}-${hash}`,
+          uid: `${hex(r, 8)}-${hex(r, 4)}-${hex(r, 4)}-${hex(r, 4)}-${hex(r, 12)}`,
+          controller: true,
+          blockOwnerDeletion: true,
+        },
+      ],
     },
     spec: {
       serviceAccountName: team,
@@ -100,7 +112,11 @@ export function variedPod(index: number): Record<string, unknown> {
             sources: [
               { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
               { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
-              { downwardAPI: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
+              {
+                downwardAPI: {
+                  items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }],
+                },
+              },
             ],
           },
         },
