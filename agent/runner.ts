@@ -16,6 +16,7 @@ import { Renderer, type OutputPort, type RenderFailure, type TemplateJob } from 
 import type { EngineLoader } from './render/engines.ts';
 import { HANDOFF_FILE, HANDOFF_MODE, parseHandoff, serializeHandoff, type HandoffState } from './state/handoff.ts';
 import { Sleeper } from './schedule/sleeper.ts';
+import { statusKey, templateStatus } from './render/template-status.ts';
 
 export interface RunnerDeps {
   readonly settings: AgentSettings;
@@ -61,6 +62,7 @@ export class Runner {
   #renderAgain = false;
   #stopped = false;
   #firstRenderDone = false;
+  #lastStatus: string | undefined;
 
   constructor(deps: RunnerDeps) {
     this.#deps = deps;
@@ -127,6 +129,7 @@ export class Runner {
     }
     if (settings.exitAfterAuth) {
       const failures = await this.#renderer.renderAll(this.#jobs);
+      this.#reportStatus(failures);
       if (failures.length > 0) throw new RenderIncompleteError(failures);
       await this.#tokens.firstRenewal();
       await this.#afterRender();
@@ -136,16 +139,18 @@ export class Runner {
     }
     for (let attempt = 0; !this.#stopped; attempt++) {
       const failures = await this.#renderer.renderAll(this.#jobs);
+      this.#reportStatus(failures);
       if (failures.length === 0) break;
       if (settings.templateConfig.exitOnRetryFailure) throw new RenderIncompleteError(failures);
       const delay = backoffDelay(RESTART_BACKOFF, attempt, this.#deps.random);
       log.warn({ event: 'render-retry', failed: failures.length, retryInMs: delay }, 'templates incomplete; retrying');
       await this.#sleeper.sleep(delay);
     }
+    if (this.#stopped) return;
     await this.#afterRender();
     this.#firstRenderDone = true;
     if (this.#renderAgain) this.#startRenderLoop();
-    log.info({ event: 'sidecar-ready', templates: this.#jobs.length }, 'every template rendered; keeping them current');
+    log.info({ event: 'sidecar-ready', templates: this.#jobs.length }, 'first render complete; keeping templates current');
   }
 
   async #compile(): Promise<TemplateJob[]> {
@@ -184,6 +189,7 @@ export class Runner {
       do {
         this.#renderAgain = false;
         const failures = await this.#renderer.renderAll(this.#jobs);
+        this.#reportStatus(failures);
         const used = new Set(this.#jobs.flatMap((j) => [...j.dependencies]));
         this.#secrets.retain(used);
         if (failures.length > 0 && this.#deps.settings.templateConfig.exitOnRetryFailure && failures.some((f) => f.error.name === 'FetchFailedError')) {
@@ -195,6 +201,19 @@ export class Runner {
     })().catch((err: unknown) => {
       this.#deps.log.error({ event: 'render-loop-error', err: errSummary(err) }, 'render loop failed');
     }).finally(() => { this.#rendering = undefined; });
+  }
+
+  /** Logs which templates are rendered and which fail, each time that changes. */
+  #reportStatus(failures: readonly RenderFailure[]): void {
+    const status = templateStatus(this.#jobs.map((j) => j.settings.destination), failures);
+    const key = statusKey(status);
+    if (key === this.#lastStatus) return;
+    this.#lastStatus = key;
+    if (status.failed.length === 0) {
+      this.#deps.log.info({ event: 'templates-status', ok: status.rendered, failing: [] }, 'every template rendered');
+    } else {
+      this.#deps.log.warn({ event: 'templates-status', ok: status.rendered, failing: status.failed }, 'some templates are not rendered');
+    }
   }
 
   async #afterRender(): Promise<void> {
