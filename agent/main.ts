@@ -1,7 +1,7 @@
 // `vaultlet agent`: settings → logger → Vault client → Runner. Exit codes: 0 done (init) or
 // stopped by SIGTERM/SIGINT (sidecar); 1 could not render / log in (message names the path or the
 // login problem); 2 invalid configuration (every problem named).
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
 import { ConfigError, toError } from '../shared/errors.ts';
 import { createLogger, type Logger } from '../shared/logger.ts';
@@ -9,6 +9,7 @@ import { systemClock } from '../shared/clock.ts';
 import { loadAgentSettings, type AgentSettings } from './config.ts';
 import { listConfigDir } from './config/hcl/config-dir.ts';
 import { createHttpTransport } from './vault/http-transport.ts';
+import { createTlsSource } from './vault/tls-files.ts';
 import { VaultClient } from './vault/client.ts';
 import { Runner } from './runner.ts';
 import { loadEngine } from './render/engines.ts';
@@ -81,19 +82,19 @@ export async function run(argv: readonly string[]): Promise<number> {
 
 function makeClient(settings: AgentSettings): VaultClient {
   const v = settings.vault;
-  const caParts: string[] = [];
-  if (v.caCertPem !== undefined) caParts.push(v.caCertPem);
-  if (v.caCertPath !== undefined) caParts.push(readText(v.caCertPath));
-  if (v.caPath !== undefined) {
-    for (const name of readdirSync(v.caPath).sort()) {
-      if (/\.(pem|crt)$/.test(name)) caParts.push(readText(`${v.caPath}/${name}`));
-    }
-  }
+  // TLS files are checked before every request and re-read when rotated; read once here so a
+  // missing or unreadable file is a start-up error.
+  const tls = createTlsSource({
+    ...(v.caCertPem !== undefined ? { caPem: v.caCertPem } : {}),
+    ...(v.caCertPath !== undefined ? { caCertPath: v.caCertPath } : {}),
+    ...(v.caPath !== undefined ? { caPath: v.caPath } : {}),
+    ...(v.clientCertPath !== undefined ? { clientCertPath: v.clientCertPath } : {}),
+    ...(v.clientKeyPath !== undefined ? { clientKeyPath: v.clientKeyPath } : {}),
+  });
+  tls();
   const transport = createHttpTransport({
     address: v.address,
-    ...(caParts.length > 0 ? { caCertPem: caParts.join('\n') } : {}),
-    ...(v.clientCertPath !== undefined ? { clientCertPem: readText(v.clientCertPath) } : {}),
-    ...(v.clientKeyPath !== undefined ? { clientKeyPem: readText(v.clientKeyPath) } : {}),
+    tls,
     skipVerify: v.skipVerify,
     ...(v.tlsServerName !== undefined ? { tlsServerName: v.tlsServerName } : {}),
     ...(v.proxyUrl !== undefined ? { proxyUrl: v.proxyUrl } : {}),

@@ -88,6 +88,21 @@ describe('notifyReload', () => {
     expect(sink.entries().at(-1)!['errorCode']).toBe('ECONNREFUSED');
   });
 
+  it('gives up a try at its deadline while the app trickles its answer (1 byte a second)', async () => {
+    const { url } = await serve((_req, res) => {
+      res.writeHead(200, { 'content-length': '30' });
+      const drip = setInterval(() => { res.write('.'); }, 1000);
+      res.on('close', () => { clearInterval(drip); });
+    });
+    const sink = createLogSink();
+    const started = performance.now();
+    expect(await notifyReload(url, { clock: immediateClock(), random: () => 0.5, retries: 0, timeoutMs: 1500, log: sink.log })).toBe(false);
+    const elapsed = performance.now() - started;
+    expect(sink.entries().at(-1)!['errorCode']).toBe('ETIMEDOUT');
+    expect(elapsed).toBeGreaterThanOrEqual(1400);
+    expect(elapsed).toBeLessThan(5000);
+  }, 15_000);
+
   it.each(['http://10.1.2.3/reload', 'https://127.0.0.1/reload', 'http://user:pw@127.0.0.1/', 'not a url'])('refuses %s without calling it', async (url) => {
     const sink = createLogSink();
     expect(await notifyReload(url, { clock: immediateClock(), random: () => 0.5, log: sink.log })).toBe(false);

@@ -13,7 +13,7 @@ export interface ReloadOptions {
   readonly log: Logger;
   /** Retries after the first try (default 4). */
   readonly retries?: number;
-  /** Socket inactivity limit per try (default 5 s). */
+  /** Deadline per try, for the whole exchange: connect, headers and body (default 5 s). */
   readonly timeoutMs?: number;
   readonly backoff?: BackoffPolicy;
 }
@@ -62,18 +62,30 @@ function parseLoopbackUrl(url: string): URL | undefined {
   }
 }
 
+// A deadline on the whole try, not a socket idle timeout: an app answering one byte a second
+// would otherwise hold the try (and the agent's shutdown) open indefinitely.
 function postOnce(url: URL, timeoutMs: number): Promise<TryResult> {
   return new Promise((resolve) => {
-    const req = request(url, { method: 'POST', headers: { 'content-length': '0' }, timeout: timeoutMs, agent: false }, (res) => {
+    let settled = false;
+    const settle = (result: TryResult): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(deadline);
+      resolve(result);
+    };
+    const req = request(url, { method: 'POST', headers: { 'content-length': '0' }, agent: false }, (res) => {
       res.resume(); // the body is not needed (and may be anything)
       res.once('end', () => {
         const status = res.statusCode ?? 0;
-        resolve(status >= 200 && status < 300 ? { ok: true, status } : { ok: false, status });
+        settle(status >= 200 && status < 300 ? { ok: true, status } : { ok: false, status });
       });
-      res.once('error', () => { resolve({ ok: false, errorCode: 'ERESPONSE' }); });
+      res.once('error', () => { settle({ ok: false, errorCode: 'ERESPONSE' }); });
     });
-    req.once('timeout', () => { req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })); });
-    req.once('error', (err: NodeJS.ErrnoException) => { resolve({ ok: false, errorCode: err.code ?? 'EREQUEST' }); });
+    const deadline = setTimeout(() => {
+      settle({ ok: false, errorCode: 'ETIMEDOUT' });
+      req.destroy();
+    }, timeoutMs);
+    req.once('error', (err: NodeJS.ErrnoException) => { settle({ ok: false, errorCode: err.code ?? 'EREQUEST' }); });
     req.end();
   });
 }

@@ -5,7 +5,11 @@ import http from 'node:http';
 import https from 'node:https';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createHttpTransport } from './http-transport.ts';
+import { createTlsSource } from './tls-files.ts';
 import { createCa, issueCertificate } from '../../shared/tls/certificates.ts';
 import { VaultError } from '../errors.ts';
 import { JsonNumber } from './json-number.ts';
@@ -97,6 +101,66 @@ describe('createHttpTransport', () => {
     const skip = createHttpTransport({ address: `https://127.0.0.1:${port}`, skipVerify: true });
     expect((await skip.send({ method: 'GET', path: 'x' })).status).toBe(200);
     skip.close();
+  });
+
+  it('fails a request by its deadline even while the body trickles in (1 byte a second)', async () => {
+    const port = await listen(http.createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '30' });
+      let sent = 0;
+      const drip = setInterval(() => {
+        res.write(' ');
+        if (++sent === 30) clearInterval(drip);
+      }, 1000);
+      res.on('close', () => { clearInterval(drip); });
+    }));
+    const t = createHttpTransport({ address: `http://127.0.0.1:${port}`, timeoutMs: 1500 });
+    const started = performance.now();
+    const err = await t.send({ method: 'GET', path: 'secret/data/slow', token: 'hvs.SENTINEL' }).catch((e: unknown) => e);
+    const elapsed = performance.now() - started;
+    t.close();
+    server?.closeAllConnections();
+    expect(err).toEqual(expect.objectContaining({ status: 0, retryable: true, message: 'vault secret/data/slow: no response (timeout)' }));
+    // An idle timeout never fires here (a byte arrives every second); only a total deadline does.
+    expect(elapsed).toBeGreaterThanOrEqual(1400);
+    expect(elapsed).toBeLessThan(5000);
+  }, 15_000);
+
+  it('reads a rotated CA bundle and client certificate from their files for the next request', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vaultlet-tls-'));
+    try {
+      const [ca1, ca2] = [await createCa({ commonName: 'ca-one', validityMs: 3_600_000 }), await createCa({ commonName: 'ca-two', validityMs: 3_600_000 })];
+      const server1 = await issueCertificate({ ca: ca1, commonName: 'vault', ipAddresses: ['127.0.0.1'], validityMs: 3_600_000, usages: ['server'] });
+      const server2 = await issueCertificate({ ca: ca2, commonName: 'vault', ipAddresses: ['127.0.0.1'], validityMs: 3_600_000, usages: ['server'] });
+      const client1 = await issueCertificate({ ca: ca1, commonName: 'client-one', validityMs: 3_600_000, usages: ['client'] });
+      const client2 = await issueCertificate({ ca: ca1, commonName: 'client-two', validityMs: 3_600_000, usages: ['client'] });
+      const files = { caCertPath: join(dir, 'ca.crt'), clientCertPath: join(dir, 'tls.crt'), clientKeyPath: join(dir, 'tls.key') };
+      const put = (ca: string, client: { certPem: string; keyPem: string }): void => {
+        writeFileSync(files.caCertPath, ca);
+        writeFileSync(files.clientCertPath, client.certPem);
+        writeFileSync(files.clientKeyPath, client.keyPem);
+      };
+      put(ca1.certPem, client1);
+      const seen: Seen[] = [];
+      const s = https.createServer({ cert: server1.certPem, key: server1.keyPem, ca: ca1.certPem, requestCert: true, rejectUnauthorized: false }, handler(seen));
+      const port = await listen(s);
+      const t = createHttpTransport({ address: `https://127.0.0.1:${port}`, tls: createTlsSource(files) });
+      expect((await t.send({ method: 'GET', path: 'x' })).status).toBe(200);
+      // Vault's certificate is re-issued by a new CA, and the CA file and client certificate rotate.
+      s.setSecureContext({ cert: server2.certPem, key: server2.keyPem, ca: ca1.certPem });
+      s.closeIdleConnections();
+      put(ca2.certPem, client2);
+      expect((await t.send({ method: 'GET', path: 'y' })).status).toBe(200);
+      t.close();
+      expect(seen.map((x) => [x.url, x.clientCertCn])).toEqual([['/v1/x', 'client-one'], ['/v1/y', 'client-two']]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('fails a request with a retryable VaultError naming the error code when a TLS file is gone', async () => {
+    const t = createHttpTransport({ address: 'https://127.0.0.1:1', tls: createTlsSource({ caCertPath: '/nonexistent/ca.crt' }) });
+    await expect(t.send({ method: 'GET', path: 'x' })).rejects.toEqual(expect.objectContaining({ status: 0, retryable: true, message: 'vault x: no response (cannot read the TLS files (ENOENT))' }));
+    t.close();
   });
 
   it('goes through HTTPS_PROXY: an http:// Vault address is requested in absolute form from the proxy', async () => {

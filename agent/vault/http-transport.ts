@@ -1,13 +1,16 @@
 // (adapter) The one agent file that speaks HTTP to Vault, on node:http/node:https (not node-vault:
 // see docs/adr/0002-agent-vault-client.md for the measured load cost). Keep-alive, a per-host
 // connection cap (max_connections_per_host), TLS options, X-Vault-Namespace, HTTPS_PROXY through
-// Node's own proxy support, a request timeout. Never puts a token or a body into an error.
+// Node's own proxy support. The timeout is a deadline on the whole exchange (connect, headers and
+// body), as Go's http.Client.Timeout is: a socket timeout alone only limits idleness, so a server
+// trickling one byte a second would hold a request forever. Never puts a token or a body into an error.
 import { createRequire } from 'node:module';
 import type * as Http from 'node:http';
 import type * as Https from 'node:https';
 import type { VaultHttpRequest, VaultHttpResponse, VaultTransport } from './client.ts';
 import { VaultError } from '../errors.ts';
 import { parseVaultJson } from './json-number.ts';
+import type { TlsMaterial } from './tls-files.ts';
 
 export interface HttpTransportOptions {
   /** e.g. https://vault.vault.svc:8200 */
@@ -15,6 +18,12 @@ export interface HttpTransportOptions {
   readonly caCertPem?: string;
   readonly clientCertPem?: string;
   readonly clientKeyPem?: string;
+  /**
+   * The current CA bundle and client certificate, asked before every request (tls-files.ts re-reads
+   * the files when they change); replaces the three PEM fields above. Connections are pooled per
+   * material, so a rotated file is used from the next request on.
+   */
+  readonly tls?: () => TlsMaterial;
   readonly skipVerify?: boolean;
   readonly tlsServerName?: string;
   readonly proxyUrl?: string;
@@ -66,11 +75,24 @@ export function createHttpTransport(options: HttpTransportOptions): VaultTranspo
         headers['content-length'] = String(payload.length);
       }
       const path = `${prefix}/v1/${req.path.replace(/^\/+/, '')}`;
+      let tls: TlsMaterial = {};
+      if (https !== undefined && options.tls !== undefined) {
+        try {
+          tls = options.tls();
+        } catch (err) {
+          const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
+          return Promise.reject(new VaultError({ status: 0, path: req.path, retryable: true, detail: `cannot read the TLS files (${code})` }));
+        }
+      }
       return new Promise((resolve, reject) => {
+        let settled = false;
         const fail = (detail: string): void => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(deadline);
           reject(new VaultError({ status: 0, path: req.path, retryable: true, detail }));
         };
-        const r = request({ protocol: base.protocol, hostname: base.hostname, port: base.port, method: req.method, path, headers, agent, timeout: timeoutMs }, (res) => {
+        const r = request({ protocol: base.protocol, hostname: base.hostname, port: base.port, method: req.method, path, headers, agent, ...tls }, (res) => {
           const chunks: Buffer[] = [];
           let size = 0;
           res.on('data', (chunk: Buffer) => {
@@ -84,6 +106,9 @@ export function createHttpTransport(options: HttpTransportOptions): VaultTranspo
           });
           res.on('error', () => { fail('response aborted'); });
           res.on('end', () => {
+            if (settled) return;
+            settled = true;
+            clearTimeout(deadline);
             const text = Buffer.concat(chunks).toString('utf8');
             let body: unknown = null;
             if (text.trim() !== '') {
@@ -97,8 +122,11 @@ export function createHttpTransport(options: HttpTransportOptions): VaultTranspo
             resolve({ status: res.statusCode ?? 0, body });
           });
         });
-        r.on('timeout', () => { r.destroy(new Error('timeout')); });
-        r.on('error', (err: NodeJS.ErrnoException) => { fail(err.code ?? (err.message === 'timeout' ? 'timeout' : 'connection failed')); });
+        const deadline = setTimeout(() => {
+          fail('timeout');
+          r.destroy();
+        }, timeoutMs);
+        r.on('error', (err: NodeJS.ErrnoException) => { fail(err.code ?? 'connection failed'); });
         r.end(payload);
       });
     },
