@@ -12,6 +12,7 @@ import {
 } from './config/settings.ts';
 import { loadConfigDocuments, mergeConfigs, type ListConfigDir } from './config/sources.ts';
 import { resolveTemplateConfig, resolveTemplates } from './config/templates.ts';
+import { resolveProxy } from './config/listener.ts';
 import { envValue, resolveVault, type Env } from './config/vault.ts';
 
 export type * from './config/settings.ts';
@@ -25,7 +26,6 @@ const TOP_LEVEL_KEYS = [
 const UNSUPPORTED_KEYS: Readonly<Record<string, string>> = {
   exec: 'process-supervisor mode (exec/env_template) is not supported; use file templates',
   env_template: 'process-supervisor mode (exec/env_template) is not supported; use file templates',
-  api_proxy: 'the API proxy is not supported',
 };
 const VAULTLET_KEYS = ['state_dir', 'ready_file', 'revoke_on_shutdown', 'destination_roots'];
 const LOG_LEVEL_ALIASES: Readonly<Record<string, AgentLogLevel>> = {
@@ -56,6 +56,10 @@ function resolveSettings(config: Json, flags: AgentFlags, env: Env, problems: Pr
     problems.add('auto_auth', 'auto_auth requires at least one sink or at least one template');
   }
   checkLoose(config, problems);
+  const proxy = resolveProxy(config, problems);
+  // vault-k8s's persistent cache is where the init container leaves what the sidecar adopts:
+  // vaultlet's own hand-off state (one token, one lease per pod) lives there when nothing else is set.
+  const stateDir = vaultlet.stateDir ?? proxy?.cache?.persist?.path;
   const exitAfterAuth = flags.exitAfterAuth ?? problems.bool(config['exit_after_auth'], 'exit_after_auth') ?? false;
   const pidFile = problems.absolutePath(config['pid_file'], 'pid_file');
   return {
@@ -67,7 +71,8 @@ function resolveSettings(config: Json, flags: AgentFlags, env: Env, problems: Pr
     templates,
     exitAfterAuth,
     ...optional('pidFile', pidFile),
-    ...optional('stateDir', vaultlet.stateDir),
+    ...optional('stateDir', stateDir),
+    ...optional('proxy', proxy),
     ...optional('readyFile', vaultlet.readyFile),
     revokeOnShutdown: flags.revokeOnShutdown === true || vaultlet.revokeOnShutdown,
     destinationRoots: vaultlet.destinationRoots,
@@ -82,12 +87,8 @@ function countList(value: unknown): number {
   return Array.isArray(value) ? value.length : 0;
 }
 
-/** Stanzas vaultlet accepts but does not act on (listener, cache, telemetry): shape only. */
+/** Keys vaultlet accepts but does not act on (log_file): shape only. */
 function checkLoose(config: Json, problems: Problems): void {
-  const listeners = problems.array(config['listener'], 'listener') ?? [];
-  listeners.forEach((l, i) => problems.object(l, `listener[${i}]`));
-  problems.object(config['cache'], 'cache');
-  problems.object(config['telemetry'], 'telemetry');
   problems.string(config['log_file'], 'log_file');
 }
 

@@ -58,7 +58,22 @@ export async function run(argv: readonly string[]): Promise<number> {
   };
   process.once('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);
+  let listeners: { close(): Promise<void> } | undefined;
+  if (settings.proxy !== undefined) {
+    // Loaded only when configured: agents without a listener never load the proxy code.
+    const { startAgentListeners } = await import('./listener/start.ts');
+    try {
+      listeners = await startAgentListeners({
+        agent: settings, settings: settings.proxy, tokens: runner.tokens, client, clock: systemClock, random, log: log.child({ component: 'listener' }),
+        quit: () => { log.info({ event: 'quit' }, 'quit requested on the agent API'); runner.stop(); }, readFile: readText,
+      });
+    } catch (err) {
+      process.stderr.write(`vaultlet agent: ${toError(err).message}\n`);
+      return 1;
+    }
+  }
   const outcome = await runner.run();
+  await listeners?.close();
   client.close();
   process.removeListener('SIGTERM', onSignal);
   process.removeListener('SIGINT', onSignal);

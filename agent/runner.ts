@@ -110,6 +110,11 @@ export class Runner {
     return outcome;
   }
 
+  /** The auto-auth token's holder (the listeners' API proxy adds its token). */
+  get tokens(): TokenManager {
+    return this.#tokens;
+  }
+
   /** Graceful stop (SIGTERM/SIGINT): timers cancelled, run() resolves 0. */
   stop(): void {
     this.#finish({ code: 0 });

@@ -2,6 +2,7 @@
 // instead of the raw Vault Agent JSON config or the environment. Defaults follow Vault Agent
 // (spec/agent.md §0, §1); every duration is in milliseconds.
 import type { AgentConfig, TemplateEngineName } from '../../shared/agent-config.ts';
+import type { ProxySettings } from './listener.ts';
 
 export const AGENT_LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error'] as const;
 export type AgentLogLevel = (typeof AGENT_LOG_LEVELS)[number];
@@ -118,6 +119,8 @@ export interface AgentSettings {
   readonly logFormat: AgentLogFormat;
   readonly disableIdleConnections: readonly AgentSubsystem[];
   readonly disableKeepAlives: readonly AgentSubsystem[];
+  /** Listeners, API proxy, lease cache, agent API, telemetry; absent without listener and cache. */
+  readonly proxy?: ProxySettings;
 }
 
 export const DEFAULTS = Object.freeze({

@@ -1,0 +1,62 @@
+// (adapter) The API proxy's connection to Vault: one raw HTTP exchange per proxied request, to the
+// configured Vault address only (the request line's host, if any, is never used), with the same
+// TLS settings as the agent's own Vault client. Bodies stream; nothing here parses or logs them.
+import { createRequire } from 'node:module';
+import type * as Http from 'node:http';
+import type * as Https from 'node:https';
+import type { HttpTransportOptions } from '../vault/http-transport.ts';
+
+export interface UpstreamRequest {
+  readonly method: string;
+  /** Path and query as the client sent them, starting with `/` (e.g. `/v1/secret/data/app?version=2`). */
+  readonly pathAndQuery: string;
+  readonly headers: Readonly<Record<string, string | readonly string[]>>;
+  readonly body: Buffer;
+}
+
+export interface Upstream {
+  /** Resolves with Vault's response (body not yet read); rejects only when no response came. */
+  send(request: UpstreamRequest): Promise<Http.IncomingMessage>;
+  close(): void;
+}
+
+const requireBuiltin = createRequire(import.meta.url);
+
+export function createUpstream(options: HttpTransportOptions): Upstream {
+  const base = new URL(options.address);
+  const secure = base.protocol === 'https:';
+  const http = requireBuiltin('node:http') as typeof Http;
+  const https = secure ? (requireBuiltin('node:https') as typeof Https) : undefined;
+  const agentOptions = {
+    keepAlive: options.keepAlive ?? true,
+    maxSockets: options.maxConnectionsPerHost ?? 10,
+    ...(options.proxyUrl !== undefined && options.proxyUrl !== '' ? { proxyEnv: secure ? { HTTPS_PROXY: options.proxyUrl } : { HTTP_PROXY: options.proxyUrl } } : {}),
+  };
+  const agent = https !== undefined
+    ? new https.Agent({
+        ...agentOptions,
+        rejectUnauthorized: options.skipVerify !== true,
+        ...(options.caCertPem !== undefined ? { ca: options.caCertPem } : {}),
+        ...(options.clientCertPem !== undefined ? { cert: options.clientCertPem } : {}),
+        ...(options.clientKeyPem !== undefined ? { key: options.clientKeyPem } : {}),
+        ...(options.tlsServerName !== undefined && options.tlsServerName !== '' ? { servername: options.tlsServerName } : {}),
+      })
+    : new http.Agent(agentOptions);
+  const request = https !== undefined ? https.request : http.request;
+  const prefix = base.pathname.replace(/\/+$/, '');
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  return {
+    send(req) {
+      return new Promise((resolve, reject) => {
+        const headers: Record<string, string | string[]> = { ...(req.headers as Record<string, string | string[]>), host: base.host, 'content-length': String(req.body.length) };
+        const r = request({ protocol: base.protocol, hostname: base.hostname, port: base.port, method: req.method, path: `${prefix}${req.pathAndQuery}`, headers, agent, timeout: timeoutMs }, resolve);
+        r.on('timeout', () => { r.destroy(new Error('timeout')); });
+        r.on('error', (err: NodeJS.ErrnoException) => { reject(new Error(err.code ?? (err.message === 'timeout' ? 'timeout' : 'connection failed'))); });
+        r.end(req.body);
+      });
+    },
+    close() {
+      agent.destroy();
+    },
+  };
+}
