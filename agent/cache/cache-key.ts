@@ -3,9 +3,22 @@
 // an identical request made with the same token gets a cached response.
 import { crypto } from '../lazy-builtins.ts';
 
-const IGNORED = new Set(['x-vault-index', 'x-vault-forward', 'x-vault-inconsistent', 'content-length', 'connection', 'keep-alive']);
+const IGNORED = new Set([
+  'x-vault-index',
+  'x-vault-forward',
+  'x-vault-inconsistent',
+  'content-length',
+  'connection',
+  'keep-alive',
+]);
 
-export function cacheKey(method: string, pathAndQuery: string, headers: Readonly<Record<string, readonly string[]>>, body: Buffer, token: string): string {
+export function cacheKey(
+  method: string,
+  pathAndQuery: string,
+  headers: Readonly<Record<string, readonly string[]>>,
+  body: Buffer,
+  token: string,
+): string {
   const hash = crypto().createHash('sha256');
   hash.update(`${method} ${pathAndQuery}\n`);
   for (const name of Object.keys(headers).sort()) {

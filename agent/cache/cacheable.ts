@@ -5,7 +5,11 @@ import type { Renewable } from './lease-cache.ts';
 import { isRecord } from '../vault/client.ts';
 import { plainNumber } from '../vault/json-number.ts';
 
-export function cacheableResponse(status: number, body: unknown, request: { token: string; path: string }): Renewable | undefined {
+export function cacheableResponse(
+  status: number,
+  body: unknown,
+  request: { token: string; path: string },
+): Renewable | undefined {
   if (status !== 200 || !isRecord(body)) return undefined;
   const base = { requestToken: request.token, requestPath: request.path };
   const leaseId = body['lease_id'];
@@ -17,7 +21,12 @@ export function cacheableResponse(status: number, body: unknown, request: { toke
   if (isRecord(auth) && typeof auth['client_token'] === 'string' && auth['client_token'] !== '') {
     const ttl = plainNumber(auth['lease_duration']) ?? 0;
     if (auth['renewable'] !== true || ttl <= 0) return undefined;
-    return { ...base, createdToken: auth['client_token'], ...(typeof auth['accessor'] === 'string' ? { createdAccessor: auth['accessor'] } : {}), leaseDuration: ttl };
+    return {
+      ...base,
+      createdToken: auth['client_token'],
+      ...(typeof auth['accessor'] === 'string' ? { createdAccessor: auth['accessor'] } : {}),
+      leaseDuration: ttl,
+    };
   }
   return undefined;
 }

@@ -91,7 +91,13 @@ export class LeaseCache {
     if (!this.#entries.has(key) && this.#entries.size >= (this.#o.maxEntries ?? DEFAULT_MAX_ENTRIES)) return false;
     const old = this.#entries.get(key);
     if (old !== undefined) this.#evict(old, 'replaced');
-    const entry: Entry = { key, response, about, expiresAt: response.storedAt + about.leaseDuration * 1000, timer: undefined };
+    const entry: Entry = {
+      key,
+      response,
+      about,
+      expiresAt: response.storedAt + about.leaseDuration * 1000,
+      timer: undefined,
+    };
     this.#entries.set(key, entry);
     // LifetimeWatcher renews at once, then on the ⅔ rule.
     void this.#renew(entry, 0);
@@ -102,11 +108,16 @@ export class LeaseCache {
   clear(request: ClearRequest): number {
     const match = (e: Entry): boolean => {
       switch (request.type) {
-        case 'all': return true;
-        case 'lease': return e.about.leaseId === request.value;
-        case 'token': return e.about.requestToken === request.value || e.about.createdToken === request.value;
-        case 'token_accessor': return e.about.createdAccessor === request.value;
-        case 'request_path': return e.about.requestPath.startsWith(request.value);
+        case 'all':
+          return true;
+        case 'lease':
+          return e.about.leaseId === request.value;
+        case 'token':
+          return e.about.requestToken === request.value || e.about.createdToken === request.value;
+        case 'token_accessor':
+          return e.about.createdAccessor === request.value;
+        case 'request_path':
+          return e.about.requestPath.startsWith(request.value);
       }
     };
     let n = 0;
@@ -129,11 +140,21 @@ export class LeaseCache {
     const { about } = entry;
     let remaining: number;
     try {
-      remaining = about.leaseId !== undefined ? await this.#o.renew.lease(about.requestToken, about.leaseId) : await this.#o.renew.token(about.createdToken ?? '');
+      remaining =
+        about.leaseId !== undefined
+          ? await this.#o.renew.lease(about.requestToken, about.leaseId)
+          : await this.#o.renew.token(about.createdToken ?? '');
     } catch (err) {
       if (this.#entries.get(entry.key) !== entry) return;
       const step = afterRenewalError(errors, entry.expiresAt - this.#o.clock.now(), this.#o.random);
-      this.#o.log.warn({ event: 'cache-renew-failed', path: about.requestPath, err: { type: (err as Error).name, message: (err as Error).message } }, 'cached lease renewal failed');
+      this.#o.log.warn(
+        {
+          event: 'cache-renew-failed',
+          path: about.requestPath,
+          err: { type: (err as Error).name, message: (err as Error).message },
+        },
+        'cached lease renewal failed',
+      );
       if (step.action === 'expire') this.#evict(entry, 'renew-failed');
       else this.#schedule(entry, step.delayMs, errors + 1);
       return;

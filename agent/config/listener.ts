@@ -2,7 +2,7 @@
 // legacy `use_auto_auth_token` and `persist "kubernetes"`), each listener's `agent_api`, and
 // `telemetry` (spec/agent.md §1.6). Parsed into ProxySettings, or undefined when the config has no
 // listener and no cache, so agents without one never load the listener code.
-import type { Problems} from './problems.ts';
+import type { Problems } from './problems.ts';
 import { absolutePathProblem, join, quoteName, type Json } from './problems.ts';
 import { optional } from './flags.ts';
 
@@ -61,21 +61,67 @@ export interface ProxySettings {
 }
 
 const LISTENER_KEYS = [
-  'type', 'address', 'tls_disable', 'tls_cert_file', 'tls_key_file', 'tls_client_ca_file', 'tls_require_and_verify_client_cert',
-  'tls_disable_client_certs', 'tls_min_version', 'require_request_header', 'role', 'agent_api', 'socket_mode', 'socket_user', 'socket_group',
-  'proxy_api', 'telemetry', 'profiling',
+  'type',
+  'address',
+  'tls_disable',
+  'tls_cert_file',
+  'tls_key_file',
+  'tls_client_ca_file',
+  'tls_require_and_verify_client_cert',
+  'tls_disable_client_certs',
+  'tls_min_version',
+  'require_request_header',
+  'role',
+  'agent_api',
+  'socket_mode',
+  'socket_user',
+  'socket_group',
+  'proxy_api',
+  'telemetry',
+  'profiling',
 ];
-const CACHE_KEYS = ['use_auto_auth_token', 'persist', 'cache_static_secrets', 'disable_caching_dynamic_secrets', 'static_secret_token_capacity'];
+const CACHE_KEYS = [
+  'use_auto_auth_token',
+  'persist',
+  'cache_static_secrets',
+  'disable_caching_dynamic_secrets',
+  'static_secret_token_capacity',
+];
 const PERSIST_KEYS = ['type', 'path', 'keep_after_import', 'exit_on_err', 'service_account_token_file'];
 const API_PROXY_KEYS = ['use_auto_auth_token', 'enforce_consistency', 'when_inconsistent'];
 const TELEMETRY_STRINGS = [
-  'usage_gauge_period', 'lease_metrics_epsilon', 'statsite_address', 'statsd_address', 'circonus_api_token', 'circonus_api_app', 'circonus_api_url',
-  'circonus_submission_interval', 'circonus_submission_url', 'circonus_check_id', 'circonus_check_instance_id', 'circonus_check_search_tag',
-  'circonus_check_display_name', 'circonus_check_tags', 'circonus_broker_id', 'circonus_broker_select_tag', 'dogstatsd_addr',
-  'prometheus_retention_time', 'stackdriver_project_id', 'stackdriver_location', 'stackdriver_namespace', 'metrics_prefix',
+  'usage_gauge_period',
+  'lease_metrics_epsilon',
+  'statsite_address',
+  'statsd_address',
+  'circonus_api_token',
+  'circonus_api_app',
+  'circonus_api_url',
+  'circonus_submission_interval',
+  'circonus_submission_url',
+  'circonus_check_id',
+  'circonus_check_instance_id',
+  'circonus_check_search_tag',
+  'circonus_check_display_name',
+  'circonus_check_tags',
+  'circonus_broker_id',
+  'circonus_broker_select_tag',
+  'dogstatsd_addr',
+  'prometheus_retention_time',
+  'stackdriver_project_id',
+  'stackdriver_location',
+  'stackdriver_namespace',
+  'metrics_prefix',
 ];
 const TELEMETRY_INTS = ['maximum_gauge_cardinality', 'num_lease_metrics_buckets'];
-const TELEMETRY_BOOLS = ['disable_hostname', 'enable_hostname_label', 'add_lease_metrics_namespace_labels', 'filter_default', 'circonus_check_force_metric_activation', 'stackdriver_debug_logs'];
+const TELEMETRY_BOOLS = [
+  'disable_hostname',
+  'enable_hostname_label',
+  'add_lease_metrics_namespace_labels',
+  'filter_default',
+  'circonus_check_force_metric_activation',
+  'stackdriver_debug_logs',
+];
 const TELEMETRY_LISTS = ['prefix_filter', 'dogstatsd_tags'];
 
 /** undefined when the config has neither a listener nor a cache (nothing to serve). */
@@ -84,23 +130,30 @@ export function resolveProxy(config: Json, problems: Problems): ProxySettings | 
   const cache = problems.object(config['cache'], 'cache');
   const apiProxy = problems.object(config['api_proxy'], 'api_proxy');
   const telemetry = resolveTelemetry(config['telemetry'], problems);
-  const listeners = rawListeners.map((l, i) => resolveListener(l, i, problems)).filter((l): l is ListenerSettings => l !== undefined);
+  const listeners = rawListeners
+    .map((l, i) => resolveListener(l, i, problems))
+    .filter((l): l is ListenerSettings => l !== undefined);
   if (apiProxy !== undefined) {
     problems.knownKeys(apiProxy, 'api_proxy', API_PROXY_KEYS);
     for (const key of ['enforce_consistency', 'when_inconsistent']) {
-      if (apiProxy[key] !== undefined) problems.add(`api_proxy.${key}`, 'is a Vault Enterprise option and is not supported');
+      if (apiProxy[key] !== undefined)
+        problems.add(`api_proxy.${key}`, 'is a Vault Enterprise option and is not supported');
     }
   }
   if (cache !== undefined) problems.knownKeys(cache, 'cache', CACHE_KEYS);
   if (cache?.['use_auto_auth_token'] !== undefined && apiProxy?.['use_auto_auth_token'] !== undefined) {
     problems.add('cache.use_auto_auth_token', 'is also set in api_proxy; remove it from the cache block');
   }
-  const useRaw = apiProxy?.['use_auto_auth_token'] !== undefined ? ['api_proxy.use_auto_auth_token', apiProxy['use_auto_auth_token']] as const : ['cache.use_auto_auth_token', cache?.['use_auto_auth_token']] as const;
+  const useRaw =
+    apiProxy?.['use_auto_auth_token'] !== undefined
+      ? (['api_proxy.use_auto_auth_token', apiProxy['use_auto_auth_token']] as const)
+      : (['cache.use_auto_auth_token', cache?.['use_auto_auth_token']] as const);
   const useAutoAuthToken = parseUseAutoAuthToken(useRaw[1], useRaw[0], problems);
   const persist = cache === undefined ? undefined : resolvePersist(cache['persist'], problems);
   if (cache !== undefined) {
     for (const key of ['cache_static_secrets', 'disable_caching_dynamic_secrets', 'static_secret_token_capacity']) {
-      if (cache[key] !== undefined) problems.add(`cache.${key}`, 'is not supported (static secret caching needs Vault event subscriptions)');
+      if (cache[key] !== undefined)
+        problems.add(`cache.${key}`, 'is not supported (static secret caching needs Vault event subscriptions)');
     }
   }
   if (listeners.length === 0 && cache === undefined) {
@@ -128,12 +181,15 @@ function resolveListener(raw: unknown, i: number, problems: Problems): ListenerS
     problems.add(join(path, 'type'), `must be "tcp" or "unix" (got ${quoteName(type)})`);
     return undefined;
   }
-  const address = problems.string(l['address'], join(path, 'address'), { nonEmpty: true }) ?? (type === 'tcp' ? '127.0.0.1:8200' : undefined);
+  const address =
+    problems.string(l['address'], join(path, 'address'), { nonEmpty: true }) ??
+    (type === 'tcp' ? '127.0.0.1:8200' : undefined);
   if (address === undefined) {
     problems.add(join(path, 'address'), 'is required for a unix listener');
     return undefined;
   }
-  if (type === 'tcp' && !/^(\[[0-9a-fA-F:.]+\]|[^\s:[\]]+):\d{1,5}$/.test(address)) problems.add(join(path, 'address'), 'must be host:port');
+  if (type === 'tcp' && !/^(\[[0-9a-fA-F:.]+\]|[^\s:[\]]+):\d{1,5}$/.test(address))
+    problems.add(join(path, 'address'), 'must be host:port');
   if (type === 'unix') {
     const problem = absolutePathProblem(address);
     if (problem !== undefined) problems.add(join(path, 'address'), problem);
@@ -141,10 +197,19 @@ function resolveListener(raw: unknown, i: number, problems: Problems): ListenerS
   const tlsDisable = problems.bool(l['tls_disable'], join(path, 'tls_disable')) ?? false;
   const tls = tlsDisable ? undefined : resolveTls(l, path, problems);
   const role = l['role'] ?? 'default';
-  if (role !== 'default' && role !== 'metrics_only') problems.add(join(path, 'role'), 'must be "default" or "metrics_only"');
+  if (role !== 'default' && role !== 'metrics_only')
+    problems.add(join(path, 'role'), 'must be "default" or "metrics_only"');
   const agentApi = problems.object(l['agent_api'], join(path, 'agent_api'));
   if (agentApi !== undefined) problems.knownKeys(agentApi, join(path, 'agent_api'), ['enable_quit']);
-  for (const key of ['proxy_api', 'telemetry', 'profiling', 'socket_user', 'socket_group', 'socket_mode', 'tls_min_version']) {
+  for (const key of [
+    'proxy_api',
+    'telemetry',
+    'profiling',
+    'socket_user',
+    'socket_group',
+    'socket_mode',
+    'tls_min_version',
+  ]) {
     if (l[key] !== undefined) problems.add(join(path, key), 'is not supported');
   }
   return {
@@ -162,13 +227,16 @@ function resolveTls(l: Json, path: string, problems: Problems): ListenerTlsSetti
   const certFile = problems.absolutePath(l['tls_cert_file'], join(path, 'tls_cert_file'));
   const keyFile = problems.absolutePath(l['tls_key_file'], join(path, 'tls_key_file'));
   const clientCaFile = problems.absolutePath(l['tls_client_ca_file'], join(path, 'tls_client_ca_file'));
-  const requireClientCert = problems.bool(l['tls_require_and_verify_client_cert'], join(path, 'tls_require_and_verify_client_cert')) ?? false;
+  const requireClientCert =
+    problems.bool(l['tls_require_and_verify_client_cert'], join(path, 'tls_require_and_verify_client_cert')) ?? false;
   problems.bool(l['tls_disable_client_certs'], join(path, 'tls_disable_client_certs'));
   if (certFile === undefined || keyFile === undefined) {
-    if (l['tls_cert_file'] === undefined || l['tls_key_file'] === undefined) problems.add(path, 'needs tls_cert_file and tls_key_file unless tls_disable is true');
+    if (l['tls_cert_file'] === undefined || l['tls_key_file'] === undefined)
+      problems.add(path, 'needs tls_cert_file and tls_key_file unless tls_disable is true');
     return undefined;
   }
-  if (requireClientCert && clientCaFile === undefined) problems.add(join(path, 'tls_client_ca_file'), 'is required with tls_require_and_verify_client_cert');
+  if (requireClientCert && clientCaFile === undefined)
+    problems.add(join(path, 'tls_client_ca_file'), 'is required with tls_require_and_verify_client_cert');
   return { certFile, keyFile, ...optional('clientCaFile', clientCaFile), requireClientCert };
 }
 
@@ -209,15 +277,20 @@ function resolvePersist(raw: unknown, problems: Problems): PersistSettings | und
 function resolveTelemetry(raw: unknown, problems: Problems): TelemetrySettings {
   const t = problems.object(raw, 'telemetry') ?? {};
   problems.knownKeys(t, 'telemetry', [...TELEMETRY_STRINGS, ...TELEMETRY_INTS, ...TELEMETRY_BOOLS, ...TELEMETRY_LISTS]);
-  for (const key of TELEMETRY_STRINGS) if (key !== 'prometheus_retention_time') problems.string(t[key], `telemetry.${key}`);
+  for (const key of TELEMETRY_STRINGS)
+    if (key !== 'prometheus_retention_time') problems.string(t[key], `telemetry.${key}`);
   for (const key of TELEMETRY_INTS) problems.integer(t[key], `telemetry.${key}`, 0, 1_000_000);
-  for (const key of TELEMETRY_BOOLS) problems.bool(t[key], `telemetry.${key}`);
-  const filters = (problems.array(t['prefix_filter'], 'telemetry.prefix_filter') ?? []).map((f, i) => problems.string(f, `telemetry.prefix_filter[${i}]`));
+  for (const key of TELEMETRY_BOOLS) if (key !== 'disable_hostname') problems.bool(t[key], `telemetry.${key}`);
+  const filters = (problems.array(t['prefix_filter'], 'telemetry.prefix_filter') ?? []).map((f, i) =>
+    problems.string(f, `telemetry.prefix_filter[${i}]`),
+  );
   problems.array(t['dogstatsd_tags'], 'telemetry.dogstatsd_tags');
   return {
     disableHostname: problems.bool(t['disable_hostname'], 'telemetry.disable_hostname') ?? false,
-    prometheusRetentionMs: problems.duration(t['prometheus_retention_time'], 'telemetry.prometheus_retention_time') ?? 24 * 3600_000,
-    metricsPrefix: typeof t['metrics_prefix'] === 'string' && t['metrics_prefix'] !== '' ? t['metrics_prefix'] : 'vault',
+    prometheusRetentionMs:
+      problems.duration(t['prometheus_retention_time'], 'telemetry.prometheus_retention_time') ?? 24 * 3600_000,
+    metricsPrefix:
+      typeof t['metrics_prefix'] === 'string' && t['metrics_prefix'] !== '' ? t['metrics_prefix'] : 'vault',
     blockedPrefixes: filters.filter((f): f is string => f !== undefined && f.startsWith('-')).map((f) => f.slice(1)),
   };
 }

@@ -7,7 +7,11 @@ import { isRecord } from '../vault/client.ts';
 import type { AgentMetrics } from './metrics.ts';
 import { readBody, respondError } from './respond.ts';
 
-export const AGENT_PATHS = Object.freeze({ quit: '/agent/v1/quit', cacheClear: '/agent/v1/cache-clear', metrics: '/agent/v1/metrics' });
+export const AGENT_PATHS = Object.freeze({
+  quit: '/agent/v1/quit',
+  cacheClear: '/agent/v1/cache-clear',
+  metrics: '/agent/v1/metrics',
+});
 
 const CLEAR_TYPES = ['all', 'lease', 'token', 'token_accessor', 'request_path'];
 
@@ -19,7 +23,11 @@ export function handleQuit(enabled: boolean, quit: () => void, req: IncomingMess
   res.once('finish', quit);
 }
 
-export async function handleCacheClear(cache: LeaseCache | undefined, req: IncomingMessage, res: ServerResponse): Promise<void> {
+export async function handleCacheClear(
+  cache: LeaseCache | undefined,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   if (req.method !== 'POST' && req.method !== 'PUT') return respondError(res, 405);
   const body = await readBody(req, 64 * 1024);
   if (body === undefined) return respondError(res, 413, 'request body too large');
@@ -39,11 +47,16 @@ export function handleMetrics(metrics: AgentMetrics, now: Date, req: IncomingMes
   if (req.method !== 'GET') return respondError(res, 405);
   const url = new URL(req.url ?? '/', 'http://listener.invalid');
   const accept = String(req.headers['accept'] ?? '');
-  const format = url.searchParams.get('format') ?? (accept.includes('text/plain') && accept.includes('version=0.0.4') ? 'prometheus' : '');
+  const format =
+    url.searchParams.get('format') ??
+    (accept.includes('text/plain') && accept.includes('version=0.0.4') ? 'prometheus' : '');
   if (format === 'prometheus') {
     if (!metrics.prometheusEnabled) return respondError(res, 400, 'prometheus is not enabled');
     const text = metrics.prometheus();
-    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+    res.writeHead(200, {
+      'content-type': 'text/plain; version=0.0.4; charset=utf-8',
+      'content-length': Buffer.byteLength(text),
+    });
     res.end(text);
     return;
   }

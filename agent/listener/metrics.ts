@@ -5,7 +5,13 @@
 import type { TelemetrySettings } from '../config/listener.ts';
 
 export const AGENT_COUNTERS = [
-  'agent.auth.failure', 'agent.auth.success', 'agent.proxy.success', 'agent.proxy.client_error', 'agent.proxy.error', 'agent.cache.hit', 'agent.cache.miss',
+  'agent.auth.failure',
+  'agent.auth.success',
+  'agent.proxy.success',
+  'agent.proxy.client_error',
+  'agent.proxy.error',
+  'agent.cache.hit',
+  'agent.cache.miss',
 ] as const;
 export type AgentCounter = (typeof AGENT_COUNTERS)[number];
 export const AGENT_GAUGES = ['agent.authenticated'] as const;
@@ -55,10 +61,22 @@ export class AgentMetrics {
 
   /** go-metrics' InmemSink display shape (what Vault Agent answers without `format`). */
   json(now: Date): string {
-    const gauges = [...this.#gauges].filter(([n]) => this.#shown(n)).map(([n, read]) => ({ Name: this.#gaugeName(n), Value: read(), Labels: {} }));
-    const counters = [...this.#counters].filter(([n]) => this.#shown(n)).map(([n, c]) => ({
-      Name: `${this.#telemetry.metricsPrefix}.${n}`, Count: c.count, Rate: c.sum / 10, Sum: c.sum, Min: c.min, Max: c.max, Mean: c.sum / c.count, Stddev: 0, Labels: {},
-    }));
+    const gauges = [...this.#gauges]
+      .filter(([n]) => this.#shown(n))
+      .map(([n, read]) => ({ Name: this.#gaugeName(n), Value: read(), Labels: {} }));
+    const counters = [...this.#counters]
+      .filter(([n]) => this.#shown(n))
+      .map(([n, c]) => ({
+        Name: `${this.#telemetry.metricsPrefix}.${n}`,
+        Count: c.count,
+        Rate: c.sum / 10,
+        Sum: c.sum,
+        Min: c.min,
+        Max: c.max,
+        Mean: c.sum / c.count,
+        Stddev: 0,
+        Labels: {},
+      }));
     return `${JSON.stringify({ Timestamp: goTime(now), Gauges: gauges, Points: [], Counters: counters, Samples: [] })}\n`;
   }
 
@@ -80,7 +98,9 @@ export class AgentMetrics {
 
   #gaugeName(n: AgentGauge): string {
     // go-metrics puts the host name into gauge names unless disable_hostname is set.
-    return this.#telemetry.disableHostname ? `${this.#telemetry.metricsPrefix}.${n}` : `${this.#telemetry.metricsPrefix}.${this.#hostname}.${n}`;
+    return this.#telemetry.disableHostname
+      ? `${this.#telemetry.metricsPrefix}.${n}`
+      : `${this.#telemetry.metricsPrefix}.${this.#hostname}.${n}`;
   }
 
   #shown(n: string): boolean {

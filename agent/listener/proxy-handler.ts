@@ -16,7 +16,15 @@ import { cacheableResponse } from '../cache/cacheable.ts';
 import { isRetryableStatus, isRecord } from '../vault/client.ts';
 import type { AgentMetrics } from './metrics.ts';
 import type { Upstream, UpstreamRequest } from './upstream.ts';
-import { chooseToken, clientToken, forwardHeaders, returnedHeaders, targetPath, wantsAutoAuth, type Headers } from './proxy-request.ts';
+import {
+  chooseToken,
+  clientToken,
+  forwardHeaders,
+  returnedHeaders,
+  targetPath,
+  wantsAutoAuth,
+  type Headers,
+} from './proxy-request.ts';
 import { readBody, respondError } from './respond.ts';
 
 /** Vault's default max_request_size. */
@@ -47,7 +55,10 @@ export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res:
   const inFlight = new Map<string, Promise<void>>();
   return (req, res) => {
     handle(req, res).catch((err: unknown) => {
-      deps.log.error({ event: 'proxy-failed', err: { type: (err as Error).name, message: (err as Error).message } }, 'proxied request failed');
+      deps.log.error(
+        { event: 'proxy-failed', err: { type: (err as Error).name, message: (err as Error).message } },
+        'proxied request failed',
+      );
       respondError(res, 500, 'internal error');
     });
   };
@@ -59,13 +70,16 @@ export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res:
     if (body === undefined) return respondError(res, 413, 'request body too large');
     const headers = req.headersDistinct as Headers;
     const client = clientToken(headers);
-    const auto = wantsAutoAuth(client, deps.useAutoAuthToken) ? (deps.tokens.current() ?? (await deps.tokens.wait())) : deps.tokens.current();
+    const auto = wantsAutoAuth(client, deps.useAutoAuthToken)
+      ? (deps.tokens.current() ?? (await deps.tokens.wait()))
+      : deps.tokens.current();
     const choice = chooseToken(client, auto, deps.useAutoAuthToken);
     const forwarded = forwardHeaders(headers, choice, USER_AGENT);
     const request: UpstreamRequest = { method: req.method ?? 'GET', pathAndQuery: path, headers: forwarded, body };
     // The auto-auth token's own id never goes back to a client that did not send it.
     const sanitize = choice.autoAuth && client !== choice.token && /^\/v1\/auth\/token\/lookup-self(\?|$)/.test(path);
-    if (deps.cache === undefined || !choice.autoAuth || choice.token === undefined) return forward(request, res, { sanitize, cache: undefined });
+    if (deps.cache === undefined || !choice.autoAuth || choice.token === undefined)
+      return forward(request, res, { sanitize, cache: undefined });
     const key = cacheKey(request.method, path, forwarded, body, choice.token);
     const waiting = inFlight.get(key);
     if (waiting !== undefined) await waiting;
@@ -75,7 +89,10 @@ export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res:
       return writeCached(res, hit, deps.clock.now());
     }
     deps.metrics.incr('agent.cache.miss');
-    const done = forward(request, res, { sanitize, cache: { key, token: choice.token, path: path.replace(/\?.*$/, '') } });
+    const done = forward(request, res, {
+      sanitize,
+      cache: { key, token: choice.token, path: path.replace(/\?.*$/, '') },
+    });
     const settled = done.catch(() => undefined);
     inFlight.set(key, settled);
     try {
@@ -85,7 +102,11 @@ export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res:
     }
   }
 
-  async function forward(request: UpstreamRequest, res: ServerResponse, opts: { sanitize: boolean; cache: { key: string; token: string; path: string } | undefined }): Promise<void> {
+  async function forward(
+    request: UpstreamRequest,
+    res: ServerResponse,
+    opts: { sanitize: boolean; cache: { key: string; token: string; path: string } | undefined },
+  ): Promise<void> {
     const upstream = await sendWithRetries(request);
     if (upstream === undefined) {
       deps.metrics.incr('agent.proxy.error');
@@ -122,7 +143,12 @@ export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res:
     }
     if (opts.cache !== undefined && deps.cache !== undefined) {
       const about = cacheableResponse(status, parsed, { token: opts.cache.token, path: opts.cache.path });
-      if (about !== undefined) deps.cache.store(opts.cache.key, { status, headers: { ...headers }, body: bytes, storedAt: deps.clock.now() }, about);
+      if (about !== undefined)
+        deps.cache.store(
+          opts.cache.key,
+          { status, headers: { ...headers }, body: bytes, storedAt: deps.clock.now() },
+          about,
+        );
     }
     res.writeHead(status, { ...headers, 'content-length': bytes.length });
     res.end(bytes);
@@ -134,7 +160,15 @@ export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res:
       try {
         response = await deps.upstream.send(request);
       } catch (err) {
-        deps.log.warn({ event: 'proxy-upstream-failed', path: request.pathAndQuery.replace(/\?.*$/, ''), err: { message: (err as Error).message }, attempt }, 'no response from Vault');
+        deps.log.warn(
+          {
+            event: 'proxy-upstream-failed',
+            path: request.pathAndQuery.replace(/\?.*$/, ''),
+            err: { message: (err as Error).message },
+            attempt,
+          },
+          'no response from Vault',
+        );
       }
       const retry = response === undefined || isRetryableStatus(response.statusCode ?? 0);
       if (!retry || attempt >= deps.retries) return response;
@@ -144,14 +178,28 @@ export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res:
   }
 }
 
-function stream(upstream: IncomingMessage, res: ServerResponse, status: number | undefined, headers: Record<string, string | string[]>): void {
+function stream(
+  upstream: IncomingMessage,
+  res: ServerResponse,
+  status: number | undefined,
+  headers: Record<string, string | string[]>,
+): void {
   if (status !== undefined) res.writeHead(status, headers);
-  res.on('close', () => { if (!upstream.complete) upstream.destroy(); });
-  upstream.on('error', () => { res.destroy(); });
+  res.on('close', () => {
+    if (!upstream.complete) upstream.destroy();
+  });
+  upstream.on('error', () => {
+    res.destroy();
+  });
   upstream.pipe(res);
 }
 
 function writeCached(res: ServerResponse, hit: CachedResponse, now: number): void {
-  res.writeHead(hit.status, { ...hit.headers, 'x-cache': 'HIT', age: String(Math.max(0, Math.floor((now - hit.storedAt) / 1000))), 'content-length': hit.body.length });
+  res.writeHead(hit.status, {
+    ...hit.headers,
+    'x-cache': 'HIT',
+    age: String(Math.max(0, Math.floor((now - hit.storedAt) / 1000))),
+    'content-length': hit.body.length,
+  });
   res.end(hit.body);
 }

@@ -7,14 +7,32 @@ export type Headers = Readonly<Record<string, readonly string[] | undefined>>;
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1) and the ones the proxy sets itself. */
 const NOT_FORWARDED = new Set([
-  'connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade',
-  'host', 'content-length',
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+  'content-length',
   // Vault Agent drops it too, so Vault answers uncompressed (the cache parses bodies).
   'accept-encoding',
 ]);
 
 /** Response headers not copied back (the listener frames its own response). */
-const NOT_RETURNED = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'content-length']);
+const NOT_RETURNED = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'content-length',
+]);
 
 /** The client's own token: `X-Vault-Token`, else `Authorization: Bearer <token>` (as Vault reads them). */
 export function clientToken(headers: Headers): string | undefined {
@@ -33,8 +51,13 @@ export interface TokenChoice {
 }
 
 /** true: the auto-auth token when the client sent none; "force": always the auto-auth token. */
-export function chooseToken(client: string | undefined, autoAuth: string | undefined, mode: UseAutoAuthToken): TokenChoice {
-  if (mode === 'force' || (mode === true && client === undefined)) return { token: autoAuth, autoAuth: autoAuth !== undefined };
+export function chooseToken(
+  client: string | undefined,
+  autoAuth: string | undefined,
+  mode: UseAutoAuthToken,
+): TokenChoice {
+  if (mode === 'force' || (mode === true && client === undefined))
+    return { token: autoAuth, autoAuth: autoAuth !== undefined };
   return { token: client, autoAuth: client !== undefined && client === autoAuth };
 }
 
@@ -67,7 +90,9 @@ export function forwardHeaders(headers: Headers, choice: TokenChoice, userAgent:
 }
 
 /** Vault's response headers as the listener returns them. */
-export function returnedHeaders(headers: Readonly<Record<string, string | string[] | undefined>>): Record<string, string | string[]> {
+export function returnedHeaders(
+  headers: Readonly<Record<string, string | string[] | undefined>>,
+): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value !== undefined && !NOT_RETURNED.has(name)) out[name] = value;

@@ -8,7 +8,11 @@ export function respondError(res: ServerResponse, status: number, message?: stri
     return;
   }
   const body = `${JSON.stringify({ errors: message === undefined ? [] : [message] })}\n`;
-  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(body) });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'cache-control': 'no-store',
+    'content-length': Buffer.byteLength(body),
+  });
   res.end(body);
 }
 
@@ -28,7 +32,9 @@ export function readBody(stream: NodeJS.ReadableStream, limit: number): Promise<
       }
       chunks.push(chunk);
     });
-    stream.on('end', () => { if (!over) resolve(Buffer.concat(chunks)); });
+    stream.on('end', () => {
+      if (!over) resolve(Buffer.concat(chunks));
+    });
     stream.on('error', reject);
   });
 }

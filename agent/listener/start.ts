@@ -65,13 +65,18 @@ export async function startAgentListeners(deps: ListenerDeps): Promise<AgentList
   const { settings, tokens, clock, log } = deps;
   const metrics = new AgentMetrics(settings.telemetry, (requireBuiltin('node:os') as typeof Os).hostname());
   metrics.gauge('agent.authenticated', () => ((tokens.current?.expiresAt ?? 0) > clock.now() ? 1 : 0));
-  const cache = settings.cache === undefined ? undefined : new LeaseCache({
-    clock, random: deps.random, log: log.child({ component: 'cache' }),
-    renew: {
-      lease: async (token, leaseId) => (await deps.client.renewLease(token, leaseId)).leaseDuration,
-      token: async (token) => (await deps.client.renewSelf(token)).leaseDuration,
-    },
-  });
+  const cache =
+    settings.cache === undefined
+      ? undefined
+      : new LeaseCache({
+          clock,
+          random: deps.random,
+          log: log.child({ component: 'cache' }),
+          renew: {
+            lease: async (token, leaseId) => (await deps.client.renewLease(token, leaseId)).leaseDuration,
+            token: async (token) => (await deps.client.renewSelf(token)).leaseDuration,
+          },
+        });
   tokens.onToken((_token, previous) => {
     metrics.incr('agent.auth.success');
     // Entries made with a replaced token can no longer be asked for; their leases die with it.
@@ -79,16 +84,30 @@ export async function startAgentListeners(deps: ListenerDeps): Promise<AgentList
   });
   const upstream = createUpstream(upstreamOptions(deps.agent, deps.readFile));
   const proxy = createProxyHandler({
-    upstream, tokens: { current: () => tokens.current?.token, wait: () => tokens.token() }, useAutoAuthToken: settings.useAutoAuthToken,
-    ...(cache !== undefined ? { cache } : {}), metrics, clock, random: deps.random, log: log.child({ component: 'proxy' }), retries: deps.agent.vault.numRetries,
+    upstream,
+    tokens: { current: () => tokens.current?.token, wait: () => tokens.token() },
+    useAutoAuthToken: settings.useAutoAuthToken,
+    ...(cache !== undefined ? { cache } : {}),
+    metrics,
+    clock,
+    random: deps.random,
+    log: log.child({ component: 'proxy' }),
+    retries: deps.agent.vault.numRetries,
   });
   const servers: Server[] = [];
   const addresses: string[] = [];
   const closeAll = async (): Promise<void> => {
-    await Promise.all(servers.map((s) => new Promise<void>((resolve) => {
-      s.close(() => { resolve(); });
-      s.closeAllConnections();
-    })));
+    await Promise.all(
+      servers.map(
+        (s) =>
+          new Promise<void>((resolve) => {
+            s.close(() => {
+              resolve();
+            });
+            s.closeAllConnections();
+          }),
+      ),
+    );
     cache?.stop();
     upstream.close();
   };
@@ -100,16 +119,28 @@ export async function startAgentListeners(deps: ListenerDeps): Promise<AgentList
         if (l.role === 'metrics_only') return respondError(res, 404);
         if (pathname === AGENT_PATHS.quit) return handleQuit(l.enableQuit, deps.quit, req, res);
         if (pathname === AGENT_PATHS.cacheClear && cache !== undefined) {
-          handleCacheClear(cache, req, res).catch(() => { respondError(res, 500); });
+          handleCacheClear(cache, req, res).catch(() => {
+            respondError(res, 500);
+          });
           return;
         }
-        if (l.requireRequestHeader && !hasVaultRequestHeader(req.headersDistinct)) return respondError(res, 412, 'missing "X-Vault-Request" header');
+        if (l.requireRequestHeader && !hasVaultRequestHeader(req.headersDistinct))
+          return respondError(res, 412, 'missing "X-Vault-Request" header');
         proxy(req, res);
       };
       const server = createServer(l, deps.readFile, route);
       servers.push(server);
       addresses.push(await listen(server, l));
-      log.info({ event: 'listener-started', type: l.type, address: addresses[addresses.length - 1], tls: l.tls !== undefined, role: l.role }, 'listener started');
+      log.info(
+        {
+          event: 'listener-started',
+          type: l.type,
+          address: addresses[addresses.length - 1],
+          tls: l.tls !== undefined,
+          role: l.role,
+        },
+        'listener started',
+      );
     }
   } catch (err) {
     await closeAll();
@@ -118,16 +149,25 @@ export async function startAgentListeners(deps: ListenerDeps): Promise<AgentList
   return { addresses, metrics, close: closeAll };
 }
 
-function createServer(l: ListenerSettings, readFile: (path: string) => string, route: (req: IncomingMessage, res: ServerResponse) => void): Server {
+function createServer(
+  l: ListenerSettings,
+  readFile: (path: string) => string,
+  route: (req: IncomingMessage, res: ServerResponse) => void,
+): Server {
   const limits = { requestTimeout: 120_000, headersTimeout: 30_000, maxHeaderSize: 16 * 1024 };
   if (l.tls === undefined) return (requireBuiltin('node:http') as typeof Http).createServer(limits, route);
   let tls: { cert: string; key: string; ca?: string };
   try {
-    tls = { cert: readFile(l.tls.certFile), key: readFile(l.tls.keyFile), ...(l.tls.clientCaFile !== undefined ? { ca: readFile(l.tls.clientCaFile) } : {}) };
+    tls = {
+      cert: readFile(l.tls.certFile),
+      key: readFile(l.tls.keyFile),
+      ...(l.tls.clientCaFile !== undefined ? { ca: readFile(l.tls.clientCaFile) } : {}),
+    };
   } catch (err) {
     throw new ListenerError(`listener[${l.index}]: cannot read its TLS certificate or key`, { cause: toError(err) });
   }
-  const clientCerts = l.tls.clientCaFile !== undefined ? { requestCert: true, rejectUnauthorized: l.tls.requireClientCert } : {};
+  const clientCerts =
+    l.tls.clientCaFile !== undefined ? { requestCert: true, rejectUnauthorized: l.tls.requireClientCert } : {};
   return (requireBuiltin('node:https') as typeof Https).createServer({ ...limits, ...tls, ...clientCerts }, route);
 }
 
@@ -138,14 +178,20 @@ function listen(server: Server, l: ListenerSettings): Promise<string> {
     });
     if (l.type === 'unix') {
       removeStaleSocket(l.address);
-      server.listen(l.address, () => { resolve(l.address); });
+      server.listen(l.address, () => {
+        resolve(l.address);
+      });
       return;
     }
     const cut = l.address.lastIndexOf(':');
     const host = l.address.slice(0, cut).replace(/^\[(.*)\]$/, '$1');
     server.listen({ host, port: Number(l.address.slice(cut + 1)) }, () => {
       const a = server.address();
-      resolve(typeof a === 'object' && a !== null ? `${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}` : l.address);
+      resolve(
+        typeof a === 'object' && a !== null
+          ? `${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}`
+          : l.address,
+      );
     });
   });
 }

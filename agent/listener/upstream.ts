@@ -30,28 +30,53 @@ export function createUpstream(options: HttpTransportOptions): Upstream {
   const agentOptions = {
     keepAlive: options.keepAlive ?? true,
     maxSockets: options.maxConnectionsPerHost ?? 10,
-    ...(options.proxyUrl !== undefined && options.proxyUrl !== '' ? { proxyEnv: secure ? { HTTPS_PROXY: options.proxyUrl } : { HTTP_PROXY: options.proxyUrl } } : {}),
+    ...(options.proxyUrl !== undefined && options.proxyUrl !== ''
+      ? { proxyEnv: secure ? { HTTPS_PROXY: options.proxyUrl } : { HTTP_PROXY: options.proxyUrl } }
+      : {}),
   };
-  const agent = https !== undefined
-    ? new https.Agent({
-        ...agentOptions,
-        rejectUnauthorized: options.skipVerify !== true,
-        ...(options.caCertPem !== undefined ? { ca: options.caCertPem } : {}),
-        ...(options.clientCertPem !== undefined ? { cert: options.clientCertPem } : {}),
-        ...(options.clientKeyPem !== undefined ? { key: options.clientKeyPem } : {}),
-        ...(options.tlsServerName !== undefined && options.tlsServerName !== '' ? { servername: options.tlsServerName } : {}),
-      })
-    : new http.Agent(agentOptions);
+  const agent =
+    https !== undefined
+      ? new https.Agent({
+          ...agentOptions,
+          rejectUnauthorized: options.skipVerify !== true,
+          ...(options.caCertPem !== undefined ? { ca: options.caCertPem } : {}),
+          ...(options.clientCertPem !== undefined ? { cert: options.clientCertPem } : {}),
+          ...(options.clientKeyPem !== undefined ? { key: options.clientKeyPem } : {}),
+          ...(options.tlsServerName !== undefined && options.tlsServerName !== ''
+            ? { servername: options.tlsServerName }
+            : {}),
+        })
+      : new http.Agent(agentOptions);
   const request = https !== undefined ? https.request : http.request;
   const prefix = base.pathname.replace(/\/+$/, '');
   const timeoutMs = options.timeoutMs ?? 60_000;
   return {
     send(req) {
       return new Promise((resolve, reject) => {
-        const headers: Record<string, string | string[]> = { ...(req.headers as Record<string, string | string[]>), host: base.host, 'content-length': String(req.body.length) };
-        const r = request({ protocol: base.protocol, hostname: base.hostname, port: base.port, method: req.method, path: `${prefix}${req.pathAndQuery}`, headers, agent, timeout: timeoutMs }, resolve);
-        r.on('timeout', () => { r.destroy(new Error('timeout')); });
-        r.on('error', (err: NodeJS.ErrnoException) => { reject(new Error(err.code ?? (err.message === 'timeout' ? 'timeout' : 'connection failed'))); });
+        const headers: Record<string, string | string[]> = {
+          ...(req.headers as Record<string, string | string[]>),
+          host: base.host,
+          'content-length': String(req.body.length),
+        };
+        const r = request(
+          {
+            protocol: base.protocol,
+            hostname: base.hostname,
+            port: base.port,
+            method: req.method,
+            path: `${prefix}${req.pathAndQuery}`,
+            headers,
+            agent,
+            timeout: timeoutMs,
+          },
+          resolve,
+        );
+        r.on('timeout', () => {
+          r.destroy(new Error('timeout'));
+        });
+        r.on('error', (err: NodeJS.ErrnoException) => {
+          reject(new Error(err.code ?? (err.message === 'timeout' ? 'timeout' : 'connection failed')));
+        });
         r.end(req.body);
       });
     },
