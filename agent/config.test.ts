@@ -177,7 +177,7 @@ describe('loadAgentSettings', () => {
     const s = loadAgentSettings(['-config', '/a.json', '--config=/b.json'], {}, filesFrom({ '/a.json': a, '/b.json': b }));
     expect(s.vault.address).toBe('https://b:8200');
     expect(s.vault.namespace).toBe('ns-a');
-    expect(s.auth.role).toBe('other');
+    expect(s.auth.type === 'kubernetes' ? s.auth.role : undefined).toBe('other');
     expect(s.auth.mountPath).toBe('auth/kubernetes');
     expect(s.sinks).toEqual([{ path: '/home/vault/.vault-token', mode: 0o640 }, { path: '/vault/secrets/token', mode: 0o640 }]);
     expect(s.templates.map((t) => [t.index, t.destination])).toEqual([[0, '/vault/secrets/db-creds'], [1, '/vault/secrets/two']]);
@@ -250,8 +250,8 @@ describe('loadAgentSettings', () => {
 
   it.each<[string, Record<string, unknown>, FieldError[]]>([
     ['no auto_auth', withConfig((c) => { delete c['auto_auth']; }), [{ field: 'auto_auth', message: 'is required (vaultlet logs in with auto_auth only)' }]],
-    ['an unsupported auth method', withConfig((c) => { c['auto_auth'] = { method: { type: 'approle', config: { role_id_file_path: '/r' } }, sink: [] }; }), [
-      { field: 'auto_auth.method.type', message: 'auth method "approle" is not supported yet (supported: kubernetes)' },
+    ['an unsupported auth method', withConfig((c) => { c['auto_auth'] = { method: { type: 'alicloud', config: { role: 'r' } }, sink: [] }; }), [
+      { field: 'auto_auth.method.type', message: 'auth method "alicloud" is not supported yet (supported: kubernetes, approle, jwt, token_file, cert, aws)' },
     ]],
     ['kubernetes without role', withConfig((c) => { c['auto_auth'] = { method: { type: 'kubernetes', config: {} } }; }), [
       { field: 'auto_auth.method.config.role', message: 'is required for the kubernetes method' },

@@ -50,7 +50,7 @@ function resolveSettings(config: Json, flags: AgentFlags, env: Env, problems: Pr
     if (config[key] !== undefined) problems.add(key, why);
   }
   const vaultlet = resolveVaultlet(config['vaultlet'], problems);
-  const { auth, sinks, backoffSet } = resolveAutoAuth(config['auto_auth'], { envNamespace: envValue(env, 'VAULT_NAMESPACE') }, problems);
+  const { auth, sinks, backoffSet } = resolveAutoAuth(config['auto_auth'], { envNamespace: envValue(env, 'VAULT_NAMESPACE'), env: (name) => envValue(env, name) }, problems);
   const templates = resolveTemplates(config['template'], vaultlet.destinationRoots, problems);
   if (config['auto_auth'] !== undefined && sinks.length === 0 && countList(config['template']) === 0) {
     problems.add('auto_auth', 'auto_auth requires at least one sink or at least one template');

@@ -9,6 +9,9 @@ import { AppError, toError } from '../shared/errors.ts';
 import type { AgentSettings } from './config/settings.ts';
 import type { VaultClient } from './vault/client.ts';
 import { TokenManager, errSummary } from './auth/token-manager.ts';
+import { createLoginMethod } from './auth/login-methods.ts';
+import { readOnlyCredentialFiles, type CredentialFiles } from './auth/credential-files.ts';
+import { createCloudHttp } from './auth/cloud-http.ts';
 import { SecretFetcher } from './secrets/fetcher.ts';
 import { DependencyManager } from './secrets/dependency-manager.ts';
 import type { FetchFailedError } from './errors.ts';
@@ -30,6 +33,10 @@ export interface RunnerDeps {
   readonly markReady: (path: string) => Promise<void>;
   readonly engines: EngineLoader;
   readonly env: (name: string) => string | undefined;
+  /** Credential files the auth method reads and may delete; default: readFile, no deletion. */
+  readonly credentialFiles?: CredentialFiles;
+  /** Client for the logins when they need their own TLS identity (cert auth); default `client`. */
+  readonly loginClient?: VaultClient;
 }
 
 export interface RunOutcome {
@@ -71,7 +78,10 @@ export class Runner {
     this.#finished = new Promise((resolve) => { this.#finish = resolve; });
     this.#tokens = new TokenManager({
       client, clock, random, log: log.child({ component: 'auth' }), auth: settings.auth, sinks: settings.sinks,
-      readJwt: () => deps.readFile(settings.auth.tokenPath),
+      method: createLoginMethod(settings.auth, {
+        files: deps.credentialFiles ?? readOnlyCredentialFiles(deps.readFile), client, cloud: createCloudHttp({ timeoutMs: settings.vault.timeoutMs }), clock, log: log.child({ component: 'auth' }),
+      }),
+      ...(deps.loginClient !== undefined ? { loginClient: deps.loginClient } : {}),
       writeSink: (path, token, mode) => deps.output.write(path, token, { mode, createDirs: false }),
       once: settings.exitAfterAuth,
     });

@@ -5,23 +5,43 @@ import { InMemoryVault } from '../../test/fakes/in-memory-vault.ts';
 import { ManualClock, settle } from '../../test/fakes/manual-clock.ts';
 import { agentSettings } from '../../test/fakes/agent-settings.ts';
 import { createLogSink } from '../../test/helpers/log-sink.ts';
+import type { VaultHttpRequest, VaultHttpResponse, VaultTransport } from '../vault/client.ts';
+import { kubernetesMethod } from './methods/kubernetes.ts';
 
-function setup(vaultOptions: ConstructorParameters<typeof InMemoryVault>[1], options: { once?: boolean; jwt?: () => string; exitOnErr?: boolean } = {}) {
+/** Counts logins; after `limit` of them it stops answering, so a login loop ends instead of hanging the test. */
+class LoginCounter implements VaultTransport {
+  logins = 0;
+  readonly #inner: VaultTransport;
+  readonly #limit: number;
+  constructor(inner: VaultTransport, limit: number) {
+    this.#inner = inner;
+    this.#limit = limit;
+  }
+  send(request: VaultHttpRequest): Promise<VaultHttpResponse> {
+    if (request.path.endsWith('/login') && ++this.logins > this.#limit) return new Promise(() => undefined);
+    return this.#inner.send(request);
+  }
+  close(): void {}
+}
+
+function setup(vaultOptions: ConstructorParameters<typeof InMemoryVault>[1], options: { once?: boolean; jwt?: () => string | undefined; exitOnErr?: boolean } = {}) {
   const clock = new ManualClock();
   const vault = new InMemoryVault(clock, vaultOptions);
+  const transport = new LoginCounter(vault, 200);
   const sinks: { path: string; token: string; mode: number }[] = [];
   const logs = createLogSink('trace');
   let jwtReads = 0;
+  const auth = { ...agentSettings().auth, exitOnErr: options.exitOnErr ?? false };
+  const files = { read: options.jwt ?? (() => { jwtReads++; return ' jwt-fixture\n'; }), remove: () => undefined };
   const manager = new TokenManager({
-    client: new VaultClient({ transport: vault, clock, random: () => 0.5 }),
-    clock, random: () => 0.5, log: logs.log,
-    auth: { ...agentSettings().auth, exitOnErr: options.exitOnErr ?? false },
+    client: new VaultClient({ transport, clock, random: () => 0.5 }),
+    clock, random: () => 0.5, log: logs.log, auth,
     sinks: [{ path: '/a', mode: 0o640 }, { path: '/b', mode: 0o600 }],
-    readJwt: options.jwt ?? (() => { jwtReads++; return ' jwt-fixture\n'; }),
+    method: kubernetesMethod(auth, files),
     writeSink: (path, token, mode) => { sinks.push({ path, token, mode }); return Promise.resolve(true); },
     once: options.once ?? false,
   });
-  return { clock, vault, sinks, manager, logs, jwtReads: () => jwtReads };
+  return { clock, vault, transport, sinks, manager, logs, jwtReads: () => jwtReads };
 }
 
 describe('TokenManager', () => {
@@ -89,8 +109,8 @@ describe('TokenManager', () => {
   });
 
   it('names the token file when it cannot be read', async () => {
-    const t = setup({}, { exitOnErr: true, jwt: () => { throw new Error('ENOENT'); } });
-    await expect(t.manager.start({ onFatal: () => undefined })).rejects.toThrow('login to auth/kubernetes as role "app" failed: cannot read the service-account token file /sa/token');
+    const t = setup({}, { exitOnErr: true, jwt: () => undefined });
+    await expect(t.manager.start({ onFatal: () => undefined })).rejects.toThrow('login to auth/kubernetes as role "app" failed: cannot read the service-account token file /sa/token (it does not exist)');
   });
 
   it('in init mode renews once and stops renewing', async () => {
@@ -99,6 +119,20 @@ describe('TokenManager', () => {
     await t.manager.firstRenewal();
     await t.clock.advance(3_600_000);
     expect(t.vault.count('PUT', 'auth/token/renew-self')).toBe(1);
+    t.manager.stop();
+  });
+
+  it('backs off logins when Vault hands out tokens with lease_duration 0 instead of looping', async () => {
+    // TTL 0: the login says lease_duration 0 and the token is dead at once (renew-self: invalid token).
+    const t = setup({ tokenTtl: 0, tokenMaxTtl: 0 });
+    await t.manager.start({ onFatal: () => undefined });
+    await t.clock.advance(2_000);
+    // Second login at once, then 875 ms (1 s less 12.5 %), then 1750 ms: three logins in 2 s.
+    expect(t.transport.logins).toBe(3);
+    expect(t.clock.pending()).toEqual([625]);
+    await t.clock.advance(60_000);
+    expect(t.transport.logins).toBeLessThanOrEqual(8);
+    expect(t.logs.lines.join('')).toContain('"event":"token-short-lived"');
     t.manager.stop();
   });
 });

@@ -1,6 +1,8 @@
-// Auto-auth: log in with the Kubernetes method, renew the token on the LifetimeWatcher schedule,
-// log in again near max TTL, on lasting renewal errors, or when templating sees "invalid token"
-// (spec/agent.md §3.1–3.3). The token is handed to sinks and listeners, never to the logger.
+// Auto-auth: log in with the configured method (login-method.ts), renew the token on the
+// LifetimeWatcher schedule, log in again near max TTL, on lasting renewal errors, or when
+// templating sees "invalid token" (spec/agent.md §3.1–3.3). Tokens that come back already used up
+// (lease_duration 0 or less, renewals that give nothing) make the next logins back off instead of
+// looping. The token is handed to sinks and listeners, never to the logger.
 import type { Clock } from '../../shared/clock.ts';
 import type { Random } from '../../shared/backoff.ts';
 import { backoffDelay } from '../../shared/backoff.ts';
@@ -10,6 +12,7 @@ import type { AuthSettings, SinkSettings } from '../config/settings.ts';
 import type { TokenInfo, VaultClient } from '../vault/client.ts';
 import { AuthError, VaultError } from '../errors.ts';
 import { Sleeper } from '../schedule/sleeper.ts';
+import type { LoginMethod, LoginRequest } from './login-method.ts';
 import { afterRenewal, afterRenewalError, graceMs, loginBackoffPolicy, nonRenewableTokenDelay } from '../schedule/token-schedule.ts';
 
 export interface TokenManagerDeps {
@@ -19,8 +22,10 @@ export interface TokenManagerDeps {
   readonly log: Logger;
   readonly auth: AuthSettings;
   readonly sinks: readonly SinkSettings[];
-  /** Reads the service-account JWT; called on every login (projected tokens rotate). */
-  readonly readJwt: () => string;
+  /** The auth method: what to send for each login. */
+  readonly method: LoginMethod;
+  /** Sends the logins (cert auth: a client presenting the method's certificate); default `client`. */
+  readonly loginClient?: VaultClient;
   readonly writeSink: (path: string, token: string, mode: number) => Promise<unknown>;
   /** Init-container mode: one login and one renew-self, no renewal loop. */
   readonly once: boolean;
@@ -45,6 +50,8 @@ export class TokenManager {
   #waiters: ((token: string) => void)[] = [];
   #invalidated = false;
   #lastSunk = '';
+  /** Consecutive tokens that lasted less than min_backoff. */
+  #shortLived = 0;
   #renewedOnce: () => void = () => undefined;
   readonly #firstRenewal = new Promise<void>((resolve) => { this.#renewedOnce = resolve; });
 
@@ -90,12 +97,14 @@ export class TokenManager {
           const got = adopt !== undefined ? await this.#adopt(adopt) : await this.#loginWithBackoff();
           adopt = undefined;
           if (got === undefined) continue;
+          const loggedInAt = this.#deps.clock.now();
           await this.#install(got);
           if (first) {
             first = false;
             resolve();
           }
           await this.#watch(got);
+          await this.#paceShortLivedToken(loggedInAt);
           if (this.#deps.once) {
             // Init mode: no renewal loop, but a token rejected by templating still gets replaced.
             this.#renewedOnce();
@@ -143,34 +152,53 @@ export class TokenManager {
   }
 
   async #loginWithBackoff(): Promise<CurrentToken | undefined> {
-    const { auth, client, log, clock, random } = this.#deps;
+    const { auth, log, clock, random, method } = this.#deps;
     const policy = loginBackoffPolicy(auth.minBackoffMs, auth.maxBackoffMs);
     for (let attempt = 0; !this.#sleeper.stopped; attempt++) {
       try {
-        const jwt = this.#readJwt();
-        const info: TokenInfo = await client.login({ mountPath: auth.mountPath, role: auth.role, jwt, ...(auth.namespace !== undefined ? { namespace: auth.namespace } : {}) });
-        log.info({ event: 'login', mount: auth.mountPath, role: auth.role, accessor: info.accessor, ttl: info.leaseDuration }, 'authenticated');
-        return { token: info.clientToken, accessor: info.accessor, expiresAt: info.leaseDuration > 0 ? clock.now() + info.leaseDuration * 1000 : Infinity, renewable: info.renewable, leaseSeconds: info.leaseDuration };
+        const info = await this.#send(await method.login());
+        log.info({ event: 'login', method: auth.type, mount: auth.mountPath, accessor: info.accessor, ttl: info.leaseDuration }, 'authenticated');
+        const ttl = info.leaseDuration;
+        return { token: info.clientToken, accessor: info.accessor, expiresAt: ttl > 0 && Number.isFinite(ttl) ? clock.now() + ttl * 1000 : Infinity, renewable: info.renewable, leaseSeconds: ttl };
       } catch (err) {
         const e = toError(err);
-        if (auth.exitOnErr) throw new AuthError(`login to ${auth.mountPath} as role "${auth.role}" failed: ${e.message}`, { cause: e });
+        if (auth.exitOnErr) throw new AuthError(`login to ${method.label} failed: ${e.message}`, { cause: e });
         const delay = backoffDelay(policy, attempt, random);
-        log.warn({ event: 'login-failed', mount: auth.mountPath, role: auth.role, err: errSummary(e), retryInMs: delay }, 'error authenticating');
+        log.warn({ event: 'login-failed', method: auth.type, mount: auth.mountPath, err: errSummary(e), retryInMs: delay }, 'error authenticating');
         await this.#sleeper.sleep(delay);
       }
     }
     return undefined;
   }
 
-  #readJwt(): string {
-    let jwt: string;
-    try {
-      jwt = this.#deps.readJwt().trim();
-    } catch (err) {
-      throw new AuthError(`cannot read the service-account token file ${this.#deps.auth.tokenPath}`, { cause: toError(err) });
+  async #send(request: LoginRequest): Promise<TokenInfo> {
+    const client = this.#deps.loginClient ?? this.#deps.client;
+    const namespace = this.#deps.auth.namespace;
+    if (request.kind === 'login') return client.loginWith({ path: request.path, body: request.body, ...(namespace !== undefined ? { namespace } : {}) });
+    // token_file: lookup-self proves the token is valid and tells its TTL (Vault Agent does the same).
+    const info = await client.lookupSelf(request.token, namespace);
+    return { clientToken: request.token, accessor: info.accessor, leaseDuration: info.ttl, renewable: info.renewable, warnings: [] };
+  }
+
+  /**
+   * A token that lasted less than min_backoff (lease_duration 0 or negative, renewals giving 0, a
+   * token templating rejects at once) is logged in again at once the first time, then only after
+   * the login backoff, doubling up to max_backoff: a server handing out such tokens gets a few
+   * logins a minute, not thousands a second. Tokens that last reset the count.
+   */
+  async #paceShortLivedToken(loggedInAt: number): Promise<void> {
+    const { auth, clock, random, log } = this.#deps;
+    if (clock.now() - loggedInAt >= auth.minBackoffMs) {
+      this.#shortLived = 0;
+      return;
     }
-    if (jwt === '') throw new AuthError(`the service-account token file ${this.#deps.auth.tokenPath} is empty`);
-    return jwt;
+    const n = this.#shortLived++;
+    if (n === 0 || this.#sleeper.stopped) return;
+    const delay = backoffDelay(loginBackoffPolicy(auth.minBackoffMs, auth.maxBackoffMs), n - 1, random);
+    log.warn({ event: 'token-short-lived', count: n + 1, retryInMs: delay }, 'the last tokens did not last; waiting before the next login');
+    // An "invalid token" report wakes the sleeper; the pause must still be served in full.
+    const until = clock.now() + delay;
+    while (!this.#sleeper.stopped && clock.now() < until) await this.#sleeper.sleep(until - clock.now());
   }
 
   async #install(token: CurrentToken): Promise<void> {

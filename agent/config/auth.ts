@@ -1,5 +1,6 @@
 // `auto_auth` (spec/agent.md §1.2): the login method and the file sinks.
 import { DEFAULTS, SUPPORTED_AUTH_METHODS, type AuthMethodType, type AuthSettings, type SinkSettings } from './settings.ts';
+import { readMethodConfig, type EnvLookup } from './auth-methods.ts';
 import { optional } from './flags.ts';
 import { join, quoteName, type Json, type Problems } from './problems.ts';
 
@@ -11,6 +12,8 @@ const FILE_SINK_CONFIG_KEYS = ['path', 'mode', 'owner', 'group', 'uid', 'gid'];
 export interface AuthInput {
   /** VAULT_NAMESPACE, which overrides the method's own `namespace`. */
   readonly envNamespace: string | undefined;
+  /** The environment variables the cloud SDKs read (AWS_ROLE_ARN, AWS_ENDPOINT_URL_STS, ...). */
+  readonly env?: EnvLookup;
 }
 
 export interface ResolvedAuth {
@@ -53,7 +56,7 @@ function resolveMethod(method: Json, backoff: ResolvedAuth['backoffSet'], input:
   const type = problems.string(method['type'], `${path}.type`, { nonEmpty: true });
   if (type === undefined && method['type'] === undefined) problems.add(`${path}.type`, 'is required');
   const supported = type !== undefined && (SUPPORTED_AUTH_METHODS as readonly string[]).includes(type);
-  if (type !== undefined && !supported) problems.add(`${path}.type`, `auth method ${quoteName(type)} is not supported yet (supported: kubernetes)`);
+  if (type !== undefined && !supported) problems.add(`${path}.type`, `auth method ${quoteName(type)} is not supported yet (supported: ${SUPPORTED_AUTH_METHODS.join(', ')})`);
   if (method['wrap_ttl'] !== undefined) problems.add(`${path}.wrap_ttl`, 'response-wrapping the login is not supported');
 
   const mountPath = problems.string(method['mount_path'], `${path}.mount_path`);
@@ -62,18 +65,14 @@ function resolveMethod(method: Json, backoff: ResolvedAuth['backoffSet'], input:
 
   const config = problems.object(method['config'], `${path}.config`);
   if (method['config'] === undefined) problems.add(`${path}.config`, 'is required');
-  const role = config === undefined ? undefined : problems.string(config['role'], `${path}.config.role`, { nonEmpty: true });
-  if (supported && config !== undefined && config['role'] === undefined) problems.add(`${path}.config.role`, 'is required for the kubernetes method');
-  const tokenPath = config === undefined ? undefined : problems.string(config['token_path'], `${path}.config.token_path`, { nonEmpty: true });
-
-  if (!supported || role === undefined) return undefined;
+  if (!supported || config === undefined) return undefined;
+  const authType = type as AuthMethodType;
+  const own = readMethodConfig(authType, config, `${path}.config`, problems, input.env ?? (() => undefined));
+  if (own === undefined) return undefined;
   const ns = input.envNamespace !== undefined && input.envNamespace !== '' ? input.envNamespace : namespace;
-  const authType: AuthMethodType = 'kubernetes';
   return {
-    type: authType,
+    ...own,
     mountPath: trimSlashes(mountPath ?? '') || `auth/${authType}`,
-    role,
-    tokenPath: tokenPath ?? DEFAULTS.tokenPath,
     ...(ns !== undefined && ns !== '' ? { namespace: ns } : {}),
     minBackoffMs: backoff.minMs ?? DEFAULTS.minBackoffMs,
     maxBackoffMs: backoff.maxMs ?? DEFAULTS.maxBackoffMs,

@@ -15,7 +15,7 @@ export const AGENT_SUBSYSTEMS = ['auto-auth', 'caching', 'proxying', 'templating
 export type AgentSubsystem = (typeof AGENT_SUBSYSTEMS)[number];
 
 /** Auth methods this agent implements. Others are rejected with "not supported yet". */
-export const SUPPORTED_AUTH_METHODS = ['kubernetes'] as const;
+export const SUPPORTED_AUTH_METHODS = ['kubernetes', 'approle', 'jwt', 'token_file', 'cert', 'aws'] as const;
 export type AuthMethodType = (typeof SUPPORTED_AUTH_METHODS)[number];
 
 export interface VaultConnectionSettings {
@@ -41,19 +41,78 @@ export interface VaultConnectionSettings {
   readonly timeoutMs: number;
 }
 
-export interface AuthSettings {
-  readonly type: AuthMethodType;
+/** What every auth method shares: where it logs in and how it retries. */
+export interface AuthCommonSettings {
   /** Without leading or trailing `/`; login goes to `/v1/<mountPath>/login`. Default `auth/<type>`. */
   readonly mountPath: string;
-  readonly role: string;
-  /** Service-account JWT file, re-read on every login. */
-  readonly tokenPath: string;
   /** Namespace for the login (method `namespace` < VAULT_NAMESPACE). */
   readonly namespace?: string;
   readonly minBackoffMs: number;
   readonly maxBackoffMs: number;
   readonly exitOnErr: boolean;
 }
+
+export interface KubernetesAuthSettings extends AuthCommonSettings {
+  readonly type: 'kubernetes';
+  readonly role: string;
+  /** Service-account JWT file, re-read on every login. */
+  readonly tokenPath: string;
+}
+
+export interface AppRoleAuthSettings extends AuthCommonSettings {
+  readonly type: 'approle';
+  readonly roleIdFilePath: string;
+  /** Absent when the role does not bind a secret ID. */
+  readonly secretIdFilePath?: string;
+  /** Default true: the secret ID file is deleted once read (the ID is kept in memory). */
+  readonly removeSecretIdFileAfterReading: boolean;
+  /** The file holds a response-wrapping token whose creation path must be this. */
+  readonly secretIdResponseWrappingPath?: string;
+}
+
+export interface JwtAuthSettings extends AuthCommonSettings {
+  readonly type: 'jwt';
+  readonly role: string;
+  /** The JWT file, read on every login. */
+  readonly path: string;
+  /** Default true: the JWT file is deleted once read (the JWT is kept in memory). */
+  readonly removeJwtAfterReading: boolean;
+}
+
+export interface TokenFileAuthSettings extends AuthCommonSettings {
+  readonly type: 'token_file';
+  readonly tokenFilePath: string;
+}
+
+export interface CertAuthSettings extends AuthCommonSettings {
+  readonly type: 'cert';
+  /** The cert role to log in with (`name`); absent: Vault tries every role. */
+  readonly name?: string;
+  /** TLS files for the login connection; absent ones fall back to the `vault` stanza's. */
+  readonly caCertPath?: string;
+  readonly clientCertPath?: string;
+  readonly clientKeyPath?: string;
+}
+
+/** Where the AWS credentials come from, resolved from the environment the SDKs read. */
+export type AwsCredentialSource =
+  | { readonly kind: 'static'; readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string }
+  /** IRSA: AssumeRoleWithWebIdentity with the (re-read) token file. */
+  | { readonly kind: 'web-identity'; readonly roleArn: string; readonly tokenFilePath: string; readonly sessionName: string };
+
+export interface AwsAuthSettings extends AuthCommonSettings {
+  readonly type: 'aws';
+  readonly role: string;
+  /** Signing region of the GetCallerIdentity request (`region`, default us-east-1). */
+  readonly region: string;
+  /** `header_value`: sent (and signed) as X-Vault-AWS-IAM-Server-ID. */
+  readonly headerValue?: string;
+  readonly credentials: AwsCredentialSource;
+  /** STS endpoint for AssumeRoleWithWebIdentity (AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL, else regional). */
+  readonly stsEndpoint: string;
+}
+
+export type AuthSettings = KubernetesAuthSettings | AppRoleAuthSettings | JwtAuthSettings | TokenFileAuthSettings | CertAuthSettings | AwsAuthSettings;
 
 export interface SinkSettings {
   readonly path: string;
@@ -83,6 +142,10 @@ export interface TemplateSettings {
   /** Loopback http URL POSTed after the file changed. */
   readonly reloadUrl?: string;
   readonly createDestDirs: boolean;
+  /** `sandbox_path`: `file` reads and `writeToFile` writes must resolve inside it. */
+  readonly sandboxPath?: string;
+  /** `function_denylist` (or `function_blacklist`): functions whose calls fail the render. */
+  readonly functionDenylist?: readonly string[];
 }
 
 export interface TemplateConfigSettings {

@@ -92,6 +92,12 @@ export class VaultClient {
     return tokenInfo(path, body);
   }
 
+  /** Any auth method's login: `PUT /v1/<path>` with its body and no token; no client retries either. */
+  async loginWith(init: { path: string; body: Readonly<Record<string, unknown>>; namespace?: string }): Promise<TokenInfo> {
+    const body = await this.#call({ method: 'PUT', path: init.path, body: init.body, ...ns(init.namespace) }, 0);
+    return tokenInfo(init.path, body);
+  }
+
   async renewSelf(token: string, namespace?: string): Promise<TokenInfo> {
     const path = 'auth/token/renew-self';
     const body = await this.#call({ method: 'PUT', path, token, body: { increment: 0 }, ...ns(namespace ?? this.#namespace) }, 0);

@@ -1,5 +1,5 @@
 // AgentSettings for runner tests: the defaults D2's loader resolves, with short timings.
-import type { AgentSettings, TemplateSettings } from '../../agent/config/settings.ts';
+import type { AgentSettings, KubernetesAuthSettings, TemplateSettings } from '../../agent/config/settings.ts';
 
 export function templateSettings(index: number, destination: string, contents: string, extra: Partial<TemplateSettings> = {}): TemplateSettings {
   return {
@@ -8,6 +8,9 @@ export function templateSettings(index: number, destination: string, contents: s
   };
 }
 
+/** Without overrides the auth is Kubernetes, typed as such so tests can spread it and change `role`. */
+export function agentSettings(): AgentSettings & { auth: KubernetesAuthSettings };
+export function agentSettings(overrides: Partial<AgentSettings>): AgentSettings;
 export function agentSettings(overrides: Partial<AgentSettings> = {}): AgentSettings {
   return {
     config: {},
