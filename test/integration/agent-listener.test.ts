@@ -4,6 +4,7 @@
 // (two reads of one leased secret: one Vault request, same credentials, the lease renewed by the
 // agent), cache-clear, metrics, and POST /agent/v1/quit stopping a sidecar.
 import { describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import type { AgentConfig, ListenerStanza } from '../../shared/agent-config.ts';
@@ -16,7 +17,7 @@ const SENTINEL = 'sentinel-Lq73-never-logged';
 const SEED: VaultSeed = {
   secrets: {
     secret: { type: 'kv', version: 2, data: { 'app/config': { password: SENTINEL } } },
-    database: { type: 'database', roles: { app: { default_ttl: 3, max_ttl: 60 } } },
+    database: { type: 'database', roles: { app: { default_ttl: 3, max_ttl: 60 }, persist: { default_ttl: 60, max_ttl: 600 } } },
   },
   auth: { kubernetes: { type: 'kubernetes', roles: { app: { bound_service_account_names: ['app'], bound_service_account_namespaces: ['default'], token_ttl: 60, token_max_ttl: 600 } } } },
 };
@@ -116,6 +117,28 @@ describe('agent listener (vault-k8s agent-cache-enable config)', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(agent.child.exitCode).toBeNull();
     expect((await agent.stop()).code).toBe(0);
+  }, 20_000);
+});
+
+describe('persistent cache (vault-k8s init + sidecar with agent-cache-enable)', () => {
+  it('maps persist "kubernetes" onto the hand-off: the sidecar adopts the init token and lease, one login and one lease for the pod', async () => {
+    const cacheDir = join(env.work.dir, 'agent-cache');
+    const db = join(env.work.secretsDir, 'persist-db');
+    const templates = [{ destination: db, contents: '{{ with secret "database/creds/persist" }}{{ .Data.username }}:{{ .Data.password }}{{ end }}' }];
+    // Exactly the stanzas vault-k8s puts into both configs when the cache is persistent.
+    const stanzas = { listener: vaultK8sListener(), cache: { use_auto_auth_token: 'true', persist: { type: 'kubernetes', path: cacheDir } } };
+    const logins = (): number => count('PUT', '/v1/auth/kubernetes/login');
+    const reads = (): number => count('GET', '/v1/database/creds/persist');
+    const [loginsBefore, readsBefore] = [logins(), reads()];
+    const init = spawnAgent([`-config=${env.work.writeConfig('persist-init.json', env.work.config(env.vault.url, templates, { ...stanzas, exit_after_auth: true }))}`]);
+    expect((await init.exited).code).toBe(0);
+    const rendered = readFileSync(db, 'utf8');
+    const sidecar = spawnAgent([`-config=${env.work.writeConfig('persist-sidecar.json', env.work.config(env.vault.url, templates, stanzas))}`]);
+    await waitFor('sidecar adoption', () => sidecar.logText().includes('"event":"sidecar-ready"'));
+    expect(sidecar.logText()).toContain('"event":"handoff-adopted"');
+    expect({ logins: logins() - loginsBefore, reads: reads() - readsBefore }).toEqual({ logins: 1, reads: 1 });
+    expect(readFileSync(db, 'utf8')).toBe(rendered);
+    expect((await sidecar.stop()).code).toBe(0);
   }, 20_000);
 });
 
