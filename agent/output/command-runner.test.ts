@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +28,9 @@ describe('commandArgv', () => {
     ['  /usr/bin/reload  ', ['/usr/bin/reload']],
     [['kill', '-HUP', '1'], ['kill', '-HUP', '1']],
     [['/bin/echo', 'a b; rm -rf /'], ['/bin/echo', 'a b; rm -rf /']],
+    // consul-template's CommandPrep: a one-element list of several words also goes through sh.
+    [['kill -HUP $(pidof nginx)'], ['/bin/sh', '-c', 'kill -HUP $(pidof nginx)']],
+    [['/usr/bin/reload'], ['/usr/bin/reload']],
   ])('%j → %j', (command, argv) => {
     expect(commandArgv(command)).toEqual(argv);
   });
@@ -39,6 +43,25 @@ describe('runCommand', () => {
   });
   afterEach(() => {
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('runs vault-k8s style `kill -HUP $(cat pidfile)` commands, as a string or a one-element list', async () => {
+    const marker = join(dir, 'hup');
+    const pidFile = join(dir, 'app.pid');
+    // The "app": appends a line for every SIGHUP it gets.
+    const app = spawn('/bin/sh', ['-c', `trap 'echo reloaded >> ${marker}' HUP; echo $$ > ${pidFile}; while :; do sleep 0.05; done`], { stdio: 'ignore' });
+    const reloads = (): number => (existsSync(marker) ? readFileSync(marker, 'utf8').split('\n').filter((l) => l !== '').length : 0);
+    try {
+      expect(await waitFor(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').endsWith('\n'))).toBe(true);
+      const { log } = createLogSink();
+      const command = `kill -HUP $(cat ${pidFile})`;
+      expect(await runCommand(command, { timeoutMs: 10_000, log })).toEqual({ ok: true, exitCode: 0, timedOut: false });
+      expect(await waitFor(() => reloads() === 1)).toBe(true);
+      expect(await runCommand([command], { timeoutMs: 10_000, log })).toEqual({ ok: true, exitCode: 0, timedOut: false });
+      expect(await waitFor(() => reloads() === 2)).toBe(true);
+    } finally {
+      app.kill('SIGKILL');
+    }
   });
 
   it('runs a string with spaces through sh -c (shell syntax works)', async () => {

@@ -1,5 +1,7 @@
-// Runs a template's `command` after its file changed, as consul-template does: a single string
-// containing spaces runs through `sh -c`, a single word or a list is exec'd directly (no shell).
+// Runs a template's `command` after its file changed, as consul-template's CommandPrep does: a
+// single string (or a one-element list) with more than one word runs through `sh -c`, so shell
+// syntax such as `kill -HUP $(pidof nginx)` works (the agent image ships a static /bin/sh for
+// this); a single word or a longer list is exec'd directly (no shell).
 // A timeout kills the whole process group. Failures are logged and returned, never thrown: a
 // failing reload command must not stop the agent. Output is discarded, never logged: commands
 // may print the secrets they just received.
@@ -22,18 +24,22 @@ export interface CommandResult {
   readonly timedOut: boolean;
 }
 
-/** argv to exec: `sh -c` for a string with spaces, the word itself otherwise, or the list. */
+const SHELL = '/bin/sh';
+
+/** argv to exec: `sh -c` for one string of several words, the word itself, or the list. */
 export function commandArgv(command: string | readonly string[]): readonly string[] {
-  if (typeof command !== 'string') return command;
-  const trimmed = command.trim();
-  return /\s/.test(trimmed) ? ['/bin/sh', '-c', trimmed] : [trimmed];
+  const list = typeof command === 'string' ? [command] : command;
+  if (list.length !== 1) return list;
+  const trimmed = (list[0] ?? '').trim();
+  return /\s/.test(trimmed) ? [SHELL, '-c', trimmed] : [trimmed];
 }
+
 
 export function runCommand(command: string | readonly string[], options: CommandOptions): Promise<CommandResult> {
   const argv = commandArgv(command);
   const program = argv[0] ?? '';
   // The program name is logged (not its arguments, which may carry secrets).
-  const log = options.log.child({ component: 'command', program: typeof command === 'string' && argv.length === 3 ? 'sh -c' : program });
+  const log = options.log.child({ component: 'command', program: (typeof command === 'string' || command.length === 1) && argv.length === 3 ? 'sh -c' : program });
   const started = performance.now();
   return new Promise((resolve) => {
     let timedOut = false;

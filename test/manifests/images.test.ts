@@ -224,6 +224,22 @@ describe('Dockerfiles', () => {
   const scripts = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts;
   const ignore = readFileSync('.dockerignore', 'utf8').split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
 
+  it('agent: tini as init and a static busybox as /bin/sh (with kill, killall, pidof) for shell-syntax commands', () => {
+    const text = readFileSync('Dockerfile.agent', 'utf8');
+    const build = text.slice(0, text.indexOf('\nFROM gcr.io/distroless'));
+    const runtime = text.slice(text.indexOf('\nFROM gcr.io/distroless'));
+    // Debian's statically linked builds: nothing else from the build stage's libraries is needed.
+    expect(build).toMatch(/apt-get install -y --no-install-recommends tini busybox-static/);
+    expect(build).toContain('cp /bin/busybox /out/bin/busybox');
+    expect(build).toContain('for applet in sh kill killall pidof; do ln -s busybox "/out/bin/$applet"; done');
+    expect(runtime).toContain('COPY --from=build /usr/bin/tini-static /usr/bin/tini\n');
+    expect(runtime).toContain('COPY --from=build /out/bin/ /bin/\n');
+    const entrypoint = JSON.parse(/^ENTRYPOINT (\[.*\])$/m.exec(runtime)?.[1] ?? '[]') as string[];
+    expect(entrypoint.slice(0, 4)).toEqual(['/usr/bin/tini', '-s', '--', '/usr/local/bin/node']);
+    // The command runner's shell is the one the image provides.
+    expect(readFileSync('agent/output/command-runner.ts', 'utf8')).toContain("const SHELL = '/bin/sh';");
+  });
+
   it.each([['agent', 'Dockerfile.agent'], ['webhook', 'Dockerfile.webhook']])('%s: multi-stage, pinned Node 24, non-root numeric user, built by the npm script', (image, file) => {
     const text = readFileSync(file, 'utf8');
     expect(text).toContain('ARG NODE_VERSION=24.21.0');
@@ -234,9 +250,11 @@ describe('Dockerfiles', () => {
     expect(text).toContain(`RUN npm run build:${image} -- --node=/usr/local/bin/node`);
     expect(scripts[`build:${image}`]).toBe(`node scripts/build-bundle.ts ${image}`);
     expect(text).toMatch(/^USER 100:1000$/m);
-    // Both run under Node with their heap flags (the memory targets), the bundle beside its chunks.
+    // Both run under Node with their heap flags (the memory targets), the bundle beside its chunks;
+    // the agent under tini (it runs commands, whose orphans someone must reap).
     const semiSpace = image === 'agent' ? 1 : 8;
-    expect(text).toMatch(new RegExp(`^ENTRYPOINT \\["/usr/local/bin/node", "--max-semi-space-size=${semiSpace}", "--max-old-space-size=\\d+", "/usr/local/bin/vaultlet"\\]$`, 'm'));
+    const init = image === 'agent' ? '"/usr/bin/tini", "-s", "--", ' : '';
+    expect(text).toMatch(new RegExp(`^ENTRYPOINT \\[${init}"/usr/local/bin/node", "--max-semi-space-size=${semiSpace}", "--max-old-space-size=\\d+", "/usr/local/bin/vaultlet"\\]$`, 'm'));
     expect(text).toContain(`COPY --from=build --chmod=0555 /src/dist/${image}/vaultlet-lib/ /usr/local/bin/vaultlet-lib/`);
     expect(text).toMatch(new RegExp(`^CMD \\["${image}"\\]$`, 'm'));
     expect(text).toContain(`/src/dist/${image}/vaultlet.js /usr/local/bin/vaultlet`);
