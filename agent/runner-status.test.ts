@@ -17,8 +17,20 @@ const fixedRandom = (): number => 0.5;
 describe('template status', () => {
   it('lists rendered and failed destinations in config order, failures by code, never by message', () => {
     const err = Object.assign(new Error(`no secret at ${SENTINEL}`), { code: 'AGT_FETCH' });
-    const status = templateStatus(['/v/a', '/v/b', '/v/c'], [{ destination: '/v/b', error: err }, { destination: '/v/c', error: new TypeError(SENTINEL) }]);
-    expect(status).toEqual({ rendered: ['/v/a'], failed: [{ destination: '/v/b', error: 'AGT_FETCH' }, { destination: '/v/c', error: 'TypeError' }] });
+    const status = templateStatus(
+      ['/v/a', '/v/b', '/v/c'],
+      [
+        { destination: '/v/b', error: err },
+        { destination: '/v/c', error: new TypeError(SENTINEL) },
+      ],
+    );
+    expect(status).toEqual({
+      rendered: ['/v/a'],
+      failed: [
+        { destination: '/v/b', error: 'AGT_FETCH' },
+        { destination: '/v/c', error: 'TypeError' },
+      ],
+    });
     expect(JSON.stringify(status)).not.toContain(SENTINEL);
   });
 });
@@ -38,7 +50,9 @@ describe('Runner status log', () => {
         ],
       }),
       client: new VaultClient({ transport: vault, clock, random: fixedRandom }),
-      clock, random: fixedRandom, log: sink.log,
+      clock,
+      random: fixedRandom,
+      log: sink.log,
       readFile: (p) => {
         const stored = output.read(p) ?? (p === '/sa/token' ? 'jwt-fixture\n' : undefined);
         if (stored === undefined) throw new Error(`ENOENT ${p}`);
@@ -54,13 +68,22 @@ describe('Runner status log', () => {
     await clock.advance(5_000);
     const statuses = () => sink.entries().filter((e) => e['event'] === 'templates-status');
     expect(statuses()).toHaveLength(1);
-    expect(statuses()[0]).toMatchObject({ level: 'warn', ok: ['/vault/secrets/kv'], failing: [{ destination: '/vault/secrets/other' }] });
+    expect(statuses()[0]).toMatchObject({
+      level: 'warn',
+      ok: ['/vault/secrets/kv'],
+      failing: [{ destination: '/vault/secrets/other' }],
+    });
     expect(sink.entries().some((e) => e['event'] === 'sidecar-ready')).toBe(false);
     vault.kv2.set('other', { x: '1' });
     await clock.advance(60_000);
     expect(output.read('/vault/secrets/other')).toBe('x=1\n');
     expect(statuses()).toHaveLength(2);
-    expect(statuses()[1]).toMatchObject({ level: 'info', ok: ['/vault/secrets/kv', '/vault/secrets/other'], failing: [], msg: 'every template rendered' });
+    expect(statuses()[1]).toMatchObject({
+      level: 'info',
+      ok: ['/vault/secrets/kv', '/vault/secrets/other'],
+      failing: [],
+      msg: 'every template rendered',
+    });
     runner.stop();
     expect(await run).toEqual({ code: 0 });
     expect(sink.lines.join('\n')).not.toContain(SENTINEL);

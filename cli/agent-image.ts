@@ -4,10 +4,22 @@
 // startup probe execs `vaultlet ready -file=...` directly, so no shell is needed in the image.
 import { dispatch } from './image-dispatch.ts';
 
-dispatch('vaultlet', {
-  agent: () => import('../agent/main.ts'),
-  ready: () => import('../agent/ready-check.ts'),
-}, process.argv.slice(2)).then((code) => { process.exitCode = code; }, (err: unknown) => {
-  process.stderr.write(`vaultlet: ${err instanceof Error ? err.message : 'unexpected failure'}\n`);
-  process.exitCode = 1;
-});
+dispatch(
+  'vaultlet',
+  {
+    agent: { load: () => import('../agent/main.ts'), help: async () => (await import('./help/agent.ts')).help() },
+    ready: {
+      load: () => import('../agent/ready-check.ts'),
+      help: async () => (await import('./help/commands.ts')).readyHelp(),
+    },
+  },
+  process.argv.slice(2),
+).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`vaultlet: ${err instanceof Error ? err.message : 'unexpected failure'}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -3,9 +3,18 @@
 // dist/webhook/vaultlet.js (the image's /usr/local/bin/vaultlet).
 import { dispatch } from './image-dispatch.ts';
 
-dispatch('vaultlet', {
-  webhook: () => import('../webhook/main.ts'),
-}, process.argv.slice(2)).then((code) => { process.exitCode = code; }, (err: unknown) => {
-  process.stderr.write(`vaultlet: ${err instanceof Error ? err.message : 'unexpected failure'}\n`);
-  process.exitCode = 1;
-});
+dispatch(
+  'vaultlet',
+  {
+    webhook: { load: () => import('../webhook/main.ts'), help: async () => (await import('./help/webhook.ts')).help() },
+  },
+  process.argv.slice(2),
+).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`vaultlet: ${err instanceof Error ? err.message : 'unexpected failure'}\n`);
+    process.exitCode = 1;
+  },
+);

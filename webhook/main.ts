@@ -3,7 +3,7 @@
 // 2 for configuration errors (every bad variable listed on stderr).
 import type { Server as HttpsServer } from 'node:https';
 import { Registry } from 'prom-client';
-import { ConfigError, toError } from '../shared/errors.ts';
+import { AppError, ConfigError, toError } from '../shared/errors.ts';
 import { createLogger } from '../shared/logger.ts';
 import { createReviewCache, DEFAULT_REVIEW_CACHE } from './admission/review-cache.ts';
 import { buildApp } from './app.ts';
@@ -52,6 +52,17 @@ async function stopSource(source: CertSource): Promise<void> {
   setTimeout(() => { process.exit(); }, EXIT_GRACE_MS).unref();
 }
 
+/**
+ * What a start-up failure logs: an expected one (an AppError: a missing certificate file, a port in
+ * use) by its code and message (with its cause's, which names the file), as one line that says
+ * what to fix; only an unexpected one with its stack.
+ */
+function startFailure(err: unknown): Record<string, unknown> {
+  if (!(err instanceof AppError)) return { err: toError(err) };
+  const cause = err.cause instanceof Error ? `: ${err.cause.message}` : '';
+  return { code: err.code, error: `${err.message}${cause}` };
+}
+
 export async function run(argv: readonly string[]): Promise<number> {
   const config = configOrExit(argv);
   if (config === undefined) return 2;
@@ -68,7 +79,7 @@ export async function run(argv: readonly string[]): Promise<number> {
       process.stderr.write(`vaultlet webhook: ${err.message}\n`);
       return 2;
     }
-    log.fatal({ err: toError(err) }, 'cannot set up the serving certificate');
+    log.fatal(startFailure(err), 'cannot set up the serving certificate');
     return 1;
   }
   const policy = tlsPolicy(config);
@@ -104,7 +115,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     await stopSource(source);
     return 0;
   } catch (err) {
-    log.fatal({ err: toError(err) }, 'webhook failed to start');
+    log.fatal(startFailure(err), 'webhook failed to start');
     await stopSource(source);
     return 1;
   }

@@ -11,8 +11,8 @@ export interface AgentFlags {
   readonly logFormat?: string;
 }
 
-const BOOL_FLAGS = ['revoke-on-shutdown', 'exit-after-auth'] as const;
-const VALUE_FLAGS = ['config', 'log-level', 'log-format'] as const;
+export const BOOL_FLAGS = ['revoke-on-shutdown', 'exit-after-auth'] as const;
+export const VALUE_FLAGS = ['config', 'log-level', 'log-format'] as const;
 
 export function parseAgentFlags(argv: readonly string[], problems: Problems): AgentFlags {
   const configPaths: string[] = [];

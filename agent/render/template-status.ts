@@ -19,7 +19,9 @@ export function templateStatus(destinations: readonly string[], failures: readon
   const failedBy = new Map(failures.map((f) => [f.destination, errorKind(f.error)]));
   return {
     rendered: destinations.filter((d) => !failedBy.has(d)),
-    failed: destinations.filter((d) => failedBy.has(d)).map((destination) => ({ destination, error: failedBy.get(destination) ?? 'Error' })),
+    failed: destinations
+      .filter((d) => failedBy.has(d))
+      .map((destination) => ({ destination, error: failedBy.get(destination) ?? 'Error' })),
   };
 }
 

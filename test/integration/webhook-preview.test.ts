@@ -7,11 +7,18 @@ import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { runCli } from '../helpers/webhook-process.ts';
 
-interface Container { name: string }
+interface Container {
+  name: string;
+}
 interface Workload {
   kind: string;
   metadata: { name: string };
-  spec: { template: { metadata: { annotations: Record<string, string> }; spec: { containers: Container[]; initContainers?: Container[] } } };
+  spec: {
+    template: {
+      metadata: { annotations: Record<string, string> };
+      spec: { containers: Container[]; initContainers?: Container[] };
+    };
+  };
 }
 
 const DEPLOYMENT = `apiVersion: apps/v1
@@ -110,21 +117,30 @@ describe('vaultlet preview', () => {
     expect([patched.code, full.code]).toEqual([0, 0]);
     expect(patched.stdout.startsWith('# Deployment/web\n')).toBe(true);
     const ops = JSON.parse(patched.stdout.slice(patched.stdout.indexOf('\n') + 1)) as Operation[];
-    const applied = fastJsonPatch.applyPatch(parseAllDocuments(DEPLOYMENT)[0]!.toJS() as object, ops, true, false).newDocument;
+    const applied = fastJsonPatch.applyPatch(
+      parseAllDocuments(DEPLOYMENT)[0]!.toJS() as object,
+      ops,
+      true,
+      false,
+    ).newDocument;
     expect(applied).toEqual(parseAllDocuments(full.stdout)[0]!.toJS());
   });
 
   it('uses a placeholder Vault address, with a note, when none is set', async () => {
     const res = await runCli(['preview', '-f', '-'], {}, DEPLOYMENT);
     expect(res.code).toBe(0);
-    expect(res.stderr).toContain('note: AGENT_INJECT_VAULT_ADDR is not set; previewing with https://vault.vault.svc:8200');
+    expect(res.stderr).toContain(
+      'note: AGENT_INJECT_VAULT_ADDR is not set; previewing with https://vault.vault.svc:8200',
+    );
   });
 
   it('exits 1 and reports the denial when a pod would be denied', async () => {
     const res = await runCli(['preview', '-f', '-'], ENV, [DENIED_POD, CONFIGMAP].join('---\n'));
     expect(res.code).toBe(1);
     expect(res.stderr).toMatch(/^Pod\/broken: denied: .*agent-pre-populate/m);
-    expect(parseAllDocuments(res.stdout).map((d) => d.toJS() as unknown)).toEqual([parseAllDocuments(CONFIGMAP)[0]!.toJS()]);
+    expect(parseAllDocuments(res.stdout).map((d) => d.toJS() as unknown)).toEqual([
+      parseAllDocuments(CONFIGMAP)[0]!.toJS(),
+    ]);
   });
 
   it.each([
@@ -147,5 +163,65 @@ describe('vaultlet preview', () => {
     const res = await runCli(['preview', '-f', '-'], { ...ENV, AGENT_INJECT_RUN_AS_USER: 'root' }, DEPLOYMENT);
     expect(res.code).toBe(2);
     expect(res.stderr).toContain('AGENT_INJECT_RUN_AS_USER');
+  });
+
+  it('prints a --patch that applies to a Deployment as written (no token mount yet), as kubectl would send it', async () => {
+    const asWritten = DEPLOYMENT.replace(/\n {10}volumeMounts: .*\n/, '\n');
+    expect(asWritten).not.toContain('serviceaccount');
+    const patched = await runCli(['preview', '-f', '-', '--patch'], ENV, asWritten);
+    const full = await runCli(['preview', '-f', '-'], ENV, asWritten);
+    expect([patched.code, full.code]).toEqual([0, 0]);
+    const ops = JSON.parse(patched.stdout.slice(patched.stdout.indexOf('\n') + 1)) as Operation[];
+    const applied = fastJsonPatch.applyPatch(
+      parseAllDocuments(asWritten)[0]!.toJS() as object,
+      ops,
+      true,
+      false,
+    ).newDocument;
+    expect(applied).toEqual(parseAllDocuments(full.stdout)[0]!.toJS());
+  });
+
+  it('previews a kind: List as kubectl get -o yaml prints it', async () => {
+    const items = [DEPLOYMENT, CONFIGMAP].map((d) => parseAllDocuments(d)[0]!.toJS() as unknown);
+    const res = await runCli(['preview', '-f', '-'], ENV, JSON.stringify({ apiVersion: 'v1', kind: 'List', items }));
+    expect(res.code).toBe(0);
+    const out = parseAllDocuments(res.stdout)[0]!.toJS() as { kind: string; items: Workload[] };
+    expect(out.kind).toBe('List');
+    expect(out.items[0]?.spec.template.spec.containers.map((c) => c.name)).toEqual(['web', 'vault-agent']);
+    expect(out.items[1]).toEqual(items[1]);
+  });
+
+  it('warns on stderr that the output is for review, not for kubectl apply', async () => {
+    const res = await runCli(['preview', '-f', '-'], ENV, DEPLOYMENT);
+    expect(res.stderr).toContain('note: this output is for review, not for kubectl apply');
+  });
+
+  it.each([
+    ['an empty file', ''],
+    ['a comment-only file', '# nothing here\n---\n'],
+  ])('exits 2 on %s', async (_name, text) => {
+    const path = await file('empty.yaml', text);
+    const res = await runCli(['preview', '-f', path], ENV);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain(`${path} holds no Kubernetes objects`);
+  });
+
+  it('points a positional file argument at -f, with the whole path', async () => {
+    const path = `${dir}/${'a-rather-long-directory-name/'.repeat(3)}deploy.yaml`;
+    const res = await runCli(['preview', path], ENV);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain(
+      `unexpected argument ${JSON.stringify(path)}: name the manifest with -f (vaultlet preview -f ${path})`,
+    );
+  });
+
+  it('exits 2 naming a duplicate key, and on an unrendered Helm template without a Node warning', async () => {
+    const dup = await runCli(['preview', '-f', '-'], ENV, 'kind: Pod\nmetadata:\n  name: a\n  name: b\n');
+    expect(dup.code).toBe(2);
+    expect(dup.stderr).toContain('duplicate key "name" at line 4');
+    const helm = await runCli(['preview', '-f', '-'], ENV, 'kind: Deployment\nmetadata:\n  name: {{ .Values.name }}\n');
+    expect(helm.code).toBe(2);
+    expect(helm.stderr).toContain('unrendered Helm template');
+    expect(helm.stderr).not.toMatch(/Warning|DeprecationWarning|\(node:\d+\)/);
   });
 });

@@ -1,26 +1,20 @@
 // `vaultlet preview -f FILE [--patch] [--namespace NS]`: offline, shows what the webhook would do
 // to the pods in a manifest. Same config loader and defaults as the webhook. Exit codes: 0 every
-// pod allowed, 1 at least one denied, 2 usage, YAML or configuration error.
+// pod allowed, 1 at least one denied, 2 usage, input (empty, not YAML) or configuration error.
 import { readFile } from 'node:fs/promises';
 import { ConfigError } from '../../shared/errors.ts';
 import { loadWebhookConfig } from '../config.ts';
 import { admitPod } from '../inject/admit.ts';
 import { PreviewInputError, previewManifests } from './preview.ts';
+import { PREVIEW_USAGE as USAGE } from './usage.ts';
 
 export const PLACEHOLDER_VAULT_ADDR = 'https://vault.vault.svc:8200';
 
-const USAGE = `usage: vaultlet preview -f FILE [--patch] [--namespace NS] [--no-service-account-token]
-
-  -f, --filename FILE   manifest to preview (YAML, multi-document; "-" reads stdin)
-  --patch               print the JSON patch for each pod instead of the mutated objects
-  -n, --namespace NS    namespace to admit into (default: each object's, else "default")
-  --no-service-account-token
-                        do not add the service-account token mount the API server adds
-                        before webhooks run (for clusters without that admission plugin)
-
-Handles Pod and the pod template of Deployment, StatefulSet, DaemonSet, ReplicaSet, Job and
-CronJob; other objects are printed unchanged. AGENT_INJECT_* variables apply as for the webhook.
-`;
+// The mutated objects are what the webhook will do at admission; applied as a manifest they would
+// put the injected containers into the workload itself, and the webhook would inject again.
+const REVIEW_NOTE =
+  'note: this output is for review, not for kubectl apply: applying it would write the injected containers into your workloads; ' +
+  'apply your manifest as written and let the webhook inject\n';
 
 interface PreviewArgs {
   readonly file: string;
@@ -36,17 +30,23 @@ function parseArgs(argv: readonly string[]): PreviewArgs | string {
   let serviceAccountAdmission = true;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
-    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const [flag, inline] = arg.includes('=')
+      ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+      : [arg, undefined];
     const value = (): string | undefined => inline ?? argv[++i];
     if (flag === '-f' || flag === '--filename' || flag === '--file') file = value();
     else if (flag === '-n' || flag === '--namespace') namespace = value();
     else if (flag === '--patch') patchOnly = true;
     else if (flag === '--no-service-account-token') serviceAccountAdmission = false;
-    else return `unknown argument "${arg.slice(0, 64)}"`;
+    else if (!arg.startsWith('-') && file === undefined)
+      return `unexpected argument ${JSON.stringify(arg)}: name the manifest with -f (vaultlet preview -f ${arg})`;
+    else return `unknown argument ${JSON.stringify(arg)}`;
   }
   if (file === undefined || file === '') return 'missing -f FILE';
   if (namespace === '') return 'empty --namespace';
-  return namespace === undefined ? { file, patchOnly, serviceAccountAdmission } : { file, patchOnly, namespace, serviceAccountAdmission };
+  return namespace === undefined
+    ? { file, patchOnly, serviceAccountAdmission }
+    : { file, patchOnly, namespace, serviceAccountAdmission };
 }
 
 async function readInput(file: string): Promise<string> {
@@ -57,7 +57,7 @@ async function readInput(file: string): Promise<string> {
 }
 
 export async function run(argv: readonly string[]): Promise<number> {
-  if (argv.includes('-h') || argv.includes('--help')) {
+  if (argv.includes('-h') || argv.includes('--help') || argv.includes('-help')) {
     process.stdout.write(USAGE);
     return 0;
   }
@@ -75,7 +75,9 @@ export async function run(argv: readonly string[]): Promise<number> {
   try {
     text = await readInput(args.file);
   } catch (err) {
-    process.stderr.write(`vaultlet preview: cannot read ${args.file} (${(err as NodeJS.ErrnoException).code ?? 'error'})\n`);
+    process.stderr.write(
+      `vaultlet preview: cannot read ${args.file} (${(err as NodeJS.ErrnoException).code ?? 'error'})\n`,
+    );
     return 2;
   }
   try {
@@ -86,8 +88,15 @@ export async function run(argv: readonly string[]): Promise<number> {
       serviceAccountAdmission: args.serviceAccountAdmission,
       ...(args.namespace === undefined ? {} : { namespace: args.namespace }),
     });
+    if (result.objects === 0) {
+      process.stderr.write(
+        `vaultlet preview: ${args.file === '-' ? 'stdin' : args.file} holds no Kubernetes objects\n`,
+      );
+      return 2;
+    }
     process.stdout.write(result.output);
     for (const m of result.messages) process.stderr.write(`${m.object}: ${m.level}: ${m.text}\n`);
+    if (result.injected > 0) process.stderr.write(REVIEW_NOTE);
     return result.denied > 0 ? 1 : 0;
   } catch (err) {
     if (!(err instanceof ConfigError) && !(err instanceof PreviewInputError)) throw err;

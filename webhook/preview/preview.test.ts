@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { parse, parseAllDocuments } from 'yaml';
+import fastJsonPatch, { type Operation } from 'fast-json-patch';
+import { parse, parseAllDocuments, stringify } from 'yaml';
 import type { AdmissionDecision, AdmitFn, AdmitInput } from '../admission/review.ts';
 import { PreviewInputError, previewManifests } from './preview.ts';
 
@@ -16,8 +17,10 @@ function markerAdmit(calls: AdmitInput[] = []): AdmitFn {
     calls.push(input);
     const pod = input.object as { metadata?: { annotations?: Record<string, string> } };
     const annotations = pod.metadata?.annotations ?? {};
-    if (annotations['vault.hashicorp.com/agent-inject'] !== 'true') return { allowed: true, patch: [], warnings: [], injection: 'none', reason: 'not annotated' };
-    if (annotations['vault.hashicorp.com/role'] === undefined) return { allowed: false, message: 'no Vault role found', warnings: [], code: 400 };
+    if (annotations['vault.hashicorp.com/agent-inject'] !== 'true')
+      return { allowed: true, patch: [], warnings: [], injection: 'none', reason: 'not annotated' };
+    if (annotations['vault.hashicorp.com/role'] === undefined)
+      return { allowed: false, message: 'no Vault role found', warnings: [], code: 400 };
     return {
       allowed: true,
       patch: [
@@ -86,18 +89,34 @@ spec:
 describe('previewManifests', () => {
   it('mutates the Pod and the pod templates of workloads, leaving other objects unchanged', () => {
     const calls: AdmitInput[] = [];
-    const result = previewManifests(MANIFEST, { admit: markerAdmit(calls), patchOnly: false, serviceAccountAdmission: false });
+    const result = previewManifests(MANIFEST, {
+      admit: markerAdmit(calls),
+      patchOnly: false,
+      serviceAccountAdmission: false,
+    });
     const docs = parseAllDocuments(result.output).map((d) => d.toJS() as Tree);
-    const [pod, deploy, configMap, cron] = parseAllDocuments(MANIFEST).map((d) => d.toJS() as Tree) as [Tree, Tree, Tree, Tree];
+    const [pod, deploy, configMap, cron] = parseAllDocuments(MANIFEST).map((d) => d.toJS() as Tree) as [
+      Tree,
+      Tree,
+      Tree,
+      Tree,
+    ];
     const agent = { name: 'vault-agent', image: 'agent' };
     const status = { 'vault.hashicorp.com/agent-inject-status': 'injected' };
     expect(docs).toEqual([
-      { ...pod, metadata: { ...pod.metadata, annotations: { ...INJECT, ...status } }, spec: { containers: [{ name: 'app', image: 'app' }, agent] } },
+      {
+        ...pod,
+        metadata: { ...pod.metadata, annotations: { ...INJECT, ...status } },
+        spec: { containers: [{ name: 'app', image: 'app' }, agent] },
+      },
       {
         ...deploy,
         spec: {
           ...deploy.spec,
-          template: { metadata: { labels: { app: 'web' }, annotations: { ...INJECT, ...status } }, spec: { containers: [{ name: 'web', image: 'web' }, agent] } },
+          template: {
+            metadata: { labels: { app: 'web' }, annotations: { ...INJECT, ...status } },
+            spec: { containers: [{ name: 'web', image: 'web' }, agent] },
+          },
         },
       },
       configMap,
@@ -105,7 +124,14 @@ describe('previewManifests', () => {
         ...cron,
         spec: {
           ...cron.spec,
-          jobTemplate: { spec: { template: { metadata: { annotations: { ...INJECT, ...status } }, spec: { restartPolicy: 'Never', containers: [{ name: 'job', image: 'job' }, agent] } } } },
+          jobTemplate: {
+            spec: {
+              template: {
+                metadata: { annotations: { ...INJECT, ...status } },
+                spec: { restartPolicy: 'Never', containers: [{ name: 'job', image: 'job' }, agent] },
+              },
+            },
+          },
         },
       },
     ]);
@@ -123,7 +149,12 @@ describe('previewManifests', () => {
   });
 
   it('prints JSON patches whose paths point into each object', () => {
-    const result = previewManifests(MANIFEST, { admit: markerAdmit(), patchOnly: true, namespace: 'ns1' });
+    const result = previewManifests(MANIFEST, {
+      admit: markerAdmit(),
+      patchOnly: true,
+      namespace: 'ns1',
+      serviceAccountAdmission: false,
+    });
     const ops = (prefix: string) => [
       { op: 'add', path: `${prefix}/metadata/annotations/vault.hashicorp.com~1agent-inject-status`, value: 'injected' },
       { op: 'add', path: `${prefix}/spec/containers/-`, value: { name: 'vault-agent', image: 'agent' } },
@@ -156,8 +187,7 @@ spec:
       {
         level: 'warning',
         object: 'StatefulSet/db',
-        text:
-          "vault.hashicorp.com/agent-inject, vault.hashicorp.com/role are on the StatefulSet's own metadata; the injector only sees the pod template's annotations (spec.template.metadata.annotations), so these have no effect",
+        text: "vault.hashicorp.com/agent-inject, vault.hashicorp.com/role are on the StatefulSet's own metadata; the injector only sees the pod template's annotations (spec.template.metadata.annotations), so these have no effect",
       },
     ]);
     expect(parse(result.output)).toEqual(parse(manifest));
@@ -173,10 +203,16 @@ kind: Pod
 metadata: { name: b }
 spec: { containers: [{ name: b, image: b }] }
 `;
-    const result = previewManifests(manifest, { admit: markerAdmit(), patchOnly: false, serviceAccountAdmission: false });
+    const result = previewManifests(manifest, {
+      admit: markerAdmit(),
+      patchOnly: false,
+      serviceAccountAdmission: false,
+    });
     expect(result.messages).toEqual([{ level: 'denied', object: 'Pod/a', text: 'no Vault role found' }]);
     expect(result.denied).toBe(1);
-    expect(parseAllDocuments(result.output).map((d) => d.toJS() as unknown)).toEqual([{ kind: 'Pod', metadata: { name: 'b' }, spec: { containers: [{ name: 'b', image: 'b' }] } }]);
+    expect(parseAllDocuments(result.output).map((d) => d.toJS() as unknown)).toEqual([
+      { kind: 'Pod', metadata: { name: 'b' }, spec: { containers: [{ name: 'b', image: 'b' }] } },
+    ]);
   });
 
   it('rejects invalid YAML naming the document and line, not its content', () => {
@@ -205,7 +241,11 @@ spec: { containers: [{ name: b, image: b }] }
       injection: 'init_and_sidecar',
       reason: 'injected',
     });
-    const result = previewManifests('kind: Pod\nmetadata: { name: p }\nspec: { containers: [{ name: app }] }\n', { admit, patchOnly: false, serviceAccountAdmission: false });
+    const result = previewManifests('kind: Pod\nmetadata: { name: p }\nspec: { containers: [{ name: app }] }\n', {
+      admit,
+      patchOnly: false,
+      serviceAccountAdmission: false,
+    });
     expect(result.output).toBe(
       'kind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: app\n    - name: agent\n      resources:\n        limits:\n          cpu: "1"\n' +
         '  initContainers:\n    - name: init\n      resources:\n        limits:\n          cpu: "1"\n',
@@ -213,7 +253,72 @@ spec: { containers: [{ name: b, image: b }] }
   });
 
   it('skips empty documents', () => {
-    const result = previewManifests('---\n---\nkind: Service\nmetadata: { name: s }\n', { admit: markerAdmit(), patchOnly: false });
+    const result = previewManifests('---\n---\nkind: Service\nmetadata: { name: s }\n', {
+      admit: markerAdmit(),
+      patchOnly: false,
+    });
     expect(result.output).toBe('kind: Service\nmetadata:\n  name: s\n');
+  });
+
+  it('prints patches that apply to each object as written, the token volume the API server adds included', () => {
+    const patched = previewManifests(MANIFEST, { admit: markerAdmit(), patchOnly: true });
+    const full = previewManifests(MANIFEST, { admit: markerAdmit(), patchOnly: false });
+    const input = parseAllDocuments(MANIFEST).map((d) => d.toJS() as object);
+    const expected = parseAllDocuments(full.output).map((d) => d.toJS() as object);
+    const patches = patched.output
+      .split(/^# .*$/m)
+      .slice(1)
+      .map((p) => JSON.parse(p) as Operation[]);
+    // Pod, Deployment and CronJob get a patch; the ConfigMap (index 2) none.
+    const applied = [0, 1, 3].map(
+      (doc, i) => fastJsonPatch.applyPatch(structuredClone(input[doc]), patches[i] ?? [], true, false).newDocument,
+    );
+    expect(applied).toEqual([expected[0], expected[1], expected[3]]);
+    expect(JSON.stringify(patches[0])).toContain('kube-api-access-preview');
+  });
+
+  it('prints multi-line strings as literal block scalars, unfolded', () => {
+    const template = `{{- with secret "secret/data/app" -}}\nDB_URL=postgresql://{{ .Data.data.username }}:{{ .Data.data.password }}@db.shop.svc.cluster.local:5432/orders?sslmode=verify-full\n{{- end }}\n`;
+    const manifest = stringify({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p', annotations: { ...INJECT, 'vault.hashicorp.com/agent-inject-template-a': template } },
+      spec: { containers: [{ name: 'app' }] },
+    });
+    const result = previewManifests(manifest, { admit: markerAdmit(), patchOnly: false });
+    expect(result.output).toContain(
+      `vault.hashicorp.com/agent-inject-template-a: |\n      {{- with secret "secret/data/app" -}}\n      DB_URL=postgresql://{{ .Data.data.username }}:{{ .Data.data.password }}@db.shop.svc.cluster.local:5432/orders?sslmode=verify-full\n`,
+    );
+    expect((parse(result.output) as Tree).metadata.annotations['vault.hashicorp.com/agent-inject-template-a']).toBe(
+      template,
+    );
+  });
+
+  it('previews the items of a kind: List in place, with patches into /items/N', () => {
+    const list = stringify({
+      apiVersion: 'v1',
+      kind: 'List',
+      items: parseAllDocuments(MANIFEST).map((d) => d.toJS() as unknown),
+    });
+    const full = previewManifests(list, { admit: markerAdmit(), patchOnly: false, serviceAccountAdmission: false });
+    const items = (parse(full.output) as { items: Tree[] }).items;
+    expect(items.map((i) => i['kind'])).toEqual(['Pod', 'Deployment', 'ConfigMap', 'CronJob']);
+    expect(items[0]?.spec['containers']).toEqual([
+      { name: 'app', image: 'app' },
+      { name: 'vault-agent', image: 'agent' },
+    ]);
+    expect({ injected: full.injected, objects: full.objects }).toEqual({ injected: 3, objects: 4 });
+    const patched = previewManifests(list, { admit: markerAdmit(), patchOnly: true });
+    const ops = JSON.parse(patched.output.slice(patched.output.indexOf('\n') + 1)) as Operation[];
+    expect(patched.output.startsWith('# List (Pod/solo, Deployment/web, ConfigMap/settings, CronJob/nightly)\n')).toBe(
+      true,
+    );
+    const applied = fastJsonPatch.applyPatch(parse(list) as object, ops, true, false).newDocument;
+    expect(applied).toEqual(parse(previewManifests(list, { admit: markerAdmit(), patchOnly: false }).output));
+  });
+
+  it('counts no objects in an empty or comment-only file', () => {
+    expect(previewManifests('', { admit: markerAdmit(), patchOnly: false }).objects).toBe(0);
+    expect(previewManifests('# nothing\n---\n', { admit: markerAdmit(), patchOnly: false }).objects).toBe(0);
   });
 });

@@ -11,7 +11,11 @@ const TOKEN_VOLUME = {
     sources: [
       { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
       { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
-      { downwardAPI: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
+      {
+        downwardAPI: {
+          items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }],
+        },
+      },
     ],
   },
 };
@@ -19,7 +23,14 @@ const TOKEN_MOUNT = { name: SA_VOLUME_NAME, mountPath: SA_MOUNT_PATH, readOnly: 
 
 describe('admitServiceAccount', () => {
   it('mounts the token in every container and names the default service account, as the API server does', () => {
-    const pod = { metadata: { name: 'p' }, spec: { initContainers: [{ name: 'i' }], containers: [{ name: 'a', volumeMounts: [{ name: 'data', mountPath: '/data' }] }], volumes: [{ name: 'data', emptyDir: {} }] } };
+    const pod = {
+      metadata: { name: 'p' },
+      spec: {
+        initContainers: [{ name: 'i' }],
+        containers: [{ name: 'a', volumeMounts: [{ name: 'data', mountPath: '/data' }] }],
+        volumes: [{ name: 'data', emptyDir: {} }],
+      },
+    };
     expect(admitServiceAccount(pod)).toEqual({
       metadata: { name: 'p' },
       spec: {
@@ -34,7 +45,10 @@ describe('admitServiceAccount', () => {
 
   it.each([
     ['automount is off', { spec: { automountServiceAccountToken: false, containers: [{ name: 'a' }] } }],
-    ['the token is already mounted', { spec: { containers: [{ name: 'a', volumeMounts: [{ name: 'x', mountPath: SA_MOUNT_PATH }] }] } }],
+    [
+      'the token is already mounted',
+      { spec: { containers: [{ name: 'a', volumeMounts: [{ name: 'x', mountPath: SA_MOUNT_PATH }] }] } },
+    ],
     ['there are no containers', { spec: {} }],
     ['there is no spec', { metadata: {} }],
   ])('changes nothing when %s', (_why, pod) => {
@@ -42,7 +56,9 @@ describe('admitServiceAccount', () => {
   });
 
   it('keeps the named service account', () => {
-    expect(admitServiceAccount({ spec: { serviceAccountName: 'app', containers: [{ name: 'a' }] } })?.['spec']).toMatchObject({ serviceAccountName: 'app' });
+    expect(
+      admitServiceAccount({ spec: { serviceAccountName: 'app', containers: [{ name: 'a' }] } })?.['spec'],
+    ).toMatchObject({ serviceAccountName: 'app' });
   });
 });
 
@@ -67,7 +83,13 @@ spec:
     const result = previewManifests(manifest, { admit, patchOnly: false });
     expect(result.denied).toBe(0);
     expect(result.injected).toBe(1);
-    expect(result.messages).toEqual([{ level: 'note', object: 'Deployment/web', text: 'added the service-account token volume the API server mounts before webhooks run' }]);
+    expect(result.messages).toEqual([
+      {
+        level: 'note',
+        object: 'Deployment/web',
+        text: 'added the service-account token volume the API server mounts before webhooks run',
+      },
+    ]);
     expect(result.output).toContain('name: vault-agent-init');
     expect(result.output).toContain(`mountPath: ${SA_MOUNT_PATH}`);
   });

@@ -28,7 +28,8 @@ export function admitServiceAccount(pod: Json): Json | undefined {
   if (containers.length === 0 || containers.some(mountsServiceAccount)) return undefined;
   const copy = structuredClone(pod);
   const s = copy['spec'] as Json;
-  if (typeof s['serviceAccountName'] !== 'string' || s['serviceAccountName'] === '') s['serviceAccountName'] = 'default';
+  if (typeof s['serviceAccountName'] !== 'string' || s['serviceAccountName'] === '')
+    s['serviceAccountName'] = 'default';
   const volumes: unknown[] = Array.isArray(s['volumes']) ? (s['volumes'] as unknown[]) : [];
   s['volumes'] = [
     ...volumes,
@@ -39,7 +40,11 @@ export function admitServiceAccount(pod: Json): Json | undefined {
         sources: [
           { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
           { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
-          { downwardAPI: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
+          {
+            downwardAPI: {
+              items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }],
+            },
+          },
         ],
       },
     },

@@ -39,14 +39,21 @@ function at(obj: Json, path: readonly string[]): unknown {
 function vaultAnnotationKeys(metadata: unknown): string[] {
   const annotations = isRecord(metadata) ? metadata['annotations'] : undefined;
   if (!isRecord(annotations)) return [];
-  return Object.keys(annotations).filter((k) => k.startsWith('vault.hashicorp.com/')).sort();
+  return Object.keys(annotations)
+    .filter((k) => k.startsWith('vault.hashicorp.com/'))
+    .sort();
 }
 
 /** The pod inside a manifest object, or undefined for kinds that hold none. */
 export function findPodTarget(obj: Json): PodTarget | undefined {
   const kind = typeof obj['kind'] === 'string' ? obj['kind'] : '';
   const metadata = isRecord(obj['metadata']) ? obj['metadata'] : {};
-  const name = typeof metadata['name'] === 'string' ? metadata['name'] : typeof metadata['generateName'] === 'string' ? metadata['generateName'] : '';
+  const name =
+    typeof metadata['name'] === 'string'
+      ? metadata['name']
+      : typeof metadata['generateName'] === 'string'
+        ? metadata['generateName']
+        : '';
   if (kind === 'Pod') return { kind, name, pointer: '', pod: obj, misplacedAnnotations: [] };
   const path = TEMPLATE_PATHS[kind];
   if (path === undefined) return undefined;
