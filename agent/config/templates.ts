@@ -9,8 +9,9 @@ import { DEFAULTS, type TemplateConfigSettings, type TemplateSettings } from './
 const TEMPLATE_KEYS = [
   'destination', 'contents', 'source', 'left_delimiter', 'right_delimiter', 'command', 'command_timeout', 'exec',
   'perms', 'error_on_missing_key', 'create_dest_dirs', 'engine', 'reload_url',
+  'sandbox_path', 'function_denylist', 'function_blacklist',
   // Vault keys accepted and ignored by vaultlet (docs/agent-config.md).
-  'backup', 'wait', 'user', 'group', 'uid', 'gid', 'sandbox_path', 'function_denylist', 'function_blacklist',
+  'backup', 'wait', 'user', 'group', 'uid', 'gid',
 ];
 const TEMPLATE_CONFIG_KEYS = ['exit_on_retry_failure', 'static_secret_render_interval', 'max_connections_per_host', 'lease_renewal_threshold'];
 
@@ -46,6 +47,11 @@ function resolveTemplate(raw: unknown, index: number, roots: readonly string[], 
   const createDestDirs = problems.bool(t['create_dest_dirs'], `${path}.create_dest_dirs`);
   const engine = resolveEngine(t['engine'], `${path}.engine`, problems);
   const reloadUrl = resolveReloadUrl(t['reload_url'], `${path}.reload_url`, problems);
+  const sandboxPath = t['sandbox_path'] === '' ? undefined : problems.absolutePath(t['sandbox_path'], `${path}.sandbox_path`);
+  const denylist = [
+    ...resolveFunctionList(t['function_denylist'], `${path}.function_denylist`, problems),
+    ...resolveFunctionList(t['function_blacklist'], `${path}.function_blacklist`, problems),
+  ];
   if (problems.list.length > before || destination === undefined) return undefined;
   return {
     index,
@@ -61,7 +67,23 @@ function resolveTemplate(raw: unknown, index: number, roots: readonly string[], 
     engine,
     ...optional('reloadUrl', reloadUrl),
     createDestDirs: createDestDirs ?? true,
+    ...optional('sandboxPath', sandboxPath),
+    ...(denylist.length > 0 ? { functionDenylist: [...new Set(denylist)] } : {}),
   };
+}
+
+/**
+ * `function_denylist` / its older spelling `function_blacklist`: function names (consul-template
+ * merges both lists). A single string is taken as a one-name list.
+ */
+function resolveFunctionList(raw: unknown, path: string, problems: Problems): string[] {
+  if (raw === undefined || raw === null) return [];
+  const list = typeof raw === 'string' ? [raw] : raw;
+  if (!Array.isArray(list) || !list.every((n) => typeof n === 'string' && /^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(n))) {
+    problems.add(path, 'must be a list of function names');
+    return [];
+  }
+  return list as string[];
 }
 
 function resolveTemplateDestination(raw: unknown, path: string, roots: readonly string[], problems: Problems): string | undefined {

@@ -38,6 +38,33 @@ export interface RenderContext {
   readFile(path: string): string;
   /** Current time, for `timestamp`. */
   now(): Date;
+  /** The host's network addresses, for `sockaddr`; none when absent. */
+  interfaces?(): readonly InterfaceAddress[];
+  /** The template's `function_denylist`: calls fail the render (`error calling NAME: function is disabled`). */
+  readonly functionDenylist?: readonly string[];
+}
+
+/** One address of a network interface (what node:os networkInterfaces lists). */
+export interface InterfaceAddress {
+  readonly name: string;
+  readonly address: string;
+  readonly family: 'IPv4' | 'IPv6';
+  readonly internal: boolean;
+}
+
+/**
+ * A `writeToFile` call of a complete render. Engines never write: the renderer performs these
+ * through the agent's output port after the render, confined like the template's destination.
+ */
+export interface FileWrite {
+  readonly path: string;
+  /** Owner and group as given ("" keeps the agent's own). */
+  readonly user: string;
+  readonly group: string;
+  readonly mode: number;
+  readonly content: string;
+  readonly append: boolean;
+  readonly newline: boolean;
 }
 
 export interface RenderResult {
@@ -48,6 +75,8 @@ export interface RenderResult {
   readonly dependencies: readonly SecretRequest[];
   /** The subset that had no data yet. */
   readonly missing: readonly SecretRequest[];
+  /** `writeToFile` calls, in template order (only meaningful when complete). */
+  readonly fileWrites?: readonly FileWrite[];
 }
 
 export interface CompileOptions {

@@ -1,11 +1,15 @@
 // Drives the templates through the TemplateEngine interface: render, fetch what was missing,
 // render again until complete; write only complete output (atomically, only on change); run the
 // command / POST the reload URL only when the bytes changed. A failing template is isolated: the
-// others still render (spec/agent.md §6 #12).
+// others still render (spec/agent.md §6 #12). A template's `file` reads and `writeToFile` writes
+// are confined by its sandbox_path (template-files.ts); writes also go through the output port's
+// destination check, like the rendered file itself.
 import type { Logger } from '../../shared/logger.ts';
 import { toError } from '../../shared/errors.ts';
 import type { TemplateSettings } from '../config/settings.ts';
-import type { CompiledTemplate, RenderContext, SecretRequest, VaultResponse } from './engine.ts';
+import type { CompiledTemplate, FileWrite, InterfaceAddress, RenderContext, SecretRequest, VaultResponse } from './engine.ts';
+import { checkOwner, checkWriteInSandbox, MAX_TEMPLATE_FILE_BYTES, readTemplateFile, TemplateFileError, type TemplateFiles } from './template-files.ts';
+import { nodeInterfaces, nodeTemplateFiles } from './node-template-files.ts';
 import { errSummary } from '../auth/token-manager.ts';
 
 /** Passes before a template whose dependencies keep changing is declared incomplete. */
@@ -44,7 +48,12 @@ export interface RendererDeps {
   readonly output: OutputPort;
   readonly log: Logger;
   readonly env: (name: string) => string | undefined;
-  readonly readFile: (path: string) => string;
+  /** Unused since templates read through `files`; kept for callers that still pass it. */
+  readonly readFile?: (path: string) => string;
+  /** What `file` and `writeToFile` reach; default the agent's filesystem. */
+  readonly files?: TemplateFiles;
+  /** Network addresses for `sockaddr`; default the host's. */
+  readonly interfaces?: () => readonly InterfaceAddress[];
   readonly now: () => Date;
   /** Init-container mode: the app is not running yet, so reload URLs are not called. */
   readonly notifyApps: boolean;
@@ -52,16 +61,33 @@ export interface RendererDeps {
 
 export class Renderer {
   readonly #deps: RendererDeps;
-  readonly #context: RenderContext;
+  readonly #files: TemplateFiles;
+  readonly #contexts = new WeakMap<TemplateSettings, RenderContext>();
 
   constructor(deps: RendererDeps) {
     this.#deps = deps;
-    this.#context = {
-      lookup: (r) => deps.secrets.lookup(r),
-      env: deps.env,
-      readFile: deps.readFile,
-      now: deps.now,
-    };
+    this.#files = deps.files ?? nodeTemplateFiles;
+  }
+
+  /** Each template's context: its sandbox_path confines `file`, its function_denylist applies. */
+  #context(settings: TemplateSettings): RenderContext {
+    let context = this.#contexts.get(settings);
+    if (context === undefined) {
+      const { sandboxPath, functionDenylist } = settings;
+      const deps = this.#deps;
+      const files = this.#files;
+      const interfaces = deps.interfaces ?? nodeInterfaces;
+      context = {
+        lookup: (r) => deps.secrets.lookup(r),
+        env: deps.env,
+        readFile: (path) => readTemplateFile(path, sandboxPath, files),
+        now: deps.now,
+        interfaces,
+        ...(functionDenylist !== undefined ? { functionDenylist } : {}),
+      };
+      this.#contexts.set(settings, context);
+    }
+    return context;
   }
 
   /** Renders every job; returns the failures (empty when all are written or unchanged). */
@@ -80,15 +106,17 @@ export class Renderer {
   }
 
   async #renderOne(job: TemplateJob): Promise<void> {
-    let result = job.compiled.render(this.#context);
+    const context = this.#context(job.settings);
+    let result = job.compiled.render(context);
     for (let pass = 1; !result.complete && pass < MAX_PASSES; pass++) {
       await this.#deps.secrets.ensure(result.missing, job.settings.destination);
-      result = job.compiled.render(this.#context);
+      result = job.compiled.render(context);
     }
     job.dependencies = new Set(result.dependencies.map((d) => d.key));
     if (!result.complete) throw new Error(`template for ${job.settings.destination} still misses data after ${MAX_PASSES} passes`);
     const { settings } = job;
     const { output, log } = this.#deps;
+    for (const write of result.fileWrites ?? []) await this.#writeToFile(settings, write);
     const path = output.resolveDestination(settings.destination, settings.destinationRoots);
     const changed = await output.write(path, result.output, { ...(settings.perms !== undefined ? { mode: settings.perms } : {}), createDirs: settings.createDestDirs });
     job.rendered = true;
@@ -101,5 +129,34 @@ export class Renderer {
     if (settings.reloadUrl !== undefined && this.#deps.notifyApps) {
       output.notifyReload(settings.reloadUrl).catch(() => undefined);
     }
+  }
+
+  /** A `writeToFile` call: confined to the sandbox and the destination roots, written atomically. */
+  async #writeToFile(settings: TemplateSettings, write: FileWrite): Promise<void> {
+    const files = this.#files;
+    if (settings.sandboxPath !== undefined) checkWriteInSandbox(write.path, settings.sandboxPath, files);
+    checkOwner(write.user, write.group, files);
+    const path = this.#deps.output.resolveDestination(write.path, settings.destinationRoots);
+    let content = write.newline ? `${write.content}\n` : write.content;
+    if (write.append) {
+      let existing = '';
+      try {
+        existing = files.readRegular(files.realpath(path), MAX_TEMPLATE_FILE_BYTES);
+      } catch (err) {
+        if (!isMissing(files, path)) throw new TemplateFileError(`writeToFile: cannot append to ${JSON.stringify(write.path)}`, { cause: err });
+      }
+      content = existing + content;
+    }
+    const changed = await this.#deps.output.write(path, content, { mode: write.mode, createDirs: true });
+    if (changed) this.#deps.log.info({ event: 'wrote-file', destination: settings.destination, path, bytes: Buffer.byteLength(content) }, 'writeToFile wrote a file');
+  }
+}
+
+function isMissing(files: TemplateFiles, path: string): boolean {
+  try {
+    files.realpath(path);
+    return false;
+  } catch {
+    return true;
   }
 }

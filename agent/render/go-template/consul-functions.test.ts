@@ -36,7 +36,8 @@ describe('consul-template functions', () => {
     ['{{ "aGk_" | base64URLDecode }} {{ parseUint "18446744073709551615" }} {{ parseFloat "-1.5e3" }}', 'hi? 18446744073709551615 -1500'],
     ['{{ executeTemplate "inner" }}{{ define "inner" }}[{{ . }}]{{ end }}', '[<no value>]'],
     ['{{ env "E" }}{{ env "NOPE" }}', 'e'],
-    ['{{ sprig_now | sprig_date "2006-01-02T15:04" }} {{ sprig_unixEpoch sprig_now }} {{ sprig_date "Jan 2" 0 }}', '2026-11-25T09:30 1795599015 Jan 1'],
+    ['{{ sprig_toDate "2006-01-02 15:04" "2026-11-25 09:30" }} {{ sprig_toDate "2006-01-02" "2026-11-25" | sprig_unixEpoch }} {{ sprig_ago (sprig_toDate "2006-01-02 15:04:05" "2026-11-25 08:00:14") }}',
+      '2026-11-25 09:30:00 +0000 UTC 1795564800 1h30m1s'],
     ['{{ with secret "kv/app" }}{{ .Data.list | join "," }} {{ .Data.list | containsAll (sprig_list "a") }}{{ end }}', 'a,b true'],
   ])('%s', (template, expected) => {
     expect(render(template, { list: ['a', 'b'] })).toBe(expected);

@@ -1,5 +1,7 @@
 // consul-template's environment, file, time, collection and scratch functions. The ones that need
 // the outside world reach it through the ConsulHost the engine passes as CallContext.host.
+import type { FileWrite, InterfaceAddress } from '../engine.ts';
+import { TemplateFileError } from '../template-files.ts';
 import type { CallContext, GoFunction } from './execute.ts';
 import { arity } from './function-error.ts';
 import { list, map, str } from './args.ts';
@@ -15,6 +17,9 @@ export interface ConsulHost {
   secret(args: readonly string[]): unknown;
   secrets(path: string): unknown;
   pkiCert(args: readonly string[]): unknown;
+  /** Records a `writeToFile` call; the renderer writes it after a complete render. */
+  writeToFile(write: FileWrite): void;
+  interfaces(): readonly InterfaceAddress[];
 }
 
 function isConsulHost(v: unknown): v is ConsulHost {
@@ -44,7 +49,7 @@ function loop(args: readonly unknown[]): number[] {
   return out;
 }
 
-function deepCopy(v: unknown): unknown {
+export function deepCopy(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(deepCopy);
   if (isMap(v)) return Object.fromEntries(Object.keys(v).map((k) => [k, deepCopy(v[k])]));
   return v;
@@ -136,6 +141,8 @@ export const CONSUL_MISC_FUNCTIONS: ReadonlyMap<string, GoFunction> = new Map<st
     try {
       return consulHost(ctx, 'file').readFile(str(a[0]));
     } catch (err) {
+      // The sandbox's refusals name the path as the template wrote it; other errors could say more.
+      if (err instanceof TemplateFileError) throw new Error(err.message, { cause: err });
       throw new Error('file: cannot read the file', { cause: err });
     }
   }],

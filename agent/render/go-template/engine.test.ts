@@ -118,7 +118,7 @@ describe('goTemplateEngine: context functions', () => {
   it('parses Consul-only functions but fails them at render naming the function', () => {
     const t = goTemplateEngine.compile('{{ key "service/x" }}', { name: 'k' });
     expect(() => t.render(fakeContext({}))).toThrow(
-      'template: k:1:3: executing "k" at <key "service/x">: error calling key: key is not supported by vaultlet (Consul, Nomad and random-generating functions are not rendered)',
+      'template: k:1:3: executing "k" at <key "service/x">: error calling key: key needs a Consul agent, which Vault Agent templates in Kubernetes do not have; read the value from Vault with secret',
     );
   });
 });

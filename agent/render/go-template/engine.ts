@@ -8,10 +8,23 @@ import { CONSUL_TEMPLATE_FUNCTIONS } from '../../../shared/go-template/function-
 import { parseTemplate } from '../../../shared/go-template/parse.ts';
 import { TemplateRenderError } from '../../../shared/template-errors.ts';
 import type { CompileOptions, CompiledTemplate, RenderContext, RenderResult, TemplateEngine } from '../engine.ts';
-import { execute, GoTemplateExecError } from './execute.ts';
-import { CONSUL_TEMPLATE_FUNCTION_TABLE } from './functions.ts';
+import { execute, GoTemplateExecError, type GoFunction } from './execute.ts';
+import { CONSUL_TEMPLATE_FUNCTION_TABLE, withDenylist } from './functions.ts';
 import { RenderHost } from './render-host.ts';
 import { loadYaml, needsYaml } from './yaml-module.ts';
+
+/** Function tables with a denylist applied, per denylist (one per template config). */
+const DENIED_TABLES = new WeakMap<readonly string[], ReadonlyMap<string, GoFunction>>();
+
+function functionsFor(denylist: readonly string[] | undefined): ReadonlyMap<string, GoFunction> {
+  if (denylist === undefined || denylist.length === 0) return CONSUL_TEMPLATE_FUNCTION_TABLE;
+  let table = DENIED_TABLES.get(denylist);
+  if (table === undefined) {
+    table = withDenylist(CONSUL_TEMPLATE_FUNCTION_TABLE, denylist);
+    DENIED_TABLES.set(denylist, table);
+  }
+  return table;
+}
 
 function compile(source: string, options: CompileOptions): CompiledTemplate {
   const tree = parseTemplate(source, {
@@ -25,12 +38,13 @@ function compile(source: string, options: CompileOptions): CompiledTemplate {
     ...(needsYaml(source) ? { ready: loadYaml() } : {}),
     render(context: RenderContext): RenderResult {
       const host = new RenderHost(context);
+      const functions = functionsFor(context.functionDenylist);
       let output = '';
       let failure: unknown;
       try {
         output = execute({
           name: options.name, root: tree.root, data: undefined, templates: tree.defines,
-          functions: CONSUL_TEMPLATE_FUNCTION_TABLE, missingKey, host, source,
+          functions, missingKey, host, source,
         });
       } catch (err) {
         failure = err;
@@ -42,7 +56,10 @@ function compile(source: string, options: CompileOptions): CompiledTemplate {
         }
         throw new TemplateRenderError(options.name, 'render failed');
       }
-      return { complete, output: complete ? output : '', dependencies: host.dependencies, missing: host.missing };
+      return {
+        complete, output: complete ? output : '', dependencies: host.dependencies, missing: host.missing,
+        ...(complete && host.fileWrites.length > 0 ? { fileWrites: host.fileWrites } : {}),
+      };
     },
   };
 }

@@ -113,6 +113,7 @@ export function formatValue(v: unknown): string {
   if (v instanceof JsonNumber) return v.text;
   if (v instanceof GoFloat) return formatFloat(v.value, 'g', -1);
   if (Array.isArray(v)) return `[${v.map(formatValue).join(' ')}]`;
+  if (v instanceof GoStruct && v.stringer !== undefined) return v.stringer();
   if (v instanceof GoStruct) return `&{${[...v.fields.values()].map(formatValue).join(' ')}}`;
   if (v instanceof GoTime) return formatGoTime(v.date, GO_TIME_STRING_LAYOUT);
   if (v instanceof GoFunc) return '0x1';

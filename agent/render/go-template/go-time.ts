@@ -1,5 +1,5 @@
 // Go's time.Format reference-layout formatting ("2006-01-02T15:04:05Z07:00"), in UTC: the agent
-// runs in a container whose zone is UTC, and `timestamp` / `sprig_date` are formatted there.
+// runs in a container whose zone is UTC, and `timestamp` / Sprig dates are formatted there.
 
 export const GO_TIME_STRING_LAYOUT = '2006-01-02 15:04:05.999999999 -0700 MST';
 export const RFC3339 = '2006-01-02T15:04:05Z07:00';
@@ -7,8 +7,8 @@ export const RFC3339 = '2006-01-02T15:04:05Z07:00';
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
-// Longest tokens first so "2006" wins over "2", "January" over "Jan", "Z07:00" over "Z07".
-const TOKEN = /January|Jan|Monday|Mon|MST|2006|Z07:00:00|Z07:00|Z0700|Z07|-07:00:00|-07:00|-0700|-07|[.,][09]+|002|__2|_2|15|06|01|02|03|04|05|PM|pm|1|2|3|4|5/g;
+// Layout elements, longest first so "2006" wins over "2", "January" over "Jan", "Z07:00" over "Z07".
+export const TOKEN = /January|Jan|Monday|Mon|MST|2006|Z07:00:00|Z07:00|Z0700|Z07|-07:00:00|-07:00|-0700|-07|[.,][09]+|002|__2|_2|15|06|01|02|03|04|05|PM|pm|1|2|3|4|5/g;
 
 const pad = (n: number, width: number): string => String(n).padStart(width, '0');
 

@@ -3,7 +3,7 @@
 // with no data yet (missing), and turn responses into the Go values consul-template exposes
 // (spec/agent.md §4.2). It also collects every secret string it hands out, so error messages can
 // be redacted.
-import { secretRequestKey, type RenderContext, type SecretRequest, type VaultResponse } from '../engine.ts';
+import { secretRequestKey, type FileWrite, type InterfaceAddress, type RenderContext, type SecretRequest, type VaultResponse } from '../engine.ts';
 import { newScratch, type ConsulHost } from './consul-misc.ts';
 import { GoNilPointer, GoStruct, JsonNumber, fromJson, isMap, type GoMap } from './values.ts';
 
@@ -143,6 +143,7 @@ export class RenderHost implements ConsulHost {
   private scratchStore: GoStruct | undefined;
   readonly dependencies: SecretRequest[] = [];
   readonly missing: SecretRequest[] = [];
+  readonly fileWrites: FileWrite[] = [];
   /** Secret strings handed to the template, for redacting error messages. */
   readonly secretValues = new Set<string>();
   private readonly context: RenderContext;
@@ -168,6 +169,14 @@ export class RenderHost implements ConsulHost {
 
   now(): Date {
     return this.context.now();
+  }
+
+  writeToFile(write: FileWrite): void {
+    this.fileWrites.push(write);
+  }
+
+  interfaces(): readonly InterfaceAddress[] {
+    return this.context.interfaces?.() ?? [];
   }
 
   secret(args: readonly string[]): unknown {

@@ -1,13 +1,11 @@
-// Sprig's list, dict, math and date functions (exposed as `sprig_NAME`), following Sprig v3.
-// Dates are formatted in UTC (the agent's zone); `dateInZone` accepts only UTC.
+// Sprig's list, dict and math functions (exposed as `sprig_NAME`), following Sprig v3.
 import type { GoFunction } from './execute.ts';
 import { arity } from './function-error.ts';
 import { int, list, map, str, text } from './args.ts';
 import { goEq } from './builtins.ts';
-import { formatGoTime } from './go-time.ts';
-import { consulHost, merge } from './consul-misc.ts';
+import { merge } from './consul-misc.ts';
 import { empty } from './sprig-strings.ts';
-import { GoFloat, GoTime, JsonNumber, isMap, mapGet, sortedKeys, type GoMap } from './values.ts';
+import { GoFloat, JsonNumber, isMap, mapGet, sortedKeys, type GoMap } from './values.ts';
 
 /** cast.ToInt64 / ToFloat64 as Sprig uses them: numbers, numeric strings, bools; anything else is 0. */
 function toFloat(v: unknown): number {
@@ -57,12 +55,6 @@ function dig(args: readonly unknown[]): unknown {
     if (node === undefined) return fallback;
   }
   return node;
-}
-
-function toTime(v: unknown): Date {
-  if (v instanceof GoTime) return v.date;
-  if (typeof v === 'number') return new Date(v * 1000);
-  return new Date();
 }
 
 function untilStep(start: number, stop: number, step: number): number[] {
@@ -175,9 +167,4 @@ export const SPRIG_COLLECTION_FUNCTIONS: ReadonlyMap<string, GoFunction> = new M
   ['until', (a) => (arity(a, 1), untilStep(0, int(a[0]), int(a[0]) >= 0 ? 1 : -1))],
   ['untilStep', (a) => (arity(a, 3), untilStep(int(a[0]), int(a[1]), int(a[2])))],
   ['seq', seq],
-  ['now', (a, ctx) => (arity(a, 0), new GoTime(consulHost(ctx, 'sprig_now').now()))],
-  ['date', (a) => (arity(a, 2), formatGoTime(toTime(a[1]), str(a[0])))],
-  ['dateInZone', (a) => (arity(a, 3), formatGoTime(toTime(a[1]), str(a[0])))],
-  ['date_in_zone', (a) => (arity(a, 3), formatGoTime(toTime(a[1]), str(a[0])))],
-  ['unixEpoch', (a) => (arity(a, 1), String(Math.floor(toTime(a[0]).getTime() / 1000)))],
 ]);

@@ -26,10 +26,13 @@ export class GoStruct {
   readonly typeName: string;
   readonly fields: ReadonlyMap<string, unknown>;
   readonly methods: ReadonlyMap<string, Method>;
-  constructor(typeName: string, fields: ReadonlyMap<string, unknown>, methods: ReadonlyMap<string, Method> = new Map()) {
+  /** Set when the Go type has a String method: fmt prints that instead of `&{...}`. */
+  readonly stringer: (() => string) | undefined;
+  constructor(typeName: string, fields: ReadonlyMap<string, unknown>, methods: ReadonlyMap<string, Method> = new Map(), stringer?: () => string) {
     this.typeName = typeName;
     this.fields = fields;
     this.methods = methods;
+    this.stringer = stringer;
   }
 }
 

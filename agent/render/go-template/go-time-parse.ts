@@ -1,0 +1,190 @@
+// Go's time.Parse for a reference layout ("2006-01-02 15:04"), as Sprig's toDate calls it with
+// the agent's zone (UTC). A zone offset in the text is applied, and the instant kept in UTC.
+import { TOKEN } from './go-time.ts';
+
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+
+export class GoTimeParseError extends Error {}
+
+interface Fields {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  nanos: number;
+  pm: boolean | undefined;
+  offsetSeconds: number;
+}
+
+function fail(value: string, layout: string): never {
+  throw new GoTimeParseError(`parsing time ${JSON.stringify(value)} as ${JSON.stringify(layout)}: cannot parse`);
+}
+
+/** Parses `value` by the Go `layout`; throws GoTimeParseError (naming neither secret nor more) when it does not match. */
+export function parseGoTime(layout: string, value: string): Date {
+  const f: Fields = {
+    year: 1,
+    month: 1,
+    day: 1,
+    hour: 0,
+    minute: 0,
+    second: 0,
+    nanos: 0,
+    pm: undefined,
+    offsetSeconds: 0,
+  };
+  let rest = value;
+  let last = 0;
+  const take = (re: RegExp): string => {
+    const m = re.exec(rest);
+    if (m === null) fail(value, layout);
+    rest = rest.slice(m[0].length);
+    return m[0];
+  };
+  const num = (re: RegExp): number => Number(take(re).trim());
+  for (const m of layout.matchAll(new RegExp(TOKEN.source, 'g'))) {
+    const literal = layout.slice(last, m.index);
+    if (!rest.startsWith(literal)) fail(value, layout);
+    rest = rest.slice(literal.length);
+    last = m.index + m[0].length;
+    const token = m[0];
+    switch (token) {
+      case '2006':
+        f.year = num(/^\d{4}/);
+        break;
+      case '06':
+        f.year = 2000 + num(/^\d{2}/);
+        if (f.year >= 2069) f.year -= 100;
+        break;
+      case '01':
+        f.month = num(/^\d{2}/);
+        break;
+      case '1':
+        f.month = num(/^\d{1,2}/);
+        break;
+      case 'January':
+      case 'Jan': {
+        const name = take(token === 'Jan' ? /^[A-Za-z]{3}/ : /^[A-Za-z]+/).toLowerCase();
+        const i = MONTHS.findIndex((mo) => (token === 'Jan' ? mo.slice(0, 3) : mo).toLowerCase() === name);
+        if (i < 0) fail(value, layout);
+        f.month = i + 1;
+        break;
+      }
+      case 'Monday':
+      case 'Mon': {
+        const name = take(token === 'Mon' ? /^[A-Za-z]{3}/ : /^[A-Za-z]+/).toLowerCase();
+        if (!DAYS.some((d) => (token === 'Mon' ? d.slice(0, 3) : d).toLowerCase() === name)) fail(value, layout);
+        break;
+      }
+      case '02':
+        f.day = num(/^\d{2}/);
+        break;
+      case '2':
+        f.day = num(/^\d{1,2}/);
+        break;
+      case '_2':
+        f.day = num(/^[ \d]?\d/);
+        break;
+      case '002':
+      case '__2':
+        num(/^[ \d]{0,2}\d/);
+        break;
+      case '15':
+        f.hour = num(/^\d{1,2}/);
+        break;
+      case '03':
+        f.hour = num(/^\d{2}/);
+        break;
+      case '3':
+        f.hour = num(/^\d{1,2}/);
+        break;
+      case '04':
+        f.minute = num(/^\d{2}/);
+        break;
+      case '4':
+        f.minute = num(/^\d{1,2}/);
+        break;
+      case '05':
+      case '5':
+        f.second = num(token === '05' ? /^\d{2}/ : /^\d{1,2}/);
+        // Go accepts a fraction after the seconds even when the layout has none.
+        if (/^[.,]\d/.test(rest) && !/^[.,][09]/.test(layout.slice(last))) f.nanos = fractionNanos(take(/^[.,]\d+/));
+        break;
+      case 'PM':
+      case 'pm': {
+        const ap = take(/^[AaPp][Mm]/).toUpperCase();
+        f.pm = ap === 'PM';
+        break;
+      }
+      case 'MST':
+        take(/^([A-Z]{3,5}|[+-]\d{2,4})/);
+        break;
+      default:
+        if (token.startsWith('Z') || token.startsWith('-')) {
+          f.offsetSeconds = parseOffset(
+            take(token.startsWith('Z') ? /^(Z|[+-]\d{2}(:?\d{2}(:?\d{2})?)?)/ : /^[+-]\d{2}(:?\d{2}(:?\d{2})?)?/),
+          );
+        } else if (token[1] === '0') {
+          f.nanos = fractionNanos(take(new RegExp(`^[.,]\\d{${token.length - 1}}`)));
+        } else if (/^[.,]\d/.test(rest)) {
+          f.nanos = fractionNanos(take(/^[.,]\d+/));
+        }
+    }
+  }
+  if (rest !== layout.slice(last)) fail(value, layout);
+  if (f.pm !== undefined) {
+    if (f.hour > 12) fail(value, layout);
+    if (f.pm && f.hour < 12) f.hour += 12;
+    if (!f.pm && f.hour === 12) f.hour = 0;
+  }
+  if (
+    f.month < 1 ||
+    f.month > 12 ||
+    f.day < 1 ||
+    f.day > daysIn(f.year, f.month) ||
+    f.hour > 23 ||
+    f.minute > 59 ||
+    f.second > 59
+  ) {
+    throw new GoTimeParseError(`parsing time ${JSON.stringify(value)}: value out of range`);
+  }
+  const d = new Date(0);
+  d.setUTCFullYear(f.year, f.month - 1, f.day);
+  d.setUTCHours(f.hour, f.minute, f.second, Math.floor(f.nanos / 1_000_000));
+  return new Date(d.getTime() - f.offsetSeconds * 1000);
+}
+
+function fractionNanos(text: string): number {
+  return Number(text.slice(1, 10).padEnd(9, '0'));
+}
+
+function parseOffset(text: string): number {
+  if (text === 'Z') return 0;
+  const digits = text.slice(1).replaceAll(':', '');
+  const h = Number(digits.slice(0, 2));
+  const m = Number(digits.slice(2, 4) || '0');
+  const s = Number(digits.slice(4, 6) || '0');
+  return (text.startsWith('-') ? -1 : 1) * (h * 3600 + m * 60 + s);
+}
+
+function daysIn(year: number, month: number): number {
+  const d = new Date(0);
+  d.setUTCFullYear(year, month, 0);
+  return d.getUTCDate();
+}
