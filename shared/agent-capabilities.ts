@@ -24,10 +24,10 @@ export interface AgentFeatures {
 }
 
 export const AGENT_FEATURES: AgentFeatures = Object.freeze({
-  listener: false,
-  apiProxy: false,
-  cache: false,
-  persistentCache: false,
-  quit: false,
-  telemetry: false,
+  listener: true,
+  apiProxy: true,
+  cache: true,
+  persistentCache: true,
+  quit: true,
+  telemetry: true,
 });

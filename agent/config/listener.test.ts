@@ -48,6 +48,7 @@ describe('listener, cache, api_proxy and telemetry config', () => {
         prometheusRetentionMs: 24 * 3600_000,
         metricsPrefix: 'vault',
         blockedPrefixes: [],
+        unusedSinks: [],
       },
     });
   });
@@ -64,12 +65,9 @@ describe('listener, cache, api_proxy and telemetry config', () => {
   });
 
   it('is absent without listener and cache, so the listener code is never loaded', () => {
+    const { listener: _l, cache: _c, ...withoutListener } = VAULT_K8S;
     expect(parse({}).proxy).toBeUndefined();
-    const settings = loadAgentSettings(
-      [],
-      { VAULT_CONFIG: encodeAgentConfig({ ...VAULT_K8S, listener: undefined, cache: undefined }) },
-      () => '',
-    );
+    const settings = loadAgentSettings([], { VAULT_CONFIG: encodeAgentConfig(withoutListener) }, () => '');
     expect(settings.proxy).toBeUndefined();
   });
 
@@ -189,11 +187,20 @@ describe('listener, cache, api_proxy and telemetry config', () => {
       prometheusRetentionMs: 30_000,
       metricsPrefix: 'vault',
       blockedPrefixes: ['vault.agent.cache'],
+      unusedSinks: [],
     });
     expect(
       parse({ listener: [{ type: 'tcp', tls_disable: true }], telemetry: { disable_hostname: 'maybe', nope: 1 } })
         .problems,
     ).toEqual(['telemetry.nope: unknown key', 'telemetry.disable_hostname: must be true or false']);
+  });
+
+  it('notes push sinks it does not implement, so the agent can warn', () => {
+    const t = parse({
+      listener: [{ type: 'tcp', tls_disable: true }],
+      telemetry: { statsd_address: 'statsd:8125', disable_hostname: true },
+    });
+    expect(t.proxy?.telemetry.unusedSinks).toEqual(['statsd_address']);
   });
 
   it('fails the whole config with every problem named (ConfigError)', () => {

@@ -47,6 +47,8 @@ export interface TelemetrySettings {
   readonly prometheusRetentionMs: number;
   /** `metrics_prefix`, default `vault`. */
   readonly metricsPrefix: string;
+  /** Push sinks configured (statsd, dogstatsd, ...): accepted, not used; the agent logs a warning. */
+  readonly unusedSinks: readonly string[];
   /** Metric name prefixes dropped (`prefix_filter` entries starting with `-`). */
   readonly blockedPrefixes: readonly string[];
 }
@@ -112,6 +114,15 @@ const TELEMETRY_STRINGS = [
   'stackdriver_location',
   'stackdriver_namespace',
   'metrics_prefix',
+];
+/** Keys that configure a push sink; one of them set means metrics were meant to go there. */
+const PUSH_SINK_KEYS = [
+  'statsite_address',
+  'statsd_address',
+  'dogstatsd_addr',
+  'circonus_api_token',
+  'circonus_submission_url',
+  'stackdriver_project_id',
 ];
 const TELEMETRY_INTS = ['maximum_gauge_cardinality', 'num_lease_metrics_buckets'];
 const TELEMETRY_BOOLS = [
@@ -292,5 +303,6 @@ function resolveTelemetry(raw: unknown, problems: Problems): TelemetrySettings {
     metricsPrefix:
       typeof t['metrics_prefix'] === 'string' && t['metrics_prefix'] !== '' ? t['metrics_prefix'] : 'vault',
     blockedPrefixes: filters.filter((f): f is string => f !== undefined && f.startsWith('-')).map((f) => f.slice(1)),
+    unusedSinks: PUSH_SINK_KEYS.filter((k) => typeof t[k] === 'string' && t[k] !== ''),
   };
 }

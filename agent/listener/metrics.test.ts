@@ -6,6 +6,7 @@ const telemetry = {
   prometheusRetentionMs: 86_400_000,
   metricsPrefix: 'vault',
   blockedPrefixes: [] as string[],
+  unusedSinks: [] as string[],
 };
 
 describe('agent metrics', () => {

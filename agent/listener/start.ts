@@ -63,6 +63,12 @@ const requireBuiltin = createRequire(import.meta.url);
 
 export async function startAgentListeners(deps: ListenerDeps): Promise<AgentListeners> {
   const { settings, tokens, clock, log } = deps;
+  if (settings.telemetry.unusedSinks.length > 0) {
+    log.warn(
+      { event: 'telemetry-sinks-unused', keys: settings.telemetry.unusedSinks },
+      'metrics are served at /agent/v1/metrics only; push sinks are not implemented',
+    );
+  }
   const metrics = new AgentMetrics(settings.telemetry, (requireBuiltin('node:os') as typeof Os).hostname());
   metrics.gauge('agent.authenticated', () => ((tokens.current?.expiresAt ?? 0) > clock.now() ? 1 : 0));
   const cache =

@@ -17,29 +17,67 @@ const SENTINEL = 'sentinel-Lq73-never-logged';
 const SEED: VaultSeed = {
   secrets: {
     secret: { type: 'kv', version: 2, data: { 'app/config': { password: SENTINEL } } },
-    database: { type: 'database', roles: { app: { default_ttl: 3, max_ttl: 60 }, persist: { default_ttl: 60, max_ttl: 600 } } },
+    database: {
+      type: 'database',
+      roles: { app: { default_ttl: 3, max_ttl: 60 }, persist: { default_ttl: 60, max_ttl: 600 } },
+    },
   },
-  auth: { kubernetes: { type: 'kubernetes', roles: { app: { bound_service_account_names: ['app'], bound_service_account_namespaces: ['default'], token_ttl: 60, token_max_ttl: 600 } } } },
+  auth: {
+    kubernetes: {
+      type: 'kubernetes',
+      roles: {
+        app: {
+          bound_service_account_names: ['app'],
+          bound_service_account_namespaces: ['default'],
+          token_ttl: 60,
+          token_max_ttl: 600,
+        },
+      },
+    },
+  },
 };
 
 const env = setUpAgentTestEnv(SEED);
 
-const count = (method: string, path: string): number => env.vault.requests.filter((r) => r.method === method && r.path === path && r.status < 400).length;
+const count = (method: string, path: string): number =>
+  env.vault.requests.filter((r) => r.method === method && r.path === path && r.status < 400).length;
 
 /** Starts a sidecar with these listener/cache stanzas; resolves with the listener's address. */
-async function startSidecar(name: string, extra: Partial<AgentConfig> & { api_proxy?: unknown }): Promise<{ agent: AgentProcess; base: string }> {
-  const config = env.work.config(env.vault.url, [{ destination: join(env.work.secretsDir, `${name}.txt`), contents: '{{ with secret "secret/app/config" }}{{ .Data.data.password }}{{ end }}' }], extra);
+async function startSidecar(
+  name: string,
+  extra: Partial<AgentConfig> & { api_proxy?: unknown },
+): Promise<{ agent: AgentProcess; base: string }> {
+  const config = env.work.config(
+    env.vault.url,
+    [
+      {
+        destination: join(env.work.secretsDir, `${name}.txt`),
+        contents: '{{ with secret "secret/app/config" }}{{ .Data.data.password }}{{ end }}',
+      },
+    ],
+    extra,
+  );
   const agent = spawnAgent([`-config=${env.work.writeConfig(`${name}.json`, config)}`]);
-  const line = await waitFor('listener started', () => agent.stdout.join('').split('\n').find((l) => l.includes('"event":"listener-started"')));
+  const line = await waitFor('listener started', () =>
+    agent.stdout
+      .join('')
+      .split('\n')
+      .find((l) => l.includes('"event":"listener-started"')),
+  );
   const address = (JSON.parse(line) as { address: string }).address;
   return { agent, base: `http://${address}` };
 }
 
-const vaultK8sListener = (extra: Partial<ListenerStanza> = {}): ListenerStanza[] => [{ type: 'tcp', address: '127.0.0.1:0', tls_disable: true, ...extra }];
+const vaultK8sListener = (extra: Partial<ListenerStanza> = {}): ListenerStanza[] => [
+  { type: 'tcp', address: '127.0.0.1:0', tls_disable: true, ...extra },
+];
 
 describe('agent listener (vault-k8s agent-cache-enable config)', () => {
   it('proxies with the auto-auth token, caches a leased secret (one Vault request, renewed), clears, counts, and quits', async () => {
-    const { agent, base } = await startSidecar('cache', { listener: vaultK8sListener({ agent_api: { enable_quit: true } }), cache: { use_auto_auth_token: 'true' } });
+    const { agent, base } = await startSidecar('cache', {
+      listener: vaultK8sListener({ agent_api: { enable_quit: true } }),
+      cache: { use_auto_auth_token: 'true' },
+    });
 
     // No token from the app: the agent's own is used.
     const kv = await fetch(`${base}/v1/secret/data/app/config`);
@@ -47,7 +85,9 @@ describe('agent listener (vault-k8s agent-cache-enable config)', () => {
     expect(kv.headers.get('content-type')).toBe('application/json');
     expect(((await kv.json()) as { data: { data: { password: string } } }).data.data.password).toBe(SENTINEL);
     // A token from the app is the app's (use_auto_auth_token = true, not "force").
-    const own = await fetch(`${base}/v1/secret/data/app/config`, { headers: { 'X-Vault-Token': 'hvs.not-a-real-token' } });
+    const own = await fetch(`${base}/v1/secret/data/app/config`, {
+      headers: { 'X-Vault-Token': 'hvs.not-a-real-token' },
+    });
     expect(own.status).toBe(403);
     // The auto-auth token's own id is not handed out.
     const self = (await (await fetch(`${base}/v1/auth/token/lookup-self`)).json()) as { data: Record<string, unknown> };
@@ -65,23 +105,34 @@ describe('agent listener (vault-k8s agent-cache-enable config)', () => {
     expect(b.lease_id).toBe(a.lease_id);
     expect(count('GET', '/v1/database/creds/app')).toBe(readsBefore + 1);
     // The agent renews that lease (3 s TTL: at once, then on the ⅔ rule), so it outlives its TTL.
-    await waitFor('lease renewed twice', () => env.vault.requests.filter((r) => r.path === '/v1/sys/leases/renew' && r.status === 200).length >= 2, 6000);
+    await waitFor(
+      'lease renewed twice',
+      () => env.vault.requests.filter((r) => r.path === '/v1/sys/leases/renew' && r.status === 200).length >= 2,
+      6000,
+    );
     expect(env.vault.leases().find((l) => l.id === a.lease_id)?.revoked).toBe(false);
     const third = await fetch(`${base}/v1/database/creds/app`);
     expect(((await third.json()) as { data: unknown }).data).toEqual(a.data);
     expect(count('GET', '/v1/database/creds/app')).toBe(readsBefore + 1);
 
     // cache-clear: the next identical read goes to Vault again (new credentials).
-    const cleared = await fetch(`${base}/agent/v1/cache-clear`, { method: 'POST', body: JSON.stringify({ type: 'lease', value: a.lease_id }) });
+    const cleared = await fetch(`${base}/agent/v1/cache-clear`, {
+      method: 'POST',
+      body: JSON.stringify({ type: 'lease', value: a.lease_id }),
+    });
     expect(cleared.status).toBe(200);
     const fourth = await fetch(`${base}/v1/database/creds/app`);
     expect(fourth.headers.get('x-cache')).toBe('MISS');
     expect(((await fourth.json()) as { data: unknown }).data).not.toEqual(a.data);
     expect(count('GET', '/v1/database/creds/app')).toBe(readsBefore + 2);
-    expect((await fetch(`${base}/agent/v1/cache-clear`, { method: 'POST', body: '{"type":"bogus"}' })).status).toBe(400);
+    expect((await fetch(`${base}/agent/v1/cache-clear`, { method: 'POST', body: '{"type":"bogus"}' })).status).toBe(
+      400,
+    );
 
     // Vault Agent's metric names.
-    const metrics = (await (await fetch(`${base}/agent/v1/metrics`)).json()) as { Counters: { Name: string; Sum: number }[] };
+    const metrics = (await (await fetch(`${base}/agent/v1/metrics`)).json()) as {
+      Counters: { Name: string; Sum: number }[];
+    };
     const sum = (n: string): number | undefined => metrics.Counters.find((c) => c.Name === n)?.Sum;
     expect(sum('vault.agent.cache.hit')).toBe(2);
     expect(sum('vault.agent.cache.miss')).toBeGreaterThanOrEqual(2);
@@ -100,16 +151,25 @@ describe('agent listener (vault-k8s agent-cache-enable config)', () => {
   }, 30_000);
 
   it('"force" replaces the client token; require_request_header answers 412; quit is refused when not enabled', async () => {
-    const { agent, base } = await startSidecar('force', { listener: vaultK8sListener({ require_request_header: true } as Partial<ListenerStanza>), api_proxy: { use_auto_auth_token: 'force' } });
+    const { agent, base } = await startSidecar('force', {
+      listener: vaultK8sListener({ require_request_header: true } as Partial<ListenerStanza>),
+      api_proxy: { use_auto_auth_token: 'force' },
+    });
     const missing = await fetch(`${base}/v1/secret/data/app/config`);
     expect(missing.status).toBe(412);
     expect(await missing.json()).toEqual({ errors: ['missing "X-Vault-Request" header'] });
-    const forced = await fetch(`${base}/v1/secret/data/app/config`, { headers: { 'X-Vault-Request': 'true', 'X-Vault-Token': 'hvs.not-a-real-token' } });
+    const forced = await fetch(`${base}/v1/secret/data/app/config`, {
+      headers: { 'X-Vault-Request': 'true', 'X-Vault-Token': 'hvs.not-a-real-token' },
+    });
     expect(forced.status).toBe(200);
-    const bearer = await fetch(`${base}/v1/secret/data/app/config`, { headers: { 'X-Vault-Request': 'true', Authorization: 'Bearer hvs.not-a-real-token' } });
+    const bearer = await fetch(`${base}/v1/secret/data/app/config`, {
+      headers: { 'X-Vault-Request': 'true', Authorization: 'Bearer hvs.not-a-real-token' },
+    });
     expect(bearer.status).toBe(200);
     // A request target naming another host still goes to the configured Vault only.
-    const absolute = await rawGet(base, 'http://attacker.invalid/v1/secret/data/app/config', { 'x-vault-request': 'true' });
+    const absolute = await rawGet(base, 'http://attacker.invalid/v1/secret/data/app/config', {
+      'x-vault-request': 'true',
+    });
     expect(absolute.status).toBe(200);
     // No api_proxy cache here: responses carry no X-Cache.
     expect(forced.headers.get('x-cache')).toBeNull();
@@ -124,16 +184,28 @@ describe('persistent cache (vault-k8s init + sidecar with agent-cache-enable)', 
   it('maps persist "kubernetes" onto the hand-off: the sidecar adopts the init token and lease, one login and one lease for the pod', async () => {
     const cacheDir = join(env.work.dir, 'agent-cache');
     const db = join(env.work.secretsDir, 'persist-db');
-    const templates = [{ destination: db, contents: '{{ with secret "database/creds/persist" }}{{ .Data.username }}:{{ .Data.password }}{{ end }}' }];
+    const templates = [
+      {
+        destination: db,
+        contents: '{{ with secret "database/creds/persist" }}{{ .Data.username }}:{{ .Data.password }}{{ end }}',
+      },
+    ];
     // Exactly the stanzas vault-k8s puts into both configs when the cache is persistent.
-    const stanzas = { listener: vaultK8sListener(), cache: { use_auto_auth_token: 'true', persist: { type: 'kubernetes', path: cacheDir } } };
+    const stanzas = {
+      listener: vaultK8sListener(),
+      cache: { use_auto_auth_token: 'true', persist: { type: 'kubernetes', path: cacheDir } },
+    };
     const logins = (): number => count('PUT', '/v1/auth/kubernetes/login');
     const reads = (): number => count('GET', '/v1/database/creds/persist');
     const [loginsBefore, readsBefore] = [logins(), reads()];
-    const init = spawnAgent([`-config=${env.work.writeConfig('persist-init.json', env.work.config(env.vault.url, templates, { ...stanzas, exit_after_auth: true }))}`]);
+    const init = spawnAgent([
+      `-config=${env.work.writeConfig('persist-init.json', env.work.config(env.vault.url, templates, { ...stanzas, exit_after_auth: true }))}`,
+    ]);
     expect((await init.exited).code).toBe(0);
     const rendered = readFileSync(db, 'utf8');
-    const sidecar = spawnAgent([`-config=${env.work.writeConfig('persist-sidecar.json', env.work.config(env.vault.url, templates, stanzas))}`]);
+    const sidecar = spawnAgent([
+      `-config=${env.work.writeConfig('persist-sidecar.json', env.work.config(env.vault.url, templates, stanzas))}`,
+    ]);
     await waitFor('sidecar adoption', () => sidecar.logText().includes('"event":"sidecar-ready"'));
     expect(sidecar.logText()).toContain('"event":"handoff-adopted"');
     expect({ logins: logins() - loginsBefore, reads: reads() - readsBefore }).toEqual({ logins: 1, reads: 1 });
@@ -142,13 +214,21 @@ describe('persistent cache (vault-k8s init + sidecar with agent-cache-enable)', 
   }, 20_000);
 });
 
-function rawGet(base: string, target: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+function rawGet(
+  base: string,
+  target: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; body: string }> {
   const url = new URL(base);
   return new Promise((resolve, reject) => {
     const r = httpRequest({ host: url.hostname, port: url.port, path: target, headers }, (res) => {
       let body = '';
-      res.on('data', (c: Buffer) => { body += c.toString(); });
-      res.on('end', () => { resolve({ status: res.statusCode ?? 0, body }); });
+      res.on('data', (c: Buffer) => {
+        body += c.toString();
+      });
+      res.on('end', () => {
+        resolve({ status: res.statusCode ?? 0, body });
+      });
     });
     r.on('error', reject);
     r.end();
