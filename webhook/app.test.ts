@@ -244,11 +244,14 @@ describe('POST /mutate', () => {
     expect([entry['uid'], entry['pod']]).toEqual([`${'x'.repeat(253)}…`, `${'x'.repeat(253)}…`]);
   });
 
-  it('logs the whole review only at trace level', async () => {
+  it('at trace level, logs one line of metadata per review, never the review or its env values', async () => {
     const sink = createLogSink('trace');
     const app = buildApp({ config: { maxBodyBytes: 65536 }, admit: fixedAdmit(NOTHING).admit, log: sink.log });
     await post(app, review());
-    expect(sink.entries().filter((e) => e['msg'] === 'admission review received')).toHaveLength(1);
+    const traced = sink.entries().filter((e) => e['msg'] === 'admission review received');
+    expect(traced).toHaveLength(1);
+    expect(traced[0]).not.toHaveProperty('review');
+    expect(sink.lines.join('\n')).not.toContain(SENTINEL);
   });
 });
 

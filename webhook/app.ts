@@ -12,12 +12,18 @@ import type { AdmitFn } from './admission/review.ts';
 import { createReviewer, type CachedAdmission } from './admission/reviewer.ts';
 import { createAdmissionMetrics, noMetrics } from './metrics/injector-metrics.ts';
 import { registerHealthRoute } from './routes/health.ts';
+import { createBodyBudget } from './routes/body-budget.ts';
 import { handleHttpError, sendHttpError } from './routes/http-errors.ts';
 import { registerMetricsRoute } from './routes/metrics.ts';
 import { createMutateListener, isMutatePost, registerMutateMethods } from './routes/mutate.ts';
 
 export interface AppConfig {
   readonly maxBodyBytes: number;
+  /** Connection hygiene (config.ts has the defaults; absent here: those same defaults). */
+  readonly maxConnections?: number;
+  readonly maxInflightBodyBytes?: number;
+  readonly requestTimeoutMs?: number;
+  readonly tlsHandshakeTimeoutMs?: number;
   /** '' (or absent) serves no metrics. */
   readonly telemetryPath?: string | undefined;
 }
@@ -37,10 +43,39 @@ export interface AppDeps {
   readonly reviewCache?: ReviewCache<CachedAdmission>;
 }
 
-// The API server gives up after timeoutSeconds (30 s at most); so do we, on stuck clients.
-const REQUEST_TIMEOUT_MS = 30_000;
+// Defaults for tests that build the app without a WebhookConfig; the same values as config.ts.
+const DEFAULT_MAX_CONNECTIONS = 1024;
+const DEFAULT_INFLIGHT_BODY_BYTES = 64 * 1024 * 1024;
+// The API server sends a review in one go, within milliseconds; only a stuck or hostile client
+// needs more than a few seconds.
+const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
 // Longer than the API server's idle keep-alive, so that it, not we, closes idle connections.
 const KEEP_ALIVE_TIMEOUT_MS = 72_000;
+
+interface ServerLimits {
+  readonly maxConnections: number;
+  readonly requestTimeoutMs: number;
+  readonly handshakeTimeoutMs: number;
+}
+
+/**
+ * Node's own timeouts, as backstops around the /mutate listener's body deadline: headers must
+ * arrive within the request timeout; any request (every route) is cut at twice that plus a second.
+ * Node checks them every connectionsCheckingInterval (30 s by default, which let a body sent a byte
+ * a time live 90 s), so the check runs a few times per timeout.
+ */
+function serverOptions(limits: ServerLimits): {
+  connectionsCheckingInterval: number;
+  headersTimeout: number;
+  requestTimeout: number;
+} {
+  return {
+    connectionsCheckingInterval: Math.min(1_000, Math.max(50, Math.floor(limits.requestTimeoutMs / 4))),
+    headersTimeout: limits.requestTimeoutMs,
+    requestTimeout: 2 * limits.requestTimeoutMs + 1_000,
+  };
+}
 
 export function buildApp(deps: AppDeps): FastifyInstance {
   const { config } = deps;
@@ -48,6 +83,11 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   const usingMetrics = telemetryPath !== '' && deps.registry !== undefined;
   const metrics = usingMetrics && deps.registry ? createAdmissionMetrics(deps.registry) : noMetrics;
   const now = deps.now ?? (() => performance.now());
+  const limits: ServerLimits = {
+    maxConnections: config.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
+    requestTimeoutMs: config.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    handshakeTimeoutMs: config.tlsHandshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS,
+  };
   let closing = false;
   const mutate = createMutateListener({
     review: createReviewer({ admit: deps.admit, metrics, now, log: deps.log, reviewCache: deps.reviewCache }),
@@ -55,6 +95,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     log: deps.log,
     now,
     maxBodyBytes: config.maxBodyBytes,
+    bodyBudget: createBodyBudget(config.maxInflightBodyBytes ?? DEFAULT_INFLIGHT_BODY_BYTES),
+    bodyTimeoutMs: limits.requestTimeoutMs,
     isClosing: () => closing,
   });
   const serverFactory = (fastifyHandler: (req: IncomingMessage, res: ServerResponse) => void) => {
@@ -62,8 +104,15 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       if (isMutatePost(req)) mutate(req, res);
       else fastifyHandler(req, res);
     };
-    const server = deps.tls === undefined ? createHttpServer(listener) : createHttpsServer(deps.tls, listener);
-    server.requestTimeout = REQUEST_TIMEOUT_MS;
+    const options = serverOptions(limits);
+    // A socket that never finishes its TLS handshake is closed after handshakeTimeout (Node's
+    // default, 120 s, kept silent connections open for minutes).
+    const server =
+      deps.tls === undefined
+        ? createHttpServer(options, listener)
+        : createHttpsServer({ ...deps.tls, ...options, handshakeTimeout: limits.handshakeTimeoutMs }, listener);
+    // Every open connection costs memory whatever it sends: past the cap, new ones are dropped.
+    server.maxConnections = limits.maxConnections;
     server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
     return server;
   };

@@ -48,6 +48,10 @@ const DEFAULTS: WebhookConfig = {
   useLeaderElector: false,
   nativeSidecar: false,
   maxBodyBytes: 3 * 1024 * 1024,
+  maxConnections: 1024,
+  maxInflightBodyBytes: 64 * 1024 * 1024,
+  requestTimeoutMs: 10_000,
+  tlsHandshakeTimeoutMs: 10_000,
   templateEngine: 'go',
   namespace: 'default',
   podName: '',
@@ -121,6 +125,10 @@ describe('loadWebhookConfig', () => {
       AGENT_INJECT_USE_LEADER_ELECTOR: 'true',
       AGENT_INJECT_NATIVE_SIDECAR: '1',
       AGENT_INJECT_MAX_BODY_BYTES: '1048576',
+      AGENT_INJECT_MAX_CONNECTIONS: '200',
+      AGENT_INJECT_MAX_INFLIGHT_BODY_BYTES: '33554432',
+      AGENT_INJECT_REQUEST_TIMEOUT: '5s',
+      AGENT_INJECT_TLS_HANDSHAKE_TIMEOUT: '3s',
       AGENT_INJECT_TEMPLATE_ENGINE: 'handlebars',
       NAMESPACE: 'vault',
       POD_NAME: 'injector-0',
@@ -169,6 +177,10 @@ describe('loadWebhookConfig', () => {
       useLeaderElector: true,
       nativeSidecar: true,
       maxBodyBytes: 1048576,
+      maxConnections: 200,
+      maxInflightBodyBytes: 32 * 1024 * 1024,
+      requestTimeoutMs: 5000,
+      tlsHandshakeTimeoutMs: 3000,
       templateEngine: 'handlebars',
       namespace: 'vault',
       podName: 'injector-0',
@@ -264,6 +276,43 @@ describe('loadWebhookConfig', () => {
       { field: 'AGENT_INJECT_TLS_KEY_FILE', message: 'required when AGENT_INJECT_TLS_CERT_FILE is set' },
     ]);
     expect(err.message).toContain('invalid configuration (18 problems)');
+  });
+
+  it('reads the connection limits from flags and variables, and names each bad one', () => {
+    const config = loadWebhookConfig({ ...ADDR, AGENT_INJECT_REQUEST_TIMEOUT: '1.5s' }, [
+      '-max-connections=50',
+      '-max-inflight-body-bytes',
+      '8388608',
+      '-tls-handshake-timeout=250ms',
+    ]);
+    expect([
+      config.maxConnections,
+      config.maxInflightBodyBytes,
+      config.requestTimeoutMs,
+      config.tlsHandshakeTimeoutMs,
+    ]).toEqual([50, 8 * 1024 * 1024, 1500, 250]);
+    const err = configError(() =>
+      loadWebhookConfig(
+        {
+          ...ADDR,
+          AGENT_INJECT_MAX_CONNECTIONS: '0',
+          AGENT_INJECT_REQUEST_TIMEOUT: '10ms',
+          AGENT_INJECT_TLS_HANDSHAKE_TIMEOUT: 'never',
+          AGENT_INJECT_MAX_BODY_BYTES: '2097152',
+          AGENT_INJECT_MAX_INFLIGHT_BODY_BYTES: '1048576',
+        },
+        [],
+      ),
+    );
+    expect(err.fieldErrors).toEqual([
+      { field: 'AGENT_INJECT_MAX_CONNECTIONS', message: '0 is out of range [1, 1000000]' },
+      { field: 'AGENT_INJECT_REQUEST_TIMEOUT', message: '"10ms" is not between 100ms and 5m' },
+      { field: 'AGENT_INJECT_TLS_HANDSHAKE_TIMEOUT', message: '"never" is not a duration (examples: 30s, 5m, 1h30m)' },
+      {
+        field: 'AGENT_INJECT_MAX_INFLIGHT_BODY_BYTES',
+        message: 'must be at least AGENT_INJECT_MAX_BODY_BYTES (one largest body must fit)',
+      },
+    ]);
   });
 
   it('rejects a Vault address that is not an http(s) URL', () => {

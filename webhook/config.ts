@@ -68,6 +68,14 @@ export interface WebhookConfig {
   readonly useLeaderElector: boolean;
   readonly nativeSidecar: boolean;
   readonly maxBodyBytes: number;
+  /** Open connections (TLS handshakes included) past which new ones are dropped. */
+  readonly maxConnections: number;
+  /** Request body bytes buffered across all connections; past it new bodies get 503. */
+  readonly maxInflightBodyBytes: number;
+  /** Milliseconds a request (headers and body) has to arrive in full. */
+  readonly requestTimeoutMs: number;
+  /** Milliseconds a new connection has to finish its TLS handshake. */
+  readonly tlsHandshakeTimeoutMs: number;
   readonly templateEngine: TemplateEngineName;
   /** The webhook's own namespace (leader election, certs Secret). */
   readonly namespace: string;
@@ -173,12 +181,26 @@ export function loadWebhookConfig(
     useLeaderElector: bool('useLeaderElector'),
     nativeSidecar: bool('nativeSidecar'),
     maxBodyBytes: field('maxBodyBytes', (v) => parseIntInRange(v, 1024, 1024 * 1024 * 1024), 3 * 1024 * 1024),
+    maxConnections: field('maxConnections', (v) => parseIntInRange(v, 1, 1_000_000), 1024),
+    maxInflightBodyBytes: field(
+      'maxInflightBodyBytes',
+      (v) => parseIntInRange(v, 1024, 16 * 1024 * 1024 * 1024),
+      64 * 1024 * 1024,
+    ),
+    requestTimeoutMs: field('requestTimeout', parseTimeout, 10_000),
+    tlsHandshakeTimeoutMs: field('tlsHandshakeTimeout', parseTimeout, 10_000),
     templateEngine: field('templateEngine', parseEngine, 'go'),
     namespace: raw('namespace'),
     podName: raw('podName'),
   };
   if (config.tlsCertFile !== '' && config.tlsKeyFile === '') {
     errors.push({ field: SETTINGS.tlsKeyFile.env, message: 'required when AGENT_INJECT_TLS_CERT_FILE is set' });
+  }
+  if (config.maxInflightBodyBytes < config.maxBodyBytes) {
+    errors.push({
+      field: SETTINGS.maxInflightBodyBytes.env,
+      message: 'must be at least AGENT_INJECT_MAX_BODY_BYTES (one largest body must fit)',
+    });
   }
   if (errors.length > 0) throw new ConfigError(errors);
   return deepFreeze(config);
@@ -208,6 +230,12 @@ function parseVaultAddress(v: string): string {
   if (!URL.canParse(v) || !/^https?:$/.test(new URL(v).protocol))
     return fail(`"${v.slice(0, 64)}" is not an http(s) URL`);
   return v;
+}
+
+/** A Go duration between 100ms and 5m: long enough for a real client, short enough to free a stuck socket. */
+function parseTimeout(v: string): number {
+  const ms = parseGoDuration(v.trim());
+  return ms >= 100 && ms <= 300_000 ? Math.round(ms) : fail(`"${v.slice(0, 64)}" is not between 100ms and 5m`);
 }
 
 function parseFraction(v: string): number {

@@ -83,6 +83,15 @@ export const SETTINGS = Object.freeze({
   },
   nativeSidecar: { env: 'AGENT_INJECT_NATIVE_SIDECAR', flag: 'native-sidecar', default: 'false', bool: true },
   maxBodyBytes: { env: 'AGENT_INJECT_MAX_BODY_BYTES', flag: 'max-body-bytes', default: String(3 * MIB) },
+  // Connection hygiene (vaultlet's own): anyone who can reach the Service can open connections.
+  maxConnections: { env: 'AGENT_INJECT_MAX_CONNECTIONS', flag: 'max-connections', default: '1024' },
+  maxInflightBodyBytes: {
+    env: 'AGENT_INJECT_MAX_INFLIGHT_BODY_BYTES',
+    flag: 'max-inflight-body-bytes',
+    default: String(64 * MIB),
+  },
+  requestTimeout: { env: 'AGENT_INJECT_REQUEST_TIMEOUT', flag: 'request-timeout', default: '10s' },
+  tlsHandshakeTimeout: { env: 'AGENT_INJECT_TLS_HANDSHAKE_TIMEOUT', flag: 'tls-handshake-timeout', default: '10s' },
   templateEngine: { env: 'AGENT_INJECT_TEMPLATE_ENGINE', flag: 'template-engine', default: 'go' },
   namespace: { env: 'NAMESPACE', default: 'default' },
   podName: { env: 'POD_NAME', default: '' },

@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { createLogSink } from '../../test/helpers/log-sink.ts';
 import type { Reviewer } from '../admission/reviewer.ts';
 import type { AdmissionMetrics } from '../metrics/injector-metrics.ts';
+import { createBodyBudget, type BodyBudget } from './body-budget.ts';
 import { createMutateListener, isMutatePost } from './mutate.ts';
 
 const servers: Server[] = [];
@@ -29,15 +30,25 @@ function countingMetrics(): AdmissionMetrics & { inFlight: () => number; finishe
   };
 }
 
-async function serve(review: Reviewer, options: { closing?: boolean; maxBodyBytes?: number } = {}) {
+interface ServeOptions {
+  closing?: boolean;
+  maxBodyBytes?: number;
+  budget?: BodyBudget;
+  bodyTimeoutMs?: number;
+}
+
+async function serve(review: Reviewer, options: ServeOptions = {}) {
   const sink = createLogSink('info');
   const metrics = countingMetrics();
+  const budget = options.budget ?? createBodyBudget(1024 * 1024);
   const listener = createMutateListener({
     review,
     metrics,
     log: sink.log,
     now: () => performance.now(),
     maxBodyBytes: options.maxBodyBytes ?? 1024,
+    bodyBudget: budget,
+    bodyTimeoutMs: options.bodyTimeoutMs ?? 10_000,
     isClosing: () => options.closing ?? false,
   });
   const server = createServer(listener);
@@ -140,6 +151,49 @@ describe('the /mutate request listener', () => {
       message: 'internal error',
     });
     expect(sink.entries().some((e) => e['msg'] === 'request failed')).toBe(true);
+  });
+
+  it('answers 503 without calling the reviewer when the shared body budget is spent, and gives bytes back', async () => {
+    const budget = createBodyBudget(100);
+    let calls = 0;
+    const { port } = await serve(
+      (b, id, t) => {
+        calls += 1;
+        return echo(b, id, t);
+      },
+      { budget, maxBodyBytes: 1000 },
+    );
+    expect(budget.take(60)).toBe(true); // another request holds 60 bytes
+    const res = await post(port, '/mutate', ['x'.repeat(50)]);
+    expect([res.status, JSON.parse(res.body).code, calls]).toEqual([503, 'WHK_BUSY', 0]);
+    budget.give(60);
+    const ok = await post(port, '/mutate', ['{"a":1}']);
+    expect([ok.status, calls, budget.inUse()]).toEqual([200, 1, 0]);
+  });
+
+  it('answers 408 to a body that does not arrive before the deadline, and frees its bytes', async () => {
+    const budget = createBodyBudget(1000);
+    const { port, metrics } = await serve(echo, { budget, bodyTimeoutMs: 100 });
+    const answer = await new Promise<string>((resolve) => {
+      const socket = connect({ host: '127.0.0.1', port }, () => {
+        socket.write(
+          'POST /mutate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 10\r\n\r\n{"a"',
+        );
+      });
+      let received = '';
+      socket.on('data', (d: Buffer) => (received += d.toString()));
+      socket.on('error', () => undefined);
+      socket.once('close', () => {
+        resolve(received);
+      });
+    });
+    expect(answer.startsWith('HTTP/1.1 408 ')).toBe(true);
+    expect(answer).toContain('"code":"WHK_REQUEST_TIMEOUT"');
+    // The server sees the close a moment after the client does.
+    for (let waited = 0; waited < 2000 && metrics.inFlight() !== 0; waited += 10) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect([budget.inUse(), metrics.inFlight()]).toEqual([0, 0]);
   });
 
   it('rejects a missing Content-Type with 400', async () => {

@@ -3,13 +3,16 @@
 // reply and child-logger objects, hooks and body parser cost ~8 µs of main-thread CPU of the ~40 µs
 // a repeated review takes (measured side by side), which the throughput target cannot spare (docs/adr/0003). What Fastify did for this route
 // is done here: Content-Type check, body limit (413), 503 while closing, JSON errors with stable
-// codes, request ids, the queue and duration metrics. The review itself is admission/reviewer.ts.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+// codes, request ids, the queue and duration metrics; and what it did not: a deadline for the body
+// (408), a budget for the body bytes of all requests together (503), and answers that reach a client
+// still sending (see answerThenLinger). The review itself is admission/reviewer.ts.
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { toError } from '../../shared/errors.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { Reviewer } from '../admission/reviewer.ts';
 import type { AdmissionMetrics } from '../metrics/injector-metrics.ts';
+import type { BodyBudget } from './body-budget.ts';
 import { httpErrorBody, sendHttpError } from './http-errors.ts';
 
 export interface MutateListenerDeps {
@@ -19,6 +22,10 @@ export interface MutateListenerDeps {
   /** Monotonic milliseconds. */
   readonly now: () => number;
   readonly maxBodyBytes: number;
+  /** Body bytes buffered across every request in flight; a request past it gets 503. */
+  readonly bodyBudget: BodyBudget;
+  /** Milliseconds from a request's headers to the end of its body; past it, 408. */
+  readonly bodyTimeoutMs: number;
   /** True once the server is shutting down: new reviews get 503 and the connection closes. */
   readonly isClosing: () => boolean;
 }
@@ -40,6 +47,39 @@ function isJson(contentType: string | undefined): boolean {
   return (semicolon < 0 ? contentType : contentType.slice(0, semicolon)).trim().toLowerCase() === 'application/json';
 }
 
+// After an early answer, how long and how much more of the body is read (and dropped) before the
+// connection closes. Closing a socket with unread bytes makes the kernel send a reset, which can
+// discard the answer still queued for the client: Go's net/http waits 500 ms for the same reason.
+const LINGER_MS = 1_000;
+const LINGER_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Answers a request whose body is not (all) read, then closes: the answer goes straight to the
+ * socket with `connection: close`, the socket half-closes, and what the client still sends is read
+ * and dropped for LINGER_MS or LINGER_BYTES, whichever comes first. (Through the response object,
+ * Node would destroy the socket as soon as the answer is written, unread bytes and all.)
+ */
+function answerThenLinger(req: IncomingMessage, statusCode: number, code: string, message: string): void {
+  const socket = req.socket;
+  const body = JSON.stringify(httpErrorBody(statusCode, code, message));
+  const head =
+    `HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode] ?? 'Error'}\r\ncontent-type: ${JSON_TYPE}\r\n` +
+    `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n`;
+  socket.end(head + body);
+  let dropped = 0;
+  req.on('data', (chunk: Buffer) => {
+    dropped += chunk.length;
+    if (dropped > LINGER_BYTES) socket.destroy();
+  });
+  req.resume();
+  const timer = setTimeout(() => {
+    socket.destroy();
+  }, LINGER_MS);
+  socket.once('close', () => {
+    clearTimeout(timer);
+  });
+}
+
 function sendError(res: ServerResponse, statusCode: number, code: string, message: string, close = false): void {
   const body = Buffer.from(JSON.stringify(httpErrorBody(statusCode, code, message)));
   res.writeHead(statusCode, {
@@ -51,7 +91,7 @@ function sendError(res: ServerResponse, statusCode: number, code: string, messag
 }
 
 export function createMutateListener(deps: MutateListenerDeps): RequestListener {
-  const { review, metrics, log, now, maxBodyBytes } = deps;
+  const { review, metrics, log, now, maxBodyBytes, bodyBudget } = deps;
   let requests = 0;
 
   return (req, res) => {
@@ -59,7 +99,20 @@ export function createMutateListener(deps: MutateListenerDeps): RequestListener 
     requests += 1;
     const reqId = `req-m${requests.toString(36)}`;
     metrics.requestStarted();
+    const chunks: Buffer[] = [];
+    /** Bytes of this request taken from the shared budget. */
+    let held = 0;
+    /** Set once refuse() has answered: the response object is then never used. */
+    let refused = false;
+    let deadline: NodeJS.Timeout | undefined = undefined;
+    const release = (): void => {
+      clearTimeout(deadline);
+      chunks.length = 0;
+      if (held > 0) bodyBudget.give(held);
+      held = 0;
+    };
     res.once('close', () => {
+      release();
       metrics.requestFinished(now() - startedAt);
     });
     if (deps.isClosing()) {
@@ -71,38 +124,49 @@ export function createMutateListener(deps: MutateListenerDeps): RequestListener 
       sendError(res, 400, 'WHK_CONTENT_TYPE', 'Content-Type must be application/json');
       return;
     }
-    const declared = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
-    const tooLarge = (): void => {
-      if (res.headersSent) return;
-      log.info({ reqId, code: 'WHK_BODY_TOO_LARGE' }, 'request rejected');
-      // Stop reading; the connection closes once the answer is out.
-      req.removeAllListeners('data');
-      sendError(res, 413, 'WHK_BODY_TOO_LARGE', 'request body is larger than the configured limit', true);
+    const onData = (chunk: Buffer): void => {
+      if (held + chunk.length > maxBodyBytes) {
+        refuse(413, 'WHK_BODY_TOO_LARGE', 'request body is larger than the configured limit');
+      } else if (!bodyBudget.take(chunk.length)) {
+        refuse(503, 'WHK_BUSY', 'too many request bytes in flight; retry');
+      } else {
+        held += chunk.length;
+        chunks.push(chunk);
+      }
     };
+    /** Answers before the body is in; the connection then closes (answerThenLinger). */
+    const refuse = (statusCode: number, code: string, message: string): void => {
+      if (refused || res.headersSent) return;
+      refused = true;
+      release();
+      req.off('data', onData);
+      log.info({ reqId, code }, 'request rejected');
+      answerThenLinger(req, statusCode, code, message);
+    };
+    const declared = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
     if (declared !== undefined && declared > maxBodyBytes) {
-      tooLarge();
+      refuse(413, 'WHK_BODY_TOO_LARGE', 'request body is larger than the configured limit');
       return;
     }
-    const chunks: Buffer[] = [];
-    let received = 0;
-    req.on('data', (chunk: Buffer) => {
-      received += chunk.length;
-      if (received > maxBodyBytes) tooLarge();
-      else chunks.push(chunk);
-    });
+    // Refused at once rather than after a wait: the API server retries, or applies failurePolicy.
+    if (bodyBudget.full()) {
+      refuse(503, 'WHK_BUSY', 'too many request bytes in flight; retry');
+      return;
+    }
+    deadline = setTimeout(() => {
+      refuse(408, 'WHK_REQUEST_TIMEOUT', 'the request body did not arrive in time');
+    }, deps.bodyTimeoutMs);
+    req.on('data', onData);
     req.once('end', () => {
-      if (res.headersSent) return;
-      if (declared !== undefined && declared !== received) {
+      clearTimeout(deadline);
+      if (refused || res.headersSent) return;
+      if (declared !== undefined && declared !== held) {
         sendError(res, 400, 'WHK_BAD_BODY', 'request body length does not match Content-Length');
         return;
       }
       let answer;
       try {
-        answer = review(
-          chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, received),
-          reqId,
-          startedAt,
-        );
+        answer = review(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, held), reqId, startedAt);
       } catch (err) {
         log.error({ reqId, err: toError(err) }, 'request failed');
         sendError(res, 500, 'WHK_INTERNAL', 'internal error');
