@@ -75,4 +75,6 @@ export interface TemplateTree {
   readonly source: string;
   readonly root: ListNode;
   readonly defines: ReadonlyMap<string, ListNode>;
+  /** How many tokens the lexer produced: what a parse cost, for per-pod budgets. */
+  readonly tokenCount: number;
 }

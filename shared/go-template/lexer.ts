@@ -49,10 +49,15 @@ const isAlphaNumeric = (c: string | undefined): boolean => c !== undefined && /^
 export interface LexOptions {
   readonly leftDelim: string;
   readonly rightDelim: string;
+  /** Lexing stops with a LexError past this many tokens: the parse's CPU and memory bound. */
+  readonly maxTokens?: number;
 }
 
+/** Thrown past `maxTokens`. */
+export class TokenLimitError extends LexError {}
+
 export function lex(input: string, options: LexOptions): Token[] {
-  return new Lexer(input, options.leftDelim, options.rightDelim).run();
+  return new Lexer(input, options.leftDelim, options.rightDelim, options.maxTokens ?? Infinity).run();
 }
 
 class Lexer {
@@ -63,10 +68,19 @@ class Lexer {
   private parenDepth = 0;
   private readonly tokens: Token[] = [];
 
-  constructor(input: string, left: string, right: string) {
+  private readonly maxTokens: number;
+
+  constructor(input: string, left: string, right: string, maxTokens: number) {
     this.input = input;
+    this.maxTokens = maxTokens;
     this.left = left === '' ? '{{' : left;
     this.right = right === '' ? '}}' : right;
+  }
+
+  private emit(token: Token): void {
+    if (this.tokens.length >= this.maxTokens)
+      throw new TokenLimitError(token.pos, `more than ${this.maxTokens} tokens`);
+    this.tokens.push(token);
   }
 
   run(): Token[] {
@@ -82,16 +96,16 @@ class Lexer {
       }
       this.pos = next;
       if (next === this.input.length) {
-        if (text !== '') this.tokens.push({ type: 'text', pos: textPos, value: text });
+        if (text !== '') this.emit({ type: 'text', pos: textPos, value: text });
         break;
       }
       const afterLeft = next + this.left.length;
       const trimBefore = this.input[afterLeft] === '-' && isSpace(this.input[afterLeft + 1]);
       if (trimBefore) text = trimTrailingSpace(text);
-      if (text !== '') this.tokens.push({ type: 'text', pos: textPos, value: text });
+      if (text !== '') this.emit({ type: 'text', pos: textPos, value: text });
       trimNextText = this.action(afterLeft + (trimBefore ? 2 : 0), next);
     }
-    this.tokens.push({ type: 'eof', pos: this.input.length, value: '' });
+    this.emit({ type: 'eof', pos: this.input.length, value: '' });
     return this.tokens;
   }
 
@@ -99,13 +113,13 @@ class Lexer {
   private action(start: number, delimPos: number): boolean {
     this.pos = start;
     if (this.input.startsWith('/*', this.pos)) return this.comment(delimPos);
-    this.tokens.push({ type: 'leftDelim', pos: delimPos, value: this.left });
+    this.emit({ type: 'leftDelim', pos: delimPos, value: this.left });
     this.parenDepth = 0;
     for (;;) {
       const end = this.rightDelimAt(this.pos);
       if (end !== undefined) {
         if (this.parenDepth > 0) throw new LexError(this.pos, 'unclosed left paren');
-        this.tokens.push({ type: 'rightDelim', pos: this.pos, value: this.right });
+        this.emit({ type: 'rightDelim', pos: this.pos, value: this.right });
         this.pos = end.next;
         return end.trim;
       }
@@ -133,7 +147,7 @@ class Lexer {
   }
 
   private push(type: TokenType, start: number): void {
-    this.tokens.push({ type, pos: start, value: this.input.slice(start, this.pos) });
+    this.emit({ type, pos: start, value: this.input.slice(start, this.pos) });
   }
 
   private insideAction(): void {

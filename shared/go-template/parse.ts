@@ -6,10 +6,13 @@ import { TemplateSyntaxError } from '../template-errors.ts';
 import type {
   ArgNode, BranchNode, CommandNode, ListNode, Node, PipeNode, TemplateCallNode, TemplateTree,
 } from './ast.ts';
-import { LexError, lex, type Token, type TokenType } from './lexer.ts';
+import { LexError, lex, TokenLimitError, type Token, type TokenType } from './lexer.ts';
 import { parseNumber, unquote } from './literals.ts';
 
 export type { TemplateTree } from './ast.ts';
+
+/** The template has more tokens than `maxTokens` allows (a syntax error to callers that do not care). */
+export class TemplateTooLargeError extends TemplateSyntaxError {}
 
 export interface ParseOptions {
   /** Used in error messages; never the content. */
@@ -18,14 +21,21 @@ export interface ParseOptions {
   readonly rightDelim?: string;
   /** The functions the template may call; any other identifier is a parse error naming it. */
   readonly functions: ReadonlySet<string>;
+  /** At most this many tokens (text runs, delimiters, words): bounds the CPU a hostile template costs. */
+  readonly maxTokens?: number;
 }
 
 /** Parses a whole template file (its body plus any `define`/`block` templates). */
 export function parseTemplate(source: string, options: ParseOptions): TemplateTree {
   let tokens: Token[];
   try {
-    tokens = lex(source, { leftDelim: options.leftDelim ?? '{{', rightDelim: options.rightDelim ?? '}}' });
+    tokens = lex(source, {
+      leftDelim: options.leftDelim ?? '{{',
+      rightDelim: options.rightDelim ?? '}}',
+      ...(options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens }),
+    });
   } catch (err) {
+    if (err instanceof TokenLimitError) throw new TemplateTooLargeError(options.name, 1, 1, err.message);
     if (err instanceof LexError) throw syntaxError(source, options.name, err.pos, err.message);
     throw err;
   }
@@ -112,7 +122,13 @@ class Parser {
         if (n.type === 'end' || n.type === 'else') throw new ParseFailure(n.pos, `unexpected {{${n.type}}}`);
         nodes.push(n);
       }
-      return { name: this.options.name, source: this.source, root: { type: 'list', pos: 0, nodes }, defines: this.defines };
+      return {
+        name: this.options.name,
+        source: this.source,
+        root: { type: 'list', pos: 0, nodes },
+        defines: this.defines,
+        tokenCount: this.tokens.length,
+      };
     } catch (err) {
       if (err instanceof ParseFailure) throw syntaxError(this.source, this.options.name, err.pos, err.message);
       throw err;

@@ -4,7 +4,7 @@ import type { FieldError } from '../../shared/errors.ts';
 import { parseWeakBool, truncate } from '../../shared/parse/go-bool.ts';
 import { parseGoDuration } from '../../shared/parse/go-duration.ts';
 import { canonicalQuantity } from './quantity.ts';
-import { VAULT_PREFIX } from './keys.ts';
+import { VAULT_PREFIX, VAULTLET_PREFIX } from './keys.ts';
 
 /** Longest annotation value read; Kubernetes caps all annotations together at 256 KiB. */
 export const MAX_VALUE_BYTES = 256 * 1024;
@@ -19,13 +19,20 @@ export class AnnotationReader {
 
   constructor(values: ReadonlyMap<string, string>) {
     this.#values = values;
-    this.#keys = Object.freeze([...values.keys()].sort());
+    const ours: string[] = [];
     for (const [key, value] of values) {
-      if (key.startsWith(VAULT_PREFIX)) this.#vault.set(key.slice(VAULT_PREFIX.length), value);
+      if (key.startsWith(VAULT_PREFIX)) {
+        this.#vault.set(key.slice(VAULT_PREFIX.length), value);
+        ours.push(key);
+      } else if (key.startsWith(VAULTLET_PREFIX)) {
+        ours.push(key);
+      }
     }
+    // Other annotations are never listed, so a pod's unrelated annotations cost no sort.
+    this.#keys = Object.freeze(ours.sort());
   }
 
-  /** All keys, in a stable (sorted) order. */
+  /** The `vault.hashicorp.com/` and `vaultlet.io/` keys, in a stable (sorted) order. */
   keys(): readonly string[] {
     return this.#keys;
   }

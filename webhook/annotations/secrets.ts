@@ -11,8 +11,9 @@ import {
   VAULTLET_PER_NAME_PREFIXES,
   VAULTLET_PREFIX,
 } from './keys.ts';
-import { checkMountPath, checkReloadUrl } from './paths.ts';
-import { checkTemplateSyntax } from './template-syntax.ts';
+import { MAX_DELIMITER_LENGTH, MAX_SECRETS } from './limits.ts';
+import { CONTROL_CHARACTER, checkMountPath, checkReloadUrl, MAX_PATH } from './paths.ts';
+import { checkTemplateSyntax, newTemplateBudget, type TemplateBudget } from './template-syntax.ts';
 
 export interface SecretSpec {
   /** The raw NAME from the annotation key (per-secret lookups use it exactly). */
@@ -29,6 +30,8 @@ export interface SecretSpec {
   /** The engine of this template: generated default templates are always Go templates. */
   readonly engine: TemplateEngineName;
   readonly reloadUrl?: string;
+  /** The functions the annotation's Go template calls ([] for default templates, files, Handlebars). */
+  readonly calls: readonly string[];
 }
 
 export interface SecretOptions {
@@ -66,14 +69,23 @@ export function declaredSecretNames(reader: AnnotationReader): string[] {
 }
 
 export function readSecrets(reader: AnnotationReader, opts: SecretOptions, warnings: string[]): SecretSpec[] {
-  const names = declaredSecretNames(reader);
-  const secrets = names.map((name) => readSecret(reader, name, opts));
+  const declared = declaredSecretNames(reader);
+  if (declared.length > MAX_SECRETS) {
+    reader.fail(
+      `${VAULT_PREFIX}agent-inject-secret-*`,
+      `the pod declares ${declared.length} secrets; at most ${MAX_SECRETS} secrets (and templates) per pod are injected`,
+    );
+  }
+  // Past the cap the pod is denied; the first secrets are still read so their problems are listed too.
+  const names = declared.slice(0, MAX_SECRETS);
+  const budget = newTemplateBudget();
+  const secrets = names.map((name) => readSecret(reader, name, opts, budget));
   warnOrphans(reader, new Set(names), warnings);
   warnSharedDestinations(secrets, warnings);
   return secrets;
 }
 
-function readSecret(reader: AnnotationReader, name: string, opts: SecretOptions): SecretSpec {
+function readSecret(reader: AnnotationReader, name: string, opts: SecretOptions, budget: TemplateBudget): SecretSpec {
   const get = (prefix: string): string | undefined => reader.raw(VAULT_PREFIX + prefix + name);
   const preserve = opts.preserveCase || reader.bool(`preserve-secret-case-${name}`, false);
   const customPath = get('secret-volume-path-') ?? '';
@@ -82,21 +94,21 @@ function readSecret(reader: AnnotationReader, name: string, opts: SecretOptions)
       ? opts.secretVolumePath
       : checkMountPath(reader, `${VAULT_PREFIX}secret-volume-path-${name}`, customPath, opts.secretVolumePath);
   const destination = destinationOf(reader, name, mountPath, preserve ? name : name.toLowerCase());
-  const left = nonEmpty(get('agent-template-left-delim-')) ?? '{{';
-  const right = nonEmpty(get('agent-template-right-delim-')) ?? '}}';
+  const left = delimiter(reader, name, 'left', '{{');
+  const right = delimiter(reader, name, 'right', '}}');
   const template = nonEmpty(get('agent-inject-template-'));
   const templateFile = nonEmpty(get('agent-inject-template-file-'));
   let body: { contents: string; engine: TemplateEngineName } | { source: string; engine: TemplateEngineName };
+  let calls: readonly string[] = [];
   if (template !== undefined) {
-    checkTemplateSyntax(reader, {
-      key: `${VAULT_PREFIX}agent-inject-template-${name}`,
-      source: template,
-      engine: opts.engine,
-      left,
-      right,
-    });
+    calls = checkTemplateSyntax(
+      reader,
+      { key: `${VAULT_PREFIX}agent-inject-template-${name}`, source: template, engine: opts.engine, left, right },
+      budget,
+    );
     body = { contents: template, engine: opts.engine };
   } else if (templateFile !== undefined) {
+    checkFileName(reader, `${VAULT_PREFIX}agent-inject-template-file-${name}`, templateFile);
     body = { source: templateFile, engine: opts.engine };
   } else {
     body = { contents: defaultTemplate(opts.defaultTemplate, get('agent-inject-secret-') ?? ''), engine: 'go' };
@@ -121,20 +133,40 @@ function readSecret(reader: AnnotationReader, name: string, opts: SecretOptions)
     ...(perms === undefined ? {} : { perms }),
     errorOnMissingKey: reader.bool(`error-on-missing-key-${name}`, false),
     ...(reloadUrl === undefined ? {} : { reloadUrl }),
+    calls,
   };
 }
 
 function destinationOf(reader: AnnotationReader, name: string, mountPath: string, fileName: string): string {
-  const file = nonEmpty(reader.raw(`${VAULT_PREFIX}agent-inject-file-${name}`));
+  const key = `${VAULT_PREFIX}agent-inject-file-${name}`;
+  const file = nonEmpty(reader.raw(key));
+  if (file !== undefined && !checkFileName(reader, key, file)) return posix.join(mountPath, fileName);
   const dest = posix.join(mountPath, file ?? fileName);
-  const inside = mountPath === '/' ? dest !== '/' : dest.startsWith(`${mountPath.replace(/\/$/, '')}/`);
-  if (!inside) {
-    reader.fail(
-      `${VAULT_PREFIX}agent-inject-file-${name}`,
-      `the file must stay inside ${mountPath} (no ".." that leaves it)`,
-    );
-  }
-  return dest;
+  // A trailing '/' names a directory: "/" or "sub/" would make the volume root (or a directory) the file.
+  const inside = dest.startsWith(`${mountPath}/`) && !dest.endsWith('/');
+  if (inside) return dest;
+  reader.fail(
+    key,
+    `the file must be a file inside ${mountPath} (no ".." that leaves it, not the directory itself, no trailing "/")`,
+  );
+  return posix.join(mountPath, fileName);
+}
+
+/** A file name from an annotation: bounded, and no control characters (NUL, line breaks...). */
+function checkFileName(reader: AnnotationReader, key: string, file: string): boolean {
+  if (file.length > MAX_PATH) reader.fail(key, `must be at most ${MAX_PATH} characters`);
+  else if (CONTROL_CHARACTER.test(file))
+    reader.fail(key, 'must not contain control characters (NUL, line breaks, ...)');
+  else return true;
+  return false;
+}
+
+function delimiter(reader: AnnotationReader, name: string, side: 'left' | 'right', fallback: string): string {
+  const key = `${VAULT_PREFIX}agent-template-${side}-delim-${name}`;
+  const value = nonEmpty(reader.raw(key)) ?? fallback;
+  if (value.length <= MAX_DELIMITER_LENGTH) return value;
+  reader.fail(key, `must be at most ${MAX_DELIMITER_LENGTH} characters`);
+  return fallback;
 }
 
 const MAP_TEMPLATE = (path: string): string =>

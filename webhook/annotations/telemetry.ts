@@ -1,6 +1,7 @@
 // `agent-telemetry-KEY` annotations → the VAULT_CONFIG `telemetry` stanza (spec §2.12.7). Values
-// are JSON when they parse, else strings, and must fit Vault Agent's telemetry schema. vault-k8s
-// drops the whole stanza silently on a type mismatch; vaultlet denies, naming the key.
+// are JSON when they parse, else strings, and must fit Vault Agent's telemetry schema. On a type
+// mismatch vault-k8s drops the whole stanza silently and admits the pod; vaultlet does the same,
+// with a warning naming the key (admit what vault-k8s admits).
 import type { AnnotationReader } from './reader.ts';
 import { VAULT_PREFIX } from './keys.ts';
 
@@ -51,6 +52,7 @@ const PREFIX = 'agent-telemetry-';
 export function readTelemetry(reader: AnnotationReader, warnings: string[]): Record<string, unknown> | undefined {
   const entries: [string, unknown][] = [];
   let present = false;
+  let dropped = false;
   for (const full of reader.keys()) {
     if (!full.startsWith(VAULT_PREFIX + PREFIX)) continue;
     present = true;
@@ -62,12 +64,15 @@ export function readTelemetry(reader: AnnotationReader, warnings: string[]): Rec
     }
     const value = fit(kind, parseLoose(reader.raw(full) ?? ''));
     if (value === undefined) {
-      reader.fail(full, `must be ${describe(kind)}`);
+      warnings.push(
+        `annotation "${full.slice(0, 120)}" must be ${describe(kind)}; the whole telemetry stanza is left out, as vault-k8s does`,
+      );
+      dropped = true;
     } else if (!isZero(value)) {
       entries.push([key, value]);
     }
   }
-  return present ? Object.fromEntries(entries) : undefined;
+  return present && !dropped ? Object.fromEntries(entries) : undefined;
 }
 
 function parseLoose(raw: string): unknown {

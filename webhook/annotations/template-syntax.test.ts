@@ -1,12 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { AnnotationReader } from './reader.ts';
-import { checkTemplateSyntax, type TemplateCheck } from './template-syntax.ts';
+import { checkTemplateSyntax, newTemplateBudget, type TemplateCheck } from './template-syntax.ts';
 
 const KEY = 'vault.hashicorp.com/agent-inject-template-db';
 
 function problems(t: Omit<TemplateCheck, 'key'>): readonly { field: string; message: string }[] {
   const reader = new AnnotationReader(new Map());
-  checkTemplateSyntax(reader, { key: KEY, ...t });
+  checkTemplateSyntax(reader, { key: KEY, ...t }, newTemplateBudget());
   return reader.errors;
 }
 
@@ -29,7 +29,9 @@ describe('checkTemplateSyntax', () => {
     const braces = '{{ .Data.password }';
     expect(problems({ source: braces, engine: 'go', left: '[[', right: ']]' })).toEqual([]);
     expect(problems({ source: braces, engine: 'go', left: '{{', right: '}}' })).toHaveLength(1);
-    expect(problems({ source: '{{#if x}}', engine: 'handlebars', left: '{{', right: '}}' })[0]?.message).toMatch(/^Handlebars syntax error/);
+    expect(problems({ source: '{{#if x}}', engine: 'handlebars', left: '{{', right: '}}' })[0]?.message).toMatch(
+      /^Handlebars syntax error/,
+    );
     expect(problems({ source: '{{#if x}}{{/if}}', engine: 'handlebars', left: '{{', right: '}}' })).toEqual([]);
   });
 

@@ -1,10 +1,14 @@
 // Template syntax is checked at admission, so a typo denies the pod with the key, line and column
-// instead of crash-looping the agent later. Messages carry positions, never template text.
+// instead of crash-looping the agent later. Messages carry positions, never template text. The
+// parses of one pod share a token budget (limits.ts), so no template can hold up the webhook.
 import Handlebars from 'handlebars';
 import type { TemplateEngineName } from '../../shared/agent-config.ts';
 import { CONSUL_TEMPLATE_FUNCTIONS } from '../../shared/go-template/function-names.ts';
-import { parseTemplate } from '../../shared/go-template/parse.ts';
+import { parseTemplate, TemplateTooLargeError } from '../../shared/go-template/parse.ts';
 import { TemplateSyntaxError } from '../../shared/template-errors.ts';
+import { handlebarsShape } from './handlebars-shape.ts';
+import { calledFunctions } from './template-calls.ts';
+import { MAX_GO_TEMPLATE_TOKENS, MAX_HANDLEBARS_DEPTH, MAX_HANDLEBARS_TOKENS } from './limits.ts';
 import type { AnnotationReader } from './reader.ts';
 
 export interface TemplateCheck {
@@ -15,58 +19,128 @@ export interface TemplateCheck {
   readonly right: string;
 }
 
-// Parsing is pure, and every pod of a workload carries the same templates: the outcome (no error,
-// or the message) is remembered by engine, delimiters and text. Bounded in entries and characters,
-// oldest out first; large templates are always parsed afresh.
+/** What the templates of one pod may still cost; one per review. */
+export interface TemplateBudget {
+  goTokens: number;
+  handlebarsTokens: number;
+}
+
+export function newTemplateBudget(): TemplateBudget {
+  return { goTokens: MAX_GO_TEMPLATE_TOKENS, handlebarsTokens: MAX_HANDLEBARS_TOKENS };
+}
+
+/** The outcome of one parse: the problem (null when none), the tokens it cost, the Go functions it calls. */
+interface Outcome {
+  readonly problem: string | null;
+  readonly tokens: number;
+  readonly calls: readonly string[];
+}
+
+// Parsing is pure, and every pod of a workload carries the same templates: the outcome is
+// remembered by engine, delimiters and text. Bounded in entries and characters, oldest out first;
+// large templates are always parsed afresh. A hit costs the budget what the parse cost, so a
+// decision never depends on what the memo holds.
 const MEMO_MAX_ENTRIES = 1024;
 const MEMO_MAX_CHARS = 2 * 1024 * 1024;
 const MEMO_MAX_SOURCE_CHARS = 16 * 1024;
-const memo = new Map<string, string | null>();
+const memo = new Map<string, Outcome>();
 let memoChars = 0;
 
-export function checkTemplateSyntax(reader: AnnotationReader, t: TemplateCheck): void {
-  if (t.source.length > MEMO_MAX_SOURCE_CHARS) {
-    const problem = syntaxProblem(t);
-    if (problem !== null) reader.fail(t.key, problem);
-    return;
-  }
-  // The JSON array is self-delimiting, so no two (engine, delimiters, text) share a key.
-  const memoKey = `${JSON.stringify([t.engine, t.left, t.right])}${t.source}`;
-  let problem = memo.get(memoKey);
-  if (problem === undefined) {
-    problem = syntaxProblem(t);
-    memo.set(memoKey, problem);
-    memoChars += memoKey.length;
-    for (const oldest of memo.keys()) {
-      if (memo.size <= MEMO_MAX_ENTRIES && memoChars <= MEMO_MAX_CHARS) break;
-      memo.delete(oldest);
-      memoChars -= oldest.length;
-    }
-  }
-  if (problem !== null) reader.fail(t.key, problem);
+/** Records any problem under the template's key; returns the Go functions the template calls. */
+export function checkTemplateSyntax(
+  reader: AnnotationReader,
+  t: TemplateCheck,
+  budget: TemplateBudget,
+): readonly string[] {
+  const outcome = t.engine === 'handlebars' ? checkHandlebars(t, budget) : checkGo(t, budget);
+  if (outcome.problem !== null) reader.fail(t.key, outcome.problem);
+  return outcome.calls;
 }
 
-/** Why the template does not parse (positions, never template text), or null when it does. */
-function syntaxProblem(t: TemplateCheck): string | null {
-  return t.engine === 'handlebars' ? handlebarsProblem(t) : goProblem(t);
+function checkGo(t: TemplateCheck, budget: TemplateBudget): Outcome {
+  const memoKey = t.source.length > MEMO_MAX_SOURCE_CHARS ? undefined : keyOf(t);
+  const known = memoKey === undefined ? undefined : memo.get(memoKey);
+  if (known !== undefined && known.tokens > budget.goTokens) return overBudget('go');
+  const outcome = known ?? goOutcome(t, budget.goTokens);
+  if (outcome === undefined) {
+    budget.goTokens = 0;
+    return overBudget('go');
+  }
+  budget.goTokens -= outcome.tokens;
+  if (known === undefined && memoKey !== undefined) remember(memoKey, outcome);
+  return outcome;
 }
 
-function goProblem(t: TemplateCheck): string | null {
+function checkHandlebars(t: TemplateCheck, budget: TemplateBudget): Outcome {
+  // Measured before Handlebars.parse is ever called: one linear pass.
+  const shape = handlebarsShape(t.source);
+  if (shape.depth > MAX_HANDLEBARS_DEPTH)
+    return {
+      problem: `Handlebars blocks nest deeper than ${MAX_HANDLEBARS_DEPTH}, the most the webhook parses`,
+      tokens: 0,
+      calls: [],
+    };
+  if (shape.tokens > budget.handlebarsTokens) {
+    budget.handlebarsTokens = 0;
+    return overBudget('handlebars');
+  }
+  budget.handlebarsTokens -= shape.tokens;
+  const memoKey = t.source.length > MEMO_MAX_SOURCE_CHARS ? undefined : keyOf(t);
+  const known = memoKey === undefined ? undefined : memo.get(memoKey);
+  if (known !== undefined) return known;
+  const outcome = { problem: handlebarsProblem(t), tokens: shape.tokens, calls: [] };
+  if (memoKey !== undefined) remember(memoKey, outcome);
+  return outcome;
+}
+
+function overBudget(engine: TemplateEngineName): Outcome {
+  const [max, unit] = engine === 'go' ? [MAX_GO_TEMPLATE_TOKENS, 'Go-template'] : [MAX_HANDLEBARS_TOKENS, 'Handlebars'];
+  return {
+    problem: `the pod's templates hold more than ${max} ${unit} tokens together, the most the webhook parses for one pod`,
+    tokens: 0,
+    calls: [],
+  };
+}
+
+/** The JSON array is self-delimiting, so no two (engine, delimiters, text) share a key. */
+function keyOf(t: TemplateCheck): string {
+  return `${JSON.stringify([t.engine, t.left, t.right])}${t.source}`;
+}
+
+function remember(key: string, outcome: Outcome): void {
+  memo.set(key, outcome);
+  memoChars += key.length;
+  for (const oldest of memo.keys()) {
+    if (memo.size <= MEMO_MAX_ENTRIES && memoChars <= MEMO_MAX_CHARS) break;
+    memo.delete(oldest);
+    memoChars -= oldest.length;
+  }
+}
+
+/** The parse's outcome, or undefined when the template needs more than `maxTokens`. */
+function goOutcome(t: TemplateCheck, maxTokens: number): Outcome | undefined {
   try {
-    parseTemplate(t.source, {
+    const tree = parseTemplate(t.source, {
       name: 'template',
       leftDelim: t.left,
       rightDelim: t.right,
       functions: CONSUL_TEMPLATE_FUNCTIONS,
+      maxTokens,
     });
-    return null;
+    return { problem: null, tokens: tree.tokenCount, calls: calledFunctions(tree) };
   } catch (err) {
-    if (err instanceof TemplateSyntaxError) {
-      const detail = err.message.replace(/^template [^:]*:\d+:\d+: /, '').slice(0, 200);
-      return `template syntax error at line ${err.line}, column ${err.column}: ${detail}`;
-    }
-    return 'template could not be parsed';
+    if (err instanceof TemplateTooLargeError) return undefined;
+    // A template that fails to parse cost at most its length in tokens; charge what it could have.
+    return { problem: goProblem(err), tokens: Math.min(maxTokens, t.source.length), calls: [] };
   }
+}
+
+function goProblem(err: unknown): string {
+  if (err instanceof TemplateSyntaxError) {
+    const detail = err.message.replace(/^template [^:]*:\d+:\d+: /, '').slice(0, 200);
+    return `template syntax error at line ${err.line}, column ${err.column}: ${detail}`;
+  }
+  return 'template could not be parsed';
 }
 
 function handlebarsProblem(t: TemplateCheck): string | null {

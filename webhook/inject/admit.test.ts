@@ -24,6 +24,7 @@ const SECURITY = {
   runAsNonRoot: true,
   readOnlyRootFilesystem: true,
   allowPrivilegeEscalation: false,
+  seccompProfile: { type: 'RuntimeDefault' },
 };
 const SHELL_ARGS = [
   'echo ${VAULT_CONFIG?} | base64 -d > /home/vault/config.json && vault agent -config=/home/vault/config.json',
@@ -416,18 +417,25 @@ describe('admitPod: volumes and init containers', () => {
     expect(pod?.spec?.volumes?.map((v) => v.name)).toEqual(['kube-api-access-abcde', 'home-init', 'vault-secrets']);
   });
 
-  it('denies pre-populate-only with pre-populate false, which would add no agent', () => {
+  it('admits pre-populate-only with pre-populate false as vault-k8s does (no agent, the volumes), with a warning', () => {
     const pod = podWith('minimal-pod', {
       'vault.hashicorp.com/agent-pre-populate-only': 'true',
       'vault.hashicorp.com/agent-pre-populate': 'false',
     });
-    expect(admitPod({ object: pod, namespace: 'default' }, testConfig())).toEqual({
-      allowed: false,
-      code: 400,
-      warnings: [],
-      message:
-        "vault agent injection failed: 1 problem with the pod's annotations: vault.hashicorp.com/agent-pre-populate-only: is true while agent-pre-populate is false, which adds no agent at all",
+    const { pod: patched, result } = admit(pod, testConfig({ AGENT_INJECT_VAULT_IMAGE: 'hashicorp/vault:2.0.4' }));
+    expect(result).toMatchObject({
+      allowed: true,
+      injection: 'none',
+      warnings: [
+        'agent-pre-populate-only is true while agent-pre-populate is false: no agent container is added (as with vault-k8s), only the secret volumes',
+      ],
     });
+    expect(patched?.spec?.initContainers).toBeUndefined();
+    expect(patched?.spec?.containers.map((c) => c.name)).toEqual(['app']);
+    expect(patched?.spec?.volumes?.map((v) => v.name)).toEqual([
+      ...(pod.spec?.volumes ?? []).map((v) => v.name),
+      'vault-secrets',
+    ]);
   });
 
   it('mounts only the containers named in agent-inject-containers, trimming spaces', () => {

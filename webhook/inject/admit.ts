@@ -7,12 +7,15 @@ import { parseWeakBool } from '../../shared/parse/go-bool.ts';
 import type { WebhookConfig } from '../config.ts';
 import { formatAnnotationErrors, InvalidObjectError } from '../errors.ts';
 import { STATUS_INJECTED, STATUS_KEY, VAULT_PREFIX } from '../annotations/keys.ts';
+import { MAX_PATCH_BYTES } from '../annotations/limits.ts';
 import { AnnotationReader } from '../annotations/reader.ts';
 import { unknownKeyWarnings } from '../annotations/suggest.ts';
 import { type AgentSpec, readAgentSpec } from './agent-spec.ts';
 import { diffJson } from './diff.ts';
+import { type AgentCapabilities, VAULTLET_AGENT_CAPABILITIES } from './image-capabilities.ts';
 import { mutatePod } from './mutate.ts';
 import { type PodView, readPod } from './pod.ts';
+import { secretPathErrors } from './secret-paths.ts';
 
 export interface AdmitInput {
   readonly object: unknown;
@@ -58,16 +61,21 @@ export function asksForInjection(input: AdmitInput): boolean {
   return Object.hasOwn(annotations, INJECT_KEY);
 }
 
-export function admitPod(input: AdmitInput, config: WebhookConfig): AdmitResult {
+/** `capabilities`: what vaultlet's agent image implements (tests inject other tables). */
+export function admitPod(
+  input: AdmitInput,
+  config: WebhookConfig,
+  capabilities: AgentCapabilities = VAULTLET_AGENT_CAPABILITIES,
+): AdmitResult {
   try {
-    return decide(input, config);
+    return decide(input, config, capabilities);
   } catch (err) {
     if (err instanceof InvalidObjectError) return deny(400, err.message, []);
     return deny(500, 'internal error while building the injection patch', []);
   }
 }
 
-function decide(input: AdmitInput, config: WebhookConfig): AdmitResult {
+function decide(input: AdmitInput, config: WebhookConfig, capabilities: AgentCapabilities): AdmitResult {
   if (input.operation !== undefined && input.operation !== 'CREATE') {
     return allow(`operation ${input.operation.slice(0, 20)} is not mutated`);
   }
@@ -88,15 +96,19 @@ function decide(input: AdmitInput, config: WebhookConfig): AdmitResult {
   const namespace = input.namespace ?? '';
   if (SYSTEM_NAMESPACES.has(namespace)) return deny(403, `cannot inject into system namespaces: ${namespace}`, []);
   if (namespace === '') return deny(400, 'the admission request has no namespace', []);
-  return injectPod(view, config);
+  return injectPod(view, config, capabilities);
 }
 
-function injectPod(view: PodView, config: WebhookConfig): AdmitResult {
+function injectPod(view: PodView, config: WebhookConfig, capabilities: AgentCapabilities): AdmitResult {
   const reader = new AnnotationReader(view.annotations);
   const warnings = unknownKeyWarnings(reader.keys());
-  const spec = readAgentSpec(reader, view, config, warnings);
-  const flowError = checkFlow(spec);
-  if (flowError !== undefined) reader.errors.push(flowError);
+  const spec = readAgentSpec(reader, view, config, warnings, capabilities);
+  if (addsNoAgent(spec)) {
+    warnings.push(
+      'agent-pre-populate-only is true while agent-pre-populate is false: no agent container is added (as with vault-k8s), only the secret volumes',
+    );
+  }
+  reader.errors.push(...secretPathErrors(spec));
   // The spec carries safe fallbacks for bad values, so the pod is still built: problems found while
   // building (a patch that does not apply, a clashing volume) join the same single denial.
   const mutation = mutatePod(view, spec);
@@ -106,20 +118,30 @@ function injectPod(view: PodView, config: WebhookConfig): AdmitResult {
   // A structural diff of the original against the mutated clone (compare()'s ops, without its
   // deep clone of each added value: diff.ts).
   const patch = diffJson(view.pod, mutation.pod);
+  // The response carries the patch (base64); the patched pod must still fit in etcd.
+  const patchBytes = Buffer.byteLength(JSON.stringify(patch));
+  if (patchBytes > MAX_PATCH_BYTES) {
+    return deny(
+      400,
+      formatAnnotationErrors([
+        {
+          field: `${VAULT_PREFIX}agent-inject`,
+          message: `the injection patch would be ${patchBytes} bytes, more than the ${MAX_PATCH_BYTES} bytes the webhook returns for one pod (fewer or smaller templates)`,
+        },
+      ]),
+      capWarnings(warnings),
+    );
+  }
   return { allowed: true, patch, warnings: capWarnings(warnings), injection: injectionType(spec), reason: 'injected' };
 }
 
-function checkFlow(spec: AgentSpec): FieldError | undefined {
-  if (!spec.nativeSidecar && !spec.prePopulate && spec.prePopulateOnly) {
-    return {
-      field: `${VAULT_PREFIX}agent-pre-populate-only`,
-      message: 'is true while agent-pre-populate is false, which adds no agent at all',
-    };
-  }
-  return undefined;
+/** vault-k8s admits this combination and adds no agent; so does vaultlet, with a warning. */
+function addsNoAgent(spec: AgentSpec): boolean {
+  return !spec.nativeSidecar && !spec.prePopulate && spec.prePopulateOnly;
 }
 
 function injectionType(spec: AgentSpec): InjectionType {
+  if (addsNoAgent(spec)) return 'none';
   if (spec.nativeSidecar || (spec.prePopulate && !spec.prePopulateOnly)) return 'init_and_sidecar';
   return spec.prePopulateOnly ? 'init_only' : 'sidecar_only';
 }

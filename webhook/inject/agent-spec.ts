@@ -11,6 +11,7 @@ import { type AnnotationReader, splitCommaList } from '../annotations/reader.ts'
 import { readSecrets, type SecretSpec } from '../annotations/secrets.ts';
 import { readTelemetry } from '../annotations/telemetry.ts';
 import { readAws } from './aws.ts';
+import { type AgentCapabilities, capabilityErrors, VAULTLET_AGENT_CAPABILITIES } from './image-capabilities.ts';
 import type { PodView } from './pod.ts';
 import { readSecurity, type SecuritySpec } from './security.ts';
 import { readAuth, readVault, type AuthSpec, type VaultConnection } from './auth-spec.ts';
@@ -100,6 +101,7 @@ export function readAgentSpec(
   view: PodView,
   config: WebhookConfig,
   warnings: string[],
+  capabilities: AgentCapabilities = VAULTLET_AGENT_CAPABILITIES,
 ): AgentSpec {
   const image = r.str('agent-image', config.vaultImage);
   if (image.trim() === '') r.fail(`${VAULT_PREFIX}agent-image`, 'no agent image given (the annotation is empty)');
@@ -121,7 +123,7 @@ export function readAgentSpec(
   if (vaultImage) rejectVaultletOnly(r, secrets);
   const auth = readAuth(r, config, view);
   const configMap = r.str('agent-configmap', '');
-  return {
+  const spec: AgentSpec = {
     image,
     vaultImage,
     ...flow,
@@ -169,6 +171,9 @@ export function readAgentSpec(
     telemetry: readTelemetry(r, warnings),
     aws: auth.spec.type === 'aws' ? readAws(view, auth.spec.config) : { env: [], mount: undefined },
   };
+  const telemetryKeys = r.keys().filter((k) => k.startsWith(`${VAULT_PREFIX}agent-telemetry-`));
+  for (const e of capabilityErrors(spec, capabilities, telemetryKeys)) r.fail(e.field, e.message);
+  return spec;
 }
 
 function readFlow(

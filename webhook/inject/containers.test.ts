@@ -20,6 +20,7 @@ const SECURITY = (runAsUser: number, runAsGroup: number, runAsNonRoot: boolean) 
   runAsNonRoot,
   readOnlyRootFilesystem: true,
   allowPrivilegeEscalation: false,
+  seccompProfile: { type: 'RuntimeDefault' },
 });
 
 describe('agent containers: env', () => {
@@ -72,7 +73,8 @@ describe('agent containers: env', () => {
       { name: 'aws-iam-token', readOnly: true, mountPath: '/var/run/secrets/eks.amazonaws.com/serviceaccount' },
       ...app.volumeMounts!,
     ];
-    const { init, result } = admit(pod);
+    // aws auth: the HashiCorp agent image (vaultlet's own agent lists its auth methods in shared/agent-capabilities.ts).
+    const { init, result } = admit(pod, testConfig({ AGENT_INJECT_VAULT_IMAGE: 'hashicorp/vault:2.0.4' }));
     expect(result.allowed).toBe(true);
     expect(withoutConfig(init)?.slice(5)).toEqual([
       { name: 'AWS_REGION', value: 'eu-west-1' },

@@ -23,12 +23,12 @@ describe('hostile annotations', () => {
     [
       'a file that climbs out of its volume',
       { [`${P}agent-inject-secret-x`]: 'kv/x', [`${P}agent-inject-file-x`]: '../../etc/passwd' },
-      `${P}agent-inject-file-x: the file must stay inside /vault/secrets (no ".." that leaves it)`,
+      `${P}agent-inject-file-x: the file must be a file inside /vault/secrets (no ".." that leaves it, not the directory itself, no trailing "/")`,
     ],
     [
       'a file that is the volume itself',
       { [`${P}agent-inject-secret-x`]: 'kv/x', [`${P}agent-inject-file-x`]: '.' },
-      `${P}agent-inject-file-x: the file must stay inside /vault/secrets (no ".." that leaves it)`,
+      `${P}agent-inject-file-x: the file must be a file inside /vault/secrets (no ".." that leaves it, not the directory itself, no trailing "/")`,
     ],
     [
       'a secret volume path with ..',
@@ -94,11 +94,6 @@ describe('hostile annotations', () => {
       'a Handlebars syntax error',
       { [`${P}agent-inject-template-x`]: '{{#each items}}{{this}}', 'vaultlet.io/template-engine': 'handlebars' },
       `${P}agent-inject-template-x: Handlebars syntax error at line 1: Expecting 'OPEN_INVERSE_CHAIN', 'INVERSE', 'OPEN_ENDBLOCK', got 'EOF'`,
-    ],
-    [
-      'telemetry of the wrong type',
-      { [`${P}agent-telemetry-prometheus_retention_time`]: '30' },
-      `${P}agent-telemetry-prometheus_retention_time: must be a string (a value that is not valid JSON, such as 24h)`,
     ],
     [
       'a bad perms value',

@@ -35,6 +35,7 @@ export function mutatePod(view: PodView, spec: AgentSpec): Mutation {
       });
     }
   }
+  errors.push(...renamedClashes(view, agents, spec.nativeSidecar));
   const mountInit = spec.prePopulate || spec.nativeSidecar;
   const existingInit = view.initContainers.map((c) => (mountInit ? withMounts(c, mounts, errors) : c));
   if (existingInit.length > 0) s.initContainers = existingInit;
@@ -68,6 +69,11 @@ function buildAgents(
     return init === undefined ? {} : { init };
   }
   const out: { init?: Container; sidecar?: Container } = {};
+  // vault-k8s ignores the patch of a container it does not create; so does vaultlet, out loud.
+  if (!spec.prePopulate && spec.initPatch.length > 0)
+    warnings.push('agent-init-json-patch is ignored: agent-pre-populate is false, so there is no init container');
+  if (spec.prePopulateOnly && spec.sidecarPatch.length > 0)
+    warnings.push('agent-json-patch is ignored: agent-pre-populate-only is true, so there is no sidecar');
   if (spec.prePopulate) {
     const init = patched(buildAgentContainer(spec, 'init'), spec.initPatch, 'agent-init-json-patch');
     if (init !== undefined) out.init = init;
@@ -77,6 +83,41 @@ function buildAgents(
     if (sidecar !== undefined) out.sidecar = sidecar;
   }
   return out;
+}
+
+/**
+ * A JSON patch that renames an agent container to a name another container already has: the API
+ * server would reject the pod, so it is denied here, naming the patch. (Clashes with the default
+ * names are reported above, under agent-inject.)
+ */
+function renamedClashes(
+  view: PodView,
+  agents: { init?: Container; sidecar?: Container },
+  native: boolean,
+): FieldError[] {
+  const owners = new Map<string, string | undefined>();
+  for (const c of [...view.containers, ...view.initContainers]) owners.set(c.name, undefined);
+  const errors: FieldError[] = [];
+  const initKey = `${VAULT_PREFIX}${native ? 'agent-json-patch' : 'agent-init-json-patch'}`;
+  const placed: [Container | undefined, string, string][] = [
+    [agents.init, initKey, native ? SIDECAR_NAME : INIT_NAME],
+    [agents.sidecar, `${VAULT_PREFIX}agent-json-patch`, SIDECAR_NAME],
+  ];
+  for (const [c, key, defaultName] of placed) {
+    if (c === undefined) continue;
+    const renamed = c.name !== defaultName;
+    if (owners.has(c.name)) {
+      const owner = owners.get(c.name);
+      const field = renamed ? key : owner;
+      if (field !== undefined)
+        errors.push({
+          field,
+          message: `gives an agent container the name "${c.name.slice(0, 63)}", which another container of the pod has`,
+        });
+    }
+    owners.set(c.name, renamed ? key : undefined);
+  }
+  return errors;
 }
 
 function addVolumes(existing: Volume[], added: readonly Volume[], errors: FieldError[]): Volume[] {

@@ -2,6 +2,7 @@
 // containers, string annotations. Anything else is a 400, never an exception further down.
 import type { Container, Pod } from 'kubernetes-types/core/v1.js';
 import { InvalidObjectError } from '../errors.ts';
+import { MAX_ANNOTATIONS_CHARS } from '../annotations/limits.ts';
 import { MAX_VALUE_BYTES } from '../annotations/reader.ts';
 
 export type { Container, Pod } from 'kubernetes-types/core/v1.js';
@@ -52,10 +53,20 @@ function annotationMap(v: unknown): Map<string, string> {
   const map = new Map<string, string>();
   if (v === undefined || v === null) return map;
   if (!isObject(v)) throw new InvalidObjectError('metadata.annotations is not an object');
-  for (const [key, value] of Object.entries(v)) {
+  let total = 0;
+  for (const key in v) {
+    if (!Object.hasOwn(v, key)) continue;
+    const value = v[key];
     if (typeof value !== 'string') throw new InvalidObjectError(`annotation "${key.slice(0, 120)}" is not a string`);
     if (value.length > MAX_VALUE_BYTES) {
       throw new InvalidObjectError(`annotation "${key.slice(0, 120)}" is longer than ${MAX_VALUE_BYTES} bytes`);
+    }
+    // Checked while reading, so a flood of annotations stops here, before any other work.
+    total += key.length + value.length;
+    if (total > MAX_ANNOTATIONS_CHARS) {
+      throw new InvalidObjectError(
+        `metadata.annotations are larger than ${MAX_ANNOTATIONS_CHARS} bytes together, the most Kubernetes allows`,
+      );
     }
     map.set(key, value);
   }

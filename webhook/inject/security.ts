@@ -37,7 +37,10 @@ function sameUser(view: PodView): number | string {
   return ctx.runAsUser;
 }
 
-/** The JSON securityContext, in vault-k8s's key order. */
+/**
+ * The JSON securityContext, in vault-k8s's key order, plus the RuntimeDefault seccomp profile
+ * vault-k8s leaves out: without it the injected containers fail Pod Security "restricted".
+ */
 export function securityContextJson(s: SecuritySpec): Record<string, unknown> {
   return {
     capabilities: { drop: ['ALL'] },
@@ -46,5 +49,6 @@ export function securityContextJson(s: SecuritySpec): Record<string, unknown> {
     runAsNonRoot: s.runAsUser !== 0 && s.runAsGroup !== 0,
     readOnlyRootFilesystem: true,
     allowPrivilegeEscalation: false,
+    seccompProfile: { type: 'RuntimeDefault' },
   };
 }
