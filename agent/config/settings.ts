@@ -175,7 +175,8 @@ export interface AgentSettings {
   readonly revokeOnShutdown: boolean;
   /**
    * vaultlet `destination_roots` (the secret volume mount paths, set by the webhook). Empty when
-   * not configured: each template is then confined to its own destination's directory.
+   * not configured: writes then walk from `/` and refuse any symlinked directory on the path
+   * (output/atomic-write.ts).
    */
   readonly destinationRoots: readonly string[];
   readonly logLevel: AgentLogLevel;
