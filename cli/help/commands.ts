@@ -12,11 +12,27 @@ export function readyHelp(): string {
 
 export function demoHelp(): string {
   return (
-    'Usage: vaultlet demo [--keep]\n\n' +
+    'Usage: vaultlet demo [--keep] [--agent-image IMAGE] [--webhook-image IMAGE]\n\n' +
     '  The end-to-end demo on this machine: the Vault test server, the webhook over HTTPS, an\n' +
     '  annotated pod, its init and sidecar agents as local processes rendering into a temp\n' +
     '  directory, a secret change re-rendered; then everything is cleaned up.\n\n' +
-    `Flags:\n${formatFlags([{ name: '-keep', description: 'Keep the temp directory and the process logs.', default: 'false' }])}`
+    'Flags:\n' +
+    formatFlags([
+      { name: '-keep', description: 'Keep the temp directory and the process logs.', default: 'false' },
+      {
+        name: '-agent-image',
+        value: 'image',
+        description:
+          'Run the init and sidecar agents from this image with docker (host network) instead of the sources.',
+        default: '',
+      },
+      {
+        name: '-webhook-image',
+        value: 'image',
+        description: 'Run the webhook from this image with docker (host network) instead of the sources.',
+        default: '',
+      },
+    ])
   );
 }
 
