@@ -6,6 +6,8 @@ import { MemoryOutput } from '../../test/fakes/memory-output.ts';
 import { templateSettings } from '../../test/fakes/agent-settings.ts';
 import { createLogSink } from '../../test/helpers/log-sink.ts';
 import type { TemplateSettings } from '../config/settings.ts';
+import type { TemplateFiles } from './template-files.ts';
+import { goTemplateEngine } from './go-template/engine.ts';
 
 const SENTINEL = 'rendered-SENTINEL';
 
@@ -65,5 +67,86 @@ describe('Renderer', () => {
     expect(output.files.has('/s/bad')).toBe(false);
     // Init mode: the app is not running yet, so no reload call.
     expect(output.reloads).toEqual([]);
+  });
+});
+
+/** TemplateFiles over a map of existing files (no symlinks); the agent runs as uid 100 "vault". */
+function mapFiles(files: Record<string, string>): TemplateFiles {
+  const dirs = new Set(Object.keys(files).flatMap((p) => p.split('/').slice(1, -1).map((_s, i, parts) => `/${parts.slice(0, i + 1).join('/')}`)));
+  return {
+    realpath: (p) => {
+      if (p in files || dirs.has(p) || p === '/') return p;
+      throw new Error('ENOENT');
+    },
+    readRegular: (p) => {
+      const content = files[p];
+      if (content === undefined) throw new Error('ENOENT');
+      return content;
+    },
+    ownUser: () => ({ uid: 100, gid: 1000, name: 'vault' }),
+  };
+}
+
+/** Refuses destinations outside /s, as the agent's output port does outside the destination roots. */
+class RootedOutput extends MemoryOutput {
+  override resolveDestination(destination: string): string {
+    if (!destination.startsWith('/s/')) throw new Error(`${destination}: must be under "/s"`);
+    return destination;
+  }
+}
+
+function goJob(settings: TemplateSettings): TemplateJob {
+  return { settings, compiled: goTemplateEngine.compile(settings.contents ?? '', { name: settings.destination }), dependencies: new Set(), rendered: false };
+}
+
+describe('Renderer: writeToFile, file and sandbox_path', () => {
+  const withFiles = (output: MemoryOutput, files: TemplateFiles) =>
+    new Renderer({ secrets: new MapSecrets({ 'kv/a': { x: SENTINEL } }), output, log: createLogSink().log, env: () => undefined, files, now: () => new Date(0), notifyApps: false });
+
+  it('writes writeToFile output with its mode, appends with a newline, then the destination', async () => {
+    const output = new RootedOutput();
+    const r = withFiles(output, mapFiles({ '/s/log': 'old\n' }));
+    const t = '{{ with secret "kv/a" }}{{ .Data.x | writeToFile "/s/new/cert.pem" "vault" "" "0600" }}{{ "line" | writeToFile "/s/log" "" "" "0640" "append,newline" }}done{{ end }}';
+    expect(await r.renderAll([goJob(templateSettings(0, '/s/out', t))])).toEqual([]);
+    expect(output.files.get('/s/new/cert.pem')).toEqual({ content: SENTINEL, mode: 0o600 });
+    expect(output.files.get('/s/log')).toEqual({ content: 'old\nline\n', mode: 0o640 });
+    expect(output.read('/s/out')).toBe('done');
+    expect(output.writes).toEqual(['/s/new/cert.pem', '/s/log', '/s/out']);
+  });
+
+  it('fails the template when writeToFile leaves the destination roots or sandbox_path, writing nothing', async () => {
+    for (const [path, extra] of [['/etc/passwd', {}], ['/s/other/f', { sandboxPath: '/s/box' }]] as const) {
+      const output = new RootedOutput();
+      const r = withFiles(output, mapFiles({ '/s/box/in': 'x' }));
+      const failures = await r.renderAll([goJob(templateSettings(0, '/s/box/out', `{{ "x" | writeToFile "${path}" "" "" "0644" }}`, extra))]);
+      expect(failures.map((f) => f.error.message)).toEqual([expect.stringContaining(path)]);
+      expect(output.writes).toEqual([]);
+    }
+  });
+
+  it('refuses an owner other than the agent\'s user', async () => {
+    const output = new RootedOutput();
+    const failures = await withFiles(output, mapFiles({})).renderAll([goJob(templateSettings(0, '/s/out', '{{ "x" | writeToFile "/s/f" "root" "" "0644" }}'))]);
+    expect(failures[0]?.error.message).toContain('its own user');
+    expect(output.writes).toEqual([]);
+  });
+
+  it('confines file to the template\'s sandbox_path and applies its function_denylist', async () => {
+    const files = mapFiles({ '/box/in.txt': 'inside', '/etc/hostname': 'host' });
+    const output = new RootedOutput();
+    const r = withFiles(output, files);
+    const jobs = [
+      goJob(templateSettings(0, '/s/a', '{{ file "/box/in.txt" }}', { sandboxPath: '/box' })),
+      goJob(templateSettings(1, '/s/b', '{{ file "/etc/hostname" }}', { sandboxPath: '/box' })),
+      goJob(templateSettings(2, '/s/c', '{{ file "/etc/hostname" }}')),
+      goJob(templateSettings(3, '/s/d', '{{ env "HOME" }}', { functionDenylist: ['env'] })),
+    ];
+    const failures = await r.renderAll(jobs);
+    expect(failures.map((f) => [f.destination, f.error.message])).toEqual([
+      ['/s/b', 'template: /s/b:1:3: executing "/s/b" at <file "/etc/hostname">: error calling file: file: "/etc/hostname" is outside of sandbox_path'],
+      ['/s/d', 'template: /s/d:1:3: executing "/s/d" at <env "HOME">: error calling env: function is disabled'],
+    ]);
+    expect(output.read('/s/a')).toBe('inside');
+    expect(output.read('/s/c')).toBe('host');
   });
 });

@@ -146,7 +146,8 @@ class Executor implements CallContext {
   private printable(value: unknown): string {
     if (typeof value === 'string') return value;
     if (value === null || value === undefined) return this.noValue;
-    if (value instanceof GoStruct) return formatValue(value).slice(1);
+    // Go prints a struct pointer at the top level as the struct ({...}) unless it is a Stringer.
+    if (value instanceof GoStruct && value.stringer === undefined) return formatValue(value).slice(1);
     return formatValue(value);
   }
 

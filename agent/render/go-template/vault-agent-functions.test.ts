@@ -1,0 +1,240 @@
+// The functions Vault Agent 2.0.4 defines beyond the common ones: Sprig's case, wrapping, date,
+// semver, URL and must* functions, consul-template's writeToFile and sockaddr; the ones it no
+// longer defines; function_denylist. Expectations follow Sprig v3's and consul-template's
+// documented examples and Go's semantics.
+import { describe, expect, it } from '@jest/globals';
+import { createCipheriv } from 'node:crypto';
+import { TemplateSyntaxError } from '../../../shared/template-errors.ts';
+import {
+  notRenderedReason,
+  RENDERED_FUNCTIONS,
+  UNDEFINED_SINCE_0_41,
+} from '../../../shared/go-template/function-names.ts';
+import { fakeContext, vaultResponse } from '../../../test/fixtures/templates/go-context.ts';
+import type { InterfaceAddress, RenderContext } from '../engine.ts';
+import { goTemplateEngine } from './engine.ts';
+
+const SENTINEL = 'secret-SENTINEL-value';
+
+function context(extra: Partial<RenderContext> = {}): RenderContext {
+  return {
+    ...fakeContext({ responses: { 'secret:kv/app': vaultResponse({ v: SENTINEL }) }, env: { A: 'a' } }),
+    ...extra,
+  };
+}
+
+function render(template: string, extra: Partial<RenderContext> = {}): string {
+  return goTemplateEngine.compile(template, { name: 't' }).render(context(extra)).output;
+}
+
+function aesCiphertext(password: string, plain: string): string {
+  const key = Buffer.alloc(32);
+  Buffer.from(password).copy(key);
+  const iv = Buffer.alloc(16, 7);
+  const cipher = createCipheriv('aes-256-cbc', key, iv);
+  return Buffer.concat([iv, cipher.update(plain), cipher.final()]).toString('base64');
+}
+
+describe('Sprig functions Vault Agent defines', () => {
+  it.each<[string, string]>([
+    [
+      '{{ sprig_snakecase "HTTPServer" }} {{ sprig_snakecase "Bld4Floor3rd" }} {{ sprig_snakecase "http2xx" }} {{ sprig_snakecase "GO PATH" }} {{ sprig_snakecase "_AnotherTES_TCaseP" }}',
+      'http_server bld4_floor_3rd http_2xx go_path _another_tes_t_case_p',
+    ],
+    [
+      '{{ sprig_kebabcase "FirstName" }} {{ sprig_camelcase "http_server" }} {{ sprig_camelcase "_complex__case_" }}',
+      'first-name HttpServer _Complex_Case_',
+    ],
+    [
+      '{{ sprig_swapcase "This Is A.Test" }}|{{ sprig_untitle "Hello World" }}|{{ sprig_initials "First Try" }}',
+      'tHIS iS a.tEST|hello world|FT',
+    ],
+    ['{{ sprig_wrap 5 "Hello World" }}|{{ sprig_wrapWith 5 "\\t" "Hello World" }}', 'Hello\nWorld|Hello\tWorld'],
+    [
+      '{{ sprig_abbrev 5 "hello world" }} {{ sprig_abbrevboth 5 10 "1234 5678 9123" }} {{ sprig_abbrev 3 "keep" }}',
+      'he... ...5678... keep',
+    ],
+    [
+      '{{ sprig_plural "one anchovy" "many anchovies" 2 }} {{ sprig_toDecimal "0777" }} {{ sprig_hello }}',
+      'many anchovies 511 Hello!',
+    ],
+    [
+      '{{ sprig_sha512sum "" }}',
+      'cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce47d0d13c5d85f2b0ff8318d2877eec2f63b931bd47417a81a538327af927da3e',
+    ],
+    [
+      '{{ sprig_toDate "2006-01-02" "2017-12-31" }}|{{ sprig_toDate "2006-01-02" "not a date" }}',
+      '2017-12-31 00:00:00 +0000 UTC|0001-01-01 00:00:00 +0000 UTC',
+    ],
+    ['{{ sprig_toDate "2006-01-02T15:04:05Z07:00" "2024-02-29T10:00:00+02:00" | sprig_unixEpoch }}', '1709193600'],
+    [
+      '{{ sprig_toDate "Jan 2, 2006 at 3:04pm" "Feb 3, 2013 at 7:54pm" | sprig_mustDateModify "-1.5h" }}',
+      '2013-02-03 18:24:00 +0000 UTC',
+    ],
+    [
+      '{{ sprig_duration "95" }} {{ sprig_duration 95 }} {{ sprig_durationRound "2h10m5s" }} {{ sprig_durationRound "800h" }}',
+      '1m35s 0s 2h 1mo',
+    ],
+    [
+      '{{ $v := sprig_semver "v1.2.3-beta.1+b5" }}{{ $v }} {{ $v.Major }} {{ $v.Prerelease }} {{ sprig_semver "1.2" }}',
+      '1.2.3-beta.1+b5 1 beta.1 1.2.0',
+    ],
+    [
+      '{{ sprig_semverCompare "^1.2.0" "1.4.5" }} {{ sprig_semverCompare "^1.2.0" "2.0.0" }} {{ sprig_semverCompare "~1.2.3" "1.2.9" }} {{ sprig_semverCompare "~1.2.3" "1.3.0" }}',
+      'true false true false',
+    ],
+    [
+      '{{ sprig_semverCompare ">=1.0, <2.0" "1.5.0" }} {{ sprig_semverCompare "1.x" "1.9.9" }} {{ sprig_semverCompare "1.2 - 1.4" "1.4.0" }} {{ sprig_semverCompare "<2 || >3" "4.0.0" }}',
+      'true true true true',
+    ],
+    [
+      '{{ sprig_semverCompare ">1.0.0" "1.0.0-rc1" }} {{ sprig_semverCompare ">=1.0.0-0" "1.0.0-rc1" }} {{ sprig_semverCompare "!=1.2.3" "1.2.4" }} {{ sprig_semverCompare "^0.2.3" "0.3.0" }}',
+      'false true true false',
+    ],
+    [
+      '{{ sprig_urlJoin (sprig_dict "scheme" "https" "host" "vault.example.com:8200" "path" "/v1/secret" "query" "a=1") }} {{ sprig_urlJoin (sprig_dict "scheme" "https" "host" "h" "path" "a b") }}',
+      'https://vault.example.com:8200/v1/secret?a=1 https://h/a%20b',
+    ],
+    [
+      '{{ $u := sprig_urlParse "postgres://user:p%40ss@db:5432/app?sslmode=disable#frag" }}{{ $u.scheme }} {{ $u.host }} {{ $u.hostname }} {{ $u.path }} {{ $u.query }} {{ $u.fragment }} {{ $u.userinfo }}',
+      'postgres db:5432 db /app sslmode=disable frag user:p%40ss',
+    ],
+    [
+      '{{ sprig_mustToJson (sprig_dict "a" "<b>") }} {{ sprig_mustToRawJson (sprig_dict "a" "<b>") }} {{ (sprig_mustFromJson "{\\"k\\": 2}").k }}',
+      '{"a":"\\u003cb\\u003e"} {"a":"<b>"} 2',
+    ],
+    [
+      '{{ sprig_chunk 2 (sprig_list 1 2 3) }} {{ sprig_mustLast (sprig_list 1 2) }} {{ sprig_mustHas 2 (sprig_list 1 2) }} {{ sprig_deepCopy (sprig_dict "a" (sprig_list 1)) }}',
+      '[[1 2] [3]] 2 true map[a:[1]]',
+    ],
+    [
+      '{{ sprig_typeIsLike "string" "x" }} {{ sprig_osBase "/a/b.txt" }} {{ sprig_mustRegexFind "[0-9]+" "ab12c" }}',
+      'true b.txt 12',
+    ],
+  ])('%s', (template, expected) => {
+    expect(render(template)).toBe(expected);
+  });
+
+  it('decrypts what AES-256-CBC with a zero-padded password key encrypted', () => {
+    const crypt = aesCiphertext('secretkey', 'plain text');
+    expect(render(`{{ "${crypt}" | sprig_decryptAES "secretkey" }}`)).toBe('plain text');
+  });
+
+  it.each<[string, string]>([
+    [
+      '{{ sprig_mustToDate "2006-01-02" "x" }}',
+      'error calling sprig_mustToDate: parsing time "x" as "2006-01-02": cannot parse',
+    ],
+    ['{{ sprig_semver "1.2.x.y" }}', 'error calling sprig_semver: Invalid Semantic Version'],
+    ['{{ sprig_mustFromJson "{" }}', 'error calling sprig_mustFromJson: invalid JSON'],
+    [
+      '{{ sprig_mustDateModify "1x" (sprig_toDate "2006" "2020") }}',
+      'error calling sprig_mustDateModify: time: invalid duration "1x"',
+    ],
+  ])('%s fails', (template, message) => {
+    expect(() => render(template)).toThrow(message);
+  });
+});
+
+describe('consul-template writeToFile and sockaddr', () => {
+  it('records writeToFile calls of a complete render for the renderer, printing nothing', () => {
+    const t = goTemplateEngine.compile(
+      'a{{ with secret "kv/app" }}{{ .Data.v | writeToFile "/s/f" "" "" "0600" "append,newline" }}{{ end }}{{ "x" | writeToFile "/s/g" "" "" "644" }}b',
+      { name: 'w' },
+    );
+    const result = t.render(context());
+    expect(result.output).toBe('ab');
+    expect(result.fileWrites).toEqual([
+      { path: '/s/f', user: '', group: '', mode: 0o600, content: SENTINEL, append: true, newline: true },
+      { path: '/s/g', user: '', group: '', mode: 0o644, content: 'x', append: false, newline: false },
+    ]);
+    // Nothing is recorded while a secret is still missing: the render is not complete.
+    expect(t.render(fakeContext({})).fileWrites).toBeUndefined();
+  });
+
+  it('fails writeToFile on bad permissions without echoing the content', () => {
+    const t = goTemplateEngine.compile(
+      '{{ with secret "kv/app" }}{{ .Data.v | writeToFile "/s/f" "" "" "rw" }}{{ end }}',
+      { name: 'w' },
+    );
+    expect(() => t.render(context())).toThrow(
+      'error calling writeToFile: strconv.ParseUint: parsing "rw": invalid syntax',
+    );
+    try {
+      t.render(context());
+    } catch (err) {
+      expect((err as Error).message).not.toContain(SENTINEL);
+    }
+  });
+
+  it('evaluates sockaddr lookups over the host addresses', () => {
+    const addresses: InterfaceAddress[] = [
+      { name: 'lo', address: '127.0.0.1', family: 'IPv4', internal: true },
+      { name: 'eth0', address: 'fe80::1', family: 'IPv6', internal: false },
+      { name: 'eth0', address: '10.1.2.3', family: 'IPv4', internal: false },
+      { name: 'eth1', address: '203.0.113.9', family: 'IPv4', internal: false },
+      { name: 'eth1', address: '8.8.4.4', family: 'IPv4', internal: false },
+    ];
+    const out = render(
+      '{{ sockaddr "GetPrivateIP" }} {{ sockaddr "GetPublicIP" }} {{ sockaddr "GetPublicIPs" }} {{ sockaddr "GetInterfaceIP \\"eth0\\"" }} {{ sockaddr "GetInterfaceIPs" "\\"eth0\\"" }}',
+      { interfaces: () => addresses },
+    );
+    // 203.0.113.0/24 is RFC 6890 documentation space: not public.
+    expect(out).toBe('10.1.2.3 8.8.4.4 8.8.4.4 10.1.2.3 fe80::1 10.1.2.3');
+    expect(() => render('{{ sockaddr "GetAllInterfaces | include \\"name\\" \\"lo\\"" }}')).toThrow(
+      'error calling sockaddr: sockaddr: vaultlet evaluates only',
+    );
+  });
+});
+
+describe('functions Vault Agent does not define, or vaultlet does not render', () => {
+  it('fails to parse a Sprig non-hermetic function, as Go says, and gives the webhook its reason', () => {
+    for (const name of [
+      'sprig_now',
+      'sprig_uuidv4',
+      'sprig_randAlphaNum',
+      'sprig_env',
+      'sprig_date',
+      'sprig_dateModify',
+    ]) {
+      expect(() => goTemplateEngine.compile(`{{ ${name} }}`, { name: 'u' })).toThrow(TemplateSyntaxError);
+      expect(() => goTemplateEngine.compile(`{{ ${name} }}`, { name: 'u' })).toThrow(`function "${name}" not defined`);
+      expect(notRenderedReason(name)).toContain('consul-template 0.41');
+      expect(UNDEFINED_SINCE_0_41.has(name)).toBe(true);
+    }
+    expect(notRenderedReason('sprig_now')).toContain('changes on every render');
+  });
+
+  it('names the alternative for Consul, Nomad and generating functions; nothing for rendered ones', () => {
+    expect(notRenderedReason('key')).toContain('Consul');
+    expect(notRenderedReason('nomadVar')).toContain('Nomad');
+    expect(notRenderedReason('sprig_genCA')).toContain('pkiCert');
+    expect(notRenderedReason('sprig_upper')).toBeUndefined();
+    expect(notRenderedReason('writeToFile')).toBeUndefined();
+    for (const name of [
+      'writeToFile',
+      'sprig_urlJoin',
+      'sprig_toDate',
+      'sprig_semverCompare',
+      'sprig_snakecase',
+      'sprig_mustToJson',
+      'sockaddr',
+    ]) {
+      expect(RENDERED_FUNCTIONS.has(name)).toBe(true);
+    }
+  });
+});
+
+describe('function_denylist', () => {
+  it('fails a denied call naming the function; other calls still render', () => {
+    const t = goTemplateEngine.compile('{{ sprig_upper "x" }}{{ env "A" }}', { name: 'd' });
+    expect(t.render(context()).output).toBe('Xa');
+    expect(() => t.render(context({ functionDenylist: ['env'] }))).toThrow(
+      'template: d:1:24: executing "d" at <env "A">: error calling env: function is disabled',
+    );
+    expect(() => t.render(context({ functionDenylist: ['sprig_upper'] }))).toThrow(
+      'error calling sprig_upper: function is disabled',
+    );
+    expect(t.render(context({ functionDenylist: ['file', 'no_such_function'] })).output).toBe('Xa');
+  });
+});
