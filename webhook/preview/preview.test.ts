@@ -289,9 +289,9 @@ spec: { containers: [{ name: b, image: b }] }
     expect(result.output).toContain(
       `vault.hashicorp.com/agent-inject-template-a: |\n      {{- with secret "secret/data/app" -}}\n      DB_URL=postgresql://{{ .Data.data.username }}:{{ .Data.data.password }}@db.shop.svc.cluster.local:5432/orders?sslmode=verify-full\n`,
     );
-    expect((parse(result.output) as Tree).metadata.annotations['vault.hashicorp.com/agent-inject-template-a']).toBe(
-      template,
-    );
+    const annotations = (parse(result.output) as { metadata: { annotations: Record<string, string> } }).metadata
+      .annotations;
+    expect(annotations['vault.hashicorp.com/agent-inject-template-a']).toBe(template);
   });
 
   it('previews the items of a kind: List in place, with patches into /items/N', () => {
