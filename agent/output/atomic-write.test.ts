@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { WriteError } from './errors.ts';
-import { readFileIfExists, writeFileAtomic } from './atomic-write.ts';
+import { writeFileAtomic } from './atomic-write.ts';
 
 const modeOf = (p: string): number => statSync(p).mode & 0o7777;
 
@@ -231,19 +231,5 @@ describe('writeFileAtomic', () => {
     expect(reads).toBeGreaterThan(0);
     expect(readFileSync(file, 'utf8')).toBe(content(versions));
     expect(readdirSync(dir)).toEqual(['big']);
-  });
-});
-
-describe('readFileIfExists', () => {
-  it('returns the bytes, or undefined for a missing file', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'vaultlet-read-'));
-    try {
-      writeFileSync(join(dir, 'f'), 'abc');
-      expect((await readFileIfExists(join(dir, 'f')))?.toString()).toBe('abc');
-      expect(await readFileIfExists(join(dir, 'missing'))).toBeUndefined();
-      await expect(readFileIfExists(dir)).rejects.toThrow();
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
   });
 });

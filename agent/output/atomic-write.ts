@@ -17,12 +17,12 @@ import {
   fstatSync,
   fsyncSync,
   openSync,
-  promises as fsp,
   readSync,
   renameSync,
   unlinkSync,
   writeSync,
 } from 'node:fs';
+import { toError } from '../../shared/errors.ts';
 import { WriteError } from './errors.ts';
 import { at, errnoCode, openDirBeneath } from './dir-walk.ts';
 import { walkFor } from './sandbox.ts';
@@ -52,12 +52,19 @@ export function tempName(name: string, pid: number, unique: bigint): string {
 }
 
 /** Writes atomically; resolves false (writing nothing) when the file already holds these bytes. */
-export async function writeFileAtomic(
+export function writeFileAtomic(
   path: string,
   content: string | Uint8Array,
   options: WriteOptions = {},
 ): Promise<boolean> {
-  await Promise.resolve(); // callers expect an asynchronous result; the work below is synchronous
+  try {
+    return Promise.resolve(writeFileAtomicSync(path, content, options));
+  } catch (err) {
+    return Promise.reject(toError(err));
+  }
+}
+
+function writeFileAtomicSync(path: string, content: string | Uint8Array, options: WriteOptions): boolean {
   const bytes =
     typeof content === 'string'
       ? Buffer.from(content, 'utf8')
@@ -139,16 +146,6 @@ function readExisting(
     return { mode, bytes: buf };
   } finally {
     closeSync(fd);
-  }
-}
-
-/** The file's bytes, or undefined when it does not exist. Other errors are thrown. */
-export async function readFileIfExists(path: string): Promise<Buffer | undefined> {
-  try {
-    return await fsp.readFile(path);
-  } catch (err) {
-    if (errnoCode(err) === 'ENOENT') return undefined;
-    throw err;
   }
 }
 

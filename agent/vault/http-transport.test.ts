@@ -142,14 +142,19 @@ describe('createHttpTransport', () => {
       put(ca1.certPem, client1);
       const seen: Seen[] = [];
       const s = https.createServer({ cert: server1.certPem, key: server1.keyPem, ca: ca1.certPem, requestCert: true, rejectUnauthorized: false }, handler(seen));
+      const connections: Socket[] = [];
+      s.on('secureConnection', (socket: Socket) => { connections.push(socket); });
+      s.keepAliveTimeout = 0; // the server never closes an idle connection itself
       const port = await listen(s);
       const t = createHttpTransport({ address: `https://127.0.0.1:${port}`, tls: createTlsSource(files) });
       expect((await t.send({ method: 'GET', path: 'x' })).status).toBe(200);
       // Vault's certificate is re-issued by a new CA, and the CA file and client certificate rotate.
       s.setSecureContext({ cert: server2.certPem, key: server2.keyPem, ca: ca1.certPem });
-      s.closeIdleConnections();
       put(ca2.certPem, client2);
       expect((await t.send({ method: 'GET', path: 'y' })).status).toBe(200);
+      expect(connections).toHaveLength(2);
+      // The idle keep-alive connection made with the old certificates is closed, not left open.
+      await new Promise<void>((resolve) => { if (connections[0]!.destroyed) resolve(); else connections[0]!.once('close', () => { resolve(); }); });
       t.close();
       expect(seen.map((x) => [x.url, x.clientCertCn])).toEqual([['/v1/x', 'client-one'], ['/v1/y', 'client-two']]);
     } finally {

@@ -63,6 +63,7 @@ export function createHttpTransport(options: HttpTransportOptions): VaultTranspo
   const request = https !== undefined ? https.request : http.request;
   const prefix = base.pathname.replace(/\/+$/, '');
   const timeoutMs = options.timeoutMs ?? 60_000;
+  let lastTls: TlsMaterial | undefined;
 
   return {
     send(req: VaultHttpRequest): Promise<VaultHttpResponse> {
@@ -79,6 +80,9 @@ export function createHttpTransport(options: HttpTransportOptions): VaultTranspo
       if (https !== undefined && options.tls !== undefined) {
         try {
           tls = options.tls();
+          // Idle connections made with rotated-out certificates would never be picked again.
+          if (lastTls !== undefined && tls !== lastTls) closeIdle(agent);
+          lastTls = tls;
         } catch (err) {
           const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
           return Promise.reject(new VaultError({ status: 0, path: req.path, retryable: true, detail: `cannot read the TLS files (${code})` }));
@@ -134,4 +138,8 @@ export function createHttpTransport(options: HttpTransportOptions): VaultTranspo
       agent.destroy();
     },
   };
+}
+
+function closeIdle(agent: Http.Agent): void {
+  for (const sockets of Object.values(agent.freeSockets)) for (const socket of sockets ?? []) socket.destroy();
 }
