@@ -1,20 +1,92 @@
-// The Helm chart rendered by test/helm/render-chart.ts (Go text/template + Helm functions, no helm
-// binary), every document validated against the Kubernetes schemas, the properties checked.
+// The Helm chart rendered by cli/chart (Go text/template + Helm functions, no helm binary), every
+// document validated against the Kubernetes schemas, the properties checked.
 import { describe, expect, it } from '@jest/globals';
-import { renderChart, renderChartObjects, type RenderOptions } from '../helm/render-chart.ts';
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { ChartError, renderChart, renderChartObjects, type RenderOptions } from '../helm/render-chart.ts';
+import { docValueExamples } from '../helm/doc-examples.ts';
+import { semverCompare } from '../../cli/chart/semver.ts';
 import {
-  at, byKind, expectMinimalRbac, expectSecureWebhookPod, expectWebhookScope, one, validateAll, type K8sObject,
+  at,
+  byKind,
+  expectMinimalRbac,
+  expectSecureWebhookPod,
+  expectSelectsPods,
+  expectSpreadOverNodes,
+  expectWebhookScope,
+  one,
+  validateAll,
+  type K8sObject,
 } from './expectations.ts';
 
 const CHART = 'manifests/chart';
+// vault-helm 0.34.1's values.yaml as `helm show values hashicorp/vault --version 0.34.1` prints
+// it, kept in test/fixtures/vault-helm/ (written from the published chart; image tags are that
+// release's defaults as far as we know them).
+const VAULT_HELM_FILE = 'test/fixtures/vault-helm/values-0.34.1.yaml';
+const VAULT_HELM = parseYaml(readFileSync(VAULT_HELM_FILE, 'utf8')) as Record<string, unknown>;
+const CHART_VALUES_TEXT = readFileSync(`${CHART}/values.yaml`, 'utf8');
+const CHART_VALUES = parseYaml(CHART_VALUES_TEXT) as Record<string, unknown>;
 
 function render(options: RenderOptions = {}): K8sObject[] {
   return renderChartObjects(CHART, options) as K8sObject[];
 }
 
+function notes(options: RenderOptions = {}): string {
+  return renderChart(CHART, options).find((f) => f.template === 'templates/NOTES.txt')?.text ?? '';
+}
+
 function envOf(objects: readonly K8sObject[]): Record<string, unknown> {
-  const env = at(one(objects, 'Deployment'), 'spec.template.spec.containers.0.env') as { name: string; value?: string; valueFrom?: unknown }[];
+  const env = at(one(objects, 'Deployment'), 'spec.template.spec.containers.0.env') as {
+    name: string;
+    value?: string;
+    valueFrom?: unknown;
+  }[];
   return Object.fromEntries(env.map((e) => [e.name, e.value ?? e.valueFrom]));
+}
+
+function policy(objects: readonly K8sObject[], suffix: string): K8sObject {
+  const found = byKind(objects, 'ValidatingAdmissionPolicy').filter((p) => p.metadata.name.endsWith(suffix));
+  expect(found).toHaveLength(1);
+  return found[0]!;
+}
+
+/** Leaf paths of a values tree ("injector.image.tag"); maps are walked, lists and scalars are leaves. */
+function leaves(value: unknown, prefix = ''): Map<string, unknown> {
+  const out = new Map<string, unknown>();
+  if (value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length > 0) {
+    for (const [k, v] of Object.entries(value))
+      for (const [p, leaf] of leaves(v, prefix === '' ? k : `${prefix}.${k}`)) out.set(p, leaf);
+  } else {
+    out.set(prefix, value);
+  }
+  return out;
+}
+
+/** The comment block right above a key in values.yaml (the line of the key's last path part). */
+function commentAbove(path: string): string {
+  const lines = CHART_VALUES_TEXT.split('\n');
+  let from = 0;
+  let line = -1;
+  let indent = 0;
+  for (const part of path.split('.')) {
+    const re = new RegExp(`^${' '.repeat(indent)}${part}:`);
+    line = lines.findIndex((l, i) => i >= from && re.test(l));
+    if (line < 0) return '';
+    from = line + 1;
+    indent += 2;
+  }
+  const block: string[] = [];
+  for (let i = line - 1; i >= 0 && /^\s*#/.test(lines[i]!); i--) block.unshift(lines[i]!);
+  return block.join('\n');
+}
+
+// The CEL field lists of the caBundle guard are checked against the MutatingWebhook type of the
+// Kubernetes API (kubernetes-types), so a field Kubernetes adds cannot slip past the guard.
+function interfaceFields(name: string): string[] {
+  const text = readFileSync('node_modules/kubernetes-types/admissionregistration/v1.d.ts', 'utf8');
+  const body = new RegExp(`export interface ${name} \\{([\\s\\S]*?)\\n\\}`).exec(text)?.[1] ?? '';
+  return [...body.matchAll(/^ {4}(\w+)\??:/gm)].map((m) => m[1]!);
 }
 
 describe('Helm chart, default values', () => {
@@ -23,40 +95,44 @@ describe('Helm chart, default values', () => {
   it('renders exactly the install objects, each valid against its Kubernetes schema', () => {
     expect(validateAll(objects).sort()).toEqual([
       'admissionregistration.k8s.io/v1/MutatingWebhookConfiguration',
+      'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy',
+      'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding',
       'apps/v1/Deployment',
-      'coordination.k8s.io/v1/Lease',
-      'policy/v1/PodDisruptionBudget',
+      'networking.k8s.io/v1/NetworkPolicy',
       'rbac.authorization.k8s.io/v1/ClusterRole',
       'rbac.authorization.k8s.io/v1/ClusterRoleBinding',
-      'rbac.authorization.k8s.io/v1/Role',
-      'rbac.authorization.k8s.io/v1/RoleBinding',
-      'v1/Secret',
       'v1/Service',
       'v1/ServiceAccount',
     ]);
-    for (const o of objects) {
-      if (o.kind !== 'ClusterRole' && o.kind !== 'ClusterRoleBinding' && o.kind !== 'MutatingWebhookConfiguration') expect(o.metadata.namespace).toBe('vaultlet');
-    }
+    const clusterScoped = [
+      'ClusterRole',
+      'ClusterRoleBinding',
+      'MutatingWebhookConfiguration',
+      'ValidatingAdmissionPolicy',
+      'ValidatingAdmissionPolicyBinding',
+    ];
+    for (const o of objects) if (!clusterScoped.includes(o.kind)) expect(o.metadata.namespace).toBe('vaultlet');
   });
 
-  it('runs two hardened replicas with HTTPS probes on /health/ready, spread over nodes, with a PDB', () => {
+  it("keeps vault-helm's defaults: one hardened replica, required anti-affinity on the node, 30 s webhook timeout", () => {
     const deployment = one(objects, 'Deployment');
-    expect(at(deployment, 'spec.replicas')).toBe(2);
-    expectSecureWebhookPod(deployment);
-    const pdb = one(objects, 'PodDisruptionBudget');
-    expect(pdb['spec']).toEqual({ maxUnavailable: 1, selector: { matchLabels: at(deployment, 'spec.selector.matchLabels') } });
+    expect(at(deployment, 'spec.replicas')).toBe(1);
+    expectSecureWebhookPod(deployment, 'required');
+    expect(at(deployment, 'spec.template.metadata.labels.component')).toBe('webhook');
+    expect(at(one(objects, 'MutatingWebhookConfiguration'), 'webhooks.0.timeoutSeconds')).toBe(30);
   });
 
-  it('configures the webhook through vault-k8s environment variables, auto-TLS with leader election', () => {
+  it('configures the webhook through vault-k8s environment variables, auto-TLS, Vault over https', () => {
     expect(envOf(objects)).toEqual({
       AGENT_INJECT_LISTEN: ':8080',
       AGENT_INJECT_LOG_LEVEL: 'info',
       AGENT_INJECT_LOG_FORMAT: 'standard',
-      AGENT_INJECT_VAULT_ADDR: 'http://vaultlet-vault.vaultlet.svc:8200',
+      AGENT_INJECT_VAULT_ADDR: 'https://vaultlet-vault.vaultlet.svc:8200',
       AGENT_INJECT_VAULT_AUTH_PATH: 'auth/kubernetes',
       AGENT_INJECT_VAULT_IMAGE: 'ghcr.io/vaultlet/agent:0.1.0',
       AGENT_INJECT_TLS_AUTO: 'vaultlet-agent-injector-cfg',
-      AGENT_INJECT_TLS_AUTO_HOSTS: 'vaultlet-agent-injector-svc,vaultlet-agent-injector-svc.vaultlet,vaultlet-agent-injector-svc.vaultlet.svc',
+      AGENT_INJECT_TLS_AUTO_HOSTS:
+        'vaultlet-agent-injector-svc,vaultlet-agent-injector-svc.vaultlet,vaultlet-agent-injector-svc.vaultlet.svc',
       AGENT_INJECT_REVOKE_ON_SHUTDOWN: 'false',
       AGENT_INJECT_CPU_REQUEST: '250m',
       AGENT_INJECT_CPU_LIMIT: '500m',
@@ -66,7 +142,6 @@ describe('Helm chart, default values', () => {
       AGENT_INJECT_TEMPLATE_CONFIG_EXIT_ON_RETRY_FAILURE: 'true',
       AGENT_INJECT_NATIVE_SIDECAR: 'false',
       AGENT_INJECT_TEMPLATE_ENGINE: 'go',
-      AGENT_INJECT_USE_LEADER_ELECTOR: 'true',
       NAMESPACE: { fieldRef: { fieldPath: 'metadata.namespace' } },
       POD_NAME: { fieldRef: { fieldPath: 'metadata.name' } },
     });
@@ -82,112 +157,251 @@ describe('Helm chart, default values', () => {
 
   it('registers one mutating webhook for pod CREATE, failurePolicy Ignore, scoped away from itself and system namespaces', () => {
     const mwc = one(objects, 'MutatingWebhookConfiguration');
-    expectWebhookScope(mwc, one(objects, 'Deployment'));
-    expect(mwc['webhooks']).toEqual([expect.objectContaining({
-      name: 'vault.hashicorp.com', failurePolicy: 'Ignore', matchPolicy: 'Exact', reinvocationPolicy: 'Never',
-      clientConfig: { service: { name: 'vaultlet-agent-injector-svc', namespace: 'vaultlet', path: '/mutate', port: 443 } },
-    })]);
+    expectWebhookScope(mwc, one(objects, 'Deployment'), 30);
+    expect(mwc['webhooks']).toEqual([
+      expect.objectContaining({
+        name: 'vault.hashicorp.com',
+        failurePolicy: 'Ignore',
+        matchPolicy: 'Exact',
+        reinvocationPolicy: 'Never',
+        clientConfig: {
+          service: { name: 'vaultlet-agent-injector-svc', namespace: 'vaultlet', path: '/mutate', port: 443 },
+        },
+      }),
+    ]);
     expect(mwc.metadata.name).toBe(envOf(objects)['AGENT_INJECT_TLS_AUTO']);
   });
 
-  it('grants only what auto-TLS and leader election use, on the objects the chart creates', () => {
-    expectMinimalRbac(objects, { mwc: 'vaultlet-agent-injector-cfg', lease: 'vaultlet-injector-leader', secret: 'vaultlet-injector-certs' });
-    expect(one(objects, 'Lease').metadata.name).toBe('vaultlet-injector-leader');
-    expect(one(objects, 'Secret')).toEqual(expect.objectContaining({ type: 'Opaque', metadata: expect.objectContaining({ name: 'vaultlet-injector-certs' }) }));
-    expect(one(objects, 'Secret')['data']).toBeUndefined();
-    for (const binding of [...byKind(objects, 'RoleBinding'), ...byKind(objects, 'ClusterRoleBinding')]) {
-      expect(binding['subjects']).toEqual([{ kind: 'ServiceAccount', name: 'vaultlet-agent-injector', namespace: 'vaultlet' }]);
-    }
-    expect(at(one(objects, 'Deployment'), 'spec.template.spec.serviceAccountName')).toBe(one(objects, 'ServiceAccount').metadata.name);
-  });
-});
-
-describe('Helm chart, other values', () => {
-  it('with one replica: no PDB, no Lease/Secret/Role, no leader election', () => {
-    const objects = render({ values: { injector: { replicas: 1 } } });
-    validateAll(objects);
-    expect(byKind(objects, 'PodDisruptionBudget')).toEqual([]);
-    expect(byKind(objects, 'Lease')).toEqual([]);
-    expect(byKind(objects, 'Secret')).toEqual([]);
+  it('grants get and patch on its own webhook configuration only, to its own service account', () => {
     expectMinimalRbac(objects, { mwc: 'vaultlet-agent-injector-cfg' });
-    expect(envOf(objects)['AGENT_INJECT_USE_LEADER_ELECTOR']).toBeUndefined();
+    expect(one(objects, 'ClusterRoleBinding')['subjects']).toEqual([
+      { kind: 'ServiceAccount', name: 'vaultlet-agent-injector', namespace: 'vaultlet' },
+    ]);
+    expect(at(one(objects, 'Deployment'), 'spec.template.spec.serviceAccountName')).toBe(
+      one(objects, 'ServiceAccount').metadata.name,
+    );
   });
 
-  it('with a certificate Secret: serves from files, sets caBundle, needs no Kubernetes API access', () => {
-    const objects = render({ values: { injector: { certs: { secretName: 'injector-tls', caBundle: 'Q0EK' } } } });
-    validateAll(objects);
-    expect(byKind(objects, 'ClusterRole')).toEqual([]);
-    expect(byKind(objects, 'Role')).toEqual([]);
-    const env = envOf(objects);
-    expect([env['AGENT_INJECT_TLS_CERT_FILE'], env['AGENT_INJECT_TLS_KEY_FILE'], env['AGENT_INJECT_TLS_AUTO']]).toEqual(['/etc/webhook/certs/tls.crt', '/etc/webhook/certs/tls.key', undefined]);
-    const pod = at(one(objects, 'Deployment'), 'spec.template.spec');
-    expect(at(pod, 'volumes.1')).toEqual({ name: 'webhook-certs', secret: { secretName: 'injector-tls' } });
-    expect(at(pod, 'containers.0.volumeMounts.1')).toEqual({ name: 'webhook-certs', mountPath: '/etc/webhook/certs', readOnly: true });
-    expect(at(one(objects, 'MutatingWebhookConfiguration'), 'webhooks.0.clientConfig.caBundle')).toBe('Q0EK');
-  });
-
-  it.each([
-    [{ webhook: { failurePolicy: 'Fail' } }, 'Fail'],
-    [{ webhook: { failurePolicy: '' }, failurePolicy: 'Fail' }, 'Fail'],
-    [{ webhook: { failurePolicy: null } }, 'Ignore'],
-  ])('failurePolicy from %j is %s', (injector, expected) => {
-    const objects = render({ values: { injector } });
-    expect(at(one(objects, 'MutatingWebhookConfiguration'), 'webhooks.0.failurePolicy')).toBe(expected);
-  });
-
-  it('refuses a failurePolicy other than Ignore or Fail', () => {
-    // Helm reports `fail` the same way: executing "<file>" at <fail ...>: error calling fail: <message>.
-    expect(() => render({ values: { injector: { webhook: { failurePolicy: 'Sometimes' } } } }))
-      .toThrow('error calling fail: injector.webhook.failurePolicy must be Ignore or Fail, not Sometimes');
-  });
-
-  it('adds the opt-in ValidatingAdmissionPolicy that denies pods asking for injection without being injected', () => {
-    const objects = render({ values: { injector: { validatingPolicy: { enabled: true } } } });
-    validateAll(objects);
-    const policy = one(objects, 'ValidatingAdmissionPolicy');
-    expect(policy['spec']).toEqual({
-      failurePolicy: 'Fail',
-      matchConstraints: { resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods'] }] },
-      matchConditions: [{
-        name: 'injection-requested',
-        expression: "has(object.metadata.annotations) && 'vault.hashicorp.com/agent-inject' in object.metadata.annotations && "
-          + "object.metadata.annotations['vault.hashicorp.com/agent-inject'] in ['1', 't', 'T', 'TRUE', 'true', 'True']",
-      }],
-      validations: [{
-        expression: "'vault.hashicorp.com/agent-inject-status' in object.metadata.annotations && "
-          + "object.metadata.annotations['vault.hashicorp.com/agent-inject-status'] == 'injected'",
-        message: 'the pod asks for Vault agent injection (vault.hashicorp.com/agent-inject) but was not injected; the injector webhook may be unavailable. Retry when it is ready.',
-        reason: 'Forbidden',
-      }],
+  it('lets that service account change nothing but caBundle in that configuration (ValidatingAdmissionPolicy)', () => {
+    const guard = policy(objects, '-ca-bundle-only');
+    expect(at(guard, 'spec.failurePolicy')).toBe('Fail');
+    expect(at(guard, 'spec.matchConstraints')).toEqual({
+      resourceRules: [
+        {
+          apiGroups: ['admissionregistration.k8s.io'],
+          apiVersions: ['*'],
+          operations: ['UPDATE'],
+          resources: ['mutatingwebhookconfigurations'],
+          resourceNames: ['vaultlet-agent-injector-cfg'],
+        },
+      ],
     });
+    expect(at(guard, 'spec.matchConditions')).toEqual([
+      {
+        name: 'injector-service-account',
+        expression: "request.userInfo.username == 'system:serviceaccount:vaultlet:vaultlet-agent-injector'",
+      },
+    ]);
+    const [webhooks, metadata] = at(guard, 'spec.validations') as { expression: string; reason: string }[];
+    // Every field of a MutatingWebhook but its name (the match key) and clientConfig is compared…
+    const webhookFields = interfaceFields('MutatingWebhook').filter((f) => f !== 'name' && f !== 'clientConfig');
+    expect(webhookFields.length).toBeGreaterThan(8);
+    for (const f of webhookFields) expect(webhooks!.expression).toContain(`(!has(w.${f}) || w.${f} == o.${f})`);
+    // …and every field of clientConfig but caBundle; caBundle itself never appears.
+    const clientFields = interfaceFields('WebhookClientConfig');
+    expect(clientFields).toContain('caBundle');
+    for (const f of clientFields.filter((c) => c !== 'caBundle'))
+      expect(webhooks!.expression).toContain(
+        `(!has(w.clientConfig.${f}) || w.clientConfig.${f} == o.clientConfig.${f})`,
+      );
+    expect(webhooks!.expression).not.toContain('caBundle');
+    expect(webhooks!.expression).toMatch(
+      /^object\.webhooks\.size\(\) == oldObject\.webhooks\.size\(\) && object\.webhooks\.all\(w, oldObject\.webhooks\.exists\(o, o\.name == w\.name && /,
+    );
+    for (const f of ['labels', 'annotations', 'ownerReferences', 'finalizers'])
+      expect(metadata!.expression).toContain(`object.metadata.${f} == oldObject.metadata.${f}`);
+    expect([webhooks!.reason, metadata!.reason]).toEqual(['Forbidden', 'Forbidden']);
     const binding = one(objects, 'ValidatingAdmissionPolicyBinding');
-    const webhook = at(one(objects, 'MutatingWebhookConfiguration'), 'webhooks.0') as Record<string, unknown>;
-    expect(binding['spec']).toEqual({
-      policyName: policy.metadata.name, validationActions: ['Deny'],
-      matchResources: { namespaceSelector: webhook['namespaceSelector'], objectSelector: webhook['objectSelector'] },
-    });
+    expect(binding['spec']).toEqual({ policyName: guard.metadata.name, validationActions: ['Deny'] });
   });
 
-  it('adds the opt-in NetworkPolicy restricted to the webhook port', () => {
-    const from = [{ ipBlock: { cidr: '10.0.0.0/8' } }];
-    const objects = render({ values: { injector: { networkPolicy: { enabled: true, from } } } });
-    validateAll(objects);
+  it("allows ingress to the webhook port only (NetworkPolicy on by default, any source until told the API server's)", () => {
     expect(one(objects, 'NetworkPolicy')['spec']).toEqual({
       podSelector: { matchLabels: at(one(objects, 'Deployment'), 'spec.selector.matchLabels') },
       policyTypes: ['Ingress'],
-      ingress: [{ ports: [{ port: 8080, protocol: 'TCP' }], from }],
+      ingress: [{ ports: [{ port: 8080, protocol: 'TCP' }] }],
+    });
+    expect(notes()).toContain('injector.networkPolicy.apiServerCIDRs');
+  });
+});
+
+describe("Helm chart, vault-helm 0.34.1's own default values file", () => {
+  const objects = render({ values: VAULT_HELM });
+
+  it('renders (its tpl strings call vault.name) into the same valid objects as the defaults', () => {
+    expect(validateAll(objects).sort()).toEqual(validateAll(render()).sort());
+  });
+
+  it("runs vaultlet's webhook in place of vault-k8s, injects the Vault Agent image it names, keeps its http address scheme", () => {
+    expect(at(one(objects, 'Deployment'), 'spec.template.spec.containers.0.image')).toBe(
+      'ghcr.io/vaultlet/webhook:0.1.0',
+    );
+    expect(envOf(objects)).toMatchObject({
+      AGENT_INJECT_VAULT_IMAGE: 'hashicorp/vault:1.20.4',
+      AGENT_INJECT_VAULT_ADDR: 'http://vaultlet-vault.vaultlet.svc:8200',
+    });
+    expect(notes({ values: VAULT_HELM })).toContain(
+      "the webhook runs\nvaultlet's image ghcr.io/vaultlet/webhook:0.1.0 instead",
+    );
+  });
+
+  it("renders its objectSelector and affinity strings so that they match the injector's own pods", () => {
+    const deployment = one(objects, 'Deployment');
+    expectWebhookScope(one(objects, 'MutatingWebhookConfiguration'), deployment, 30);
+    expectSpreadOverNodes(deployment, 'required');
+    expect(at(deployment, 'spec.template.spec.affinity')).toEqual(
+      at(one(render(), 'Deployment'), 'spec.template.spec.affinity'),
+    );
+  });
+
+  it('has every global and injector key of vault-helm in values.yaml', () => {
+    const ours = leaves(CHART_VALUES);
+    const has = (p: string): boolean => ours.has(p) || [...ours.keys()].some((o) => o.startsWith(`${p}.`));
+    const missing = [...leaves({ global: VAULT_HELM['global'], injector: VAULT_HELM['injector'] }).keys()].filter(
+      (p) => !has(p),
+    );
+    expect(missing).toEqual([]);
+  });
+
+  it("keeps vault-helm's default for every such key but a few, each documented next to the key", () => {
+    const ours = leaves(CHART_VALUES);
+    const differing = [...leaves({ global: VAULT_HELM['global'], injector: VAULT_HELM['injector'] })]
+      .filter(([p, v]) => JSON.stringify(ours.get(p)) !== JSON.stringify(v))
+      .map(([p]) => p);
+    expect(differing).toEqual([
+      'global.tlsDisable',
+      'injector.image.repository',
+      'injector.image.tag',
+      'injector.agentImage.repository',
+      'injector.agentImage.tag',
+      'injector.resources',
+    ]);
+    for (const path of ['global.tlsDisable', 'injector.image', 'injector.agentImage', 'injector.resources'])
+      expect([path, commentAbove(path)]).toEqual([path, expect.stringMatching(/vault-helm/)]);
+    // The defaults a vault-helm user would notice stay vault-helm's; vaultlet's recommendation sits in the comment.
+    for (const path of ['injector.replicas', 'injector.webhook.timeoutSeconds'])
+      expect([path, commentAbove(path)]).toEqual([path, expect.stringMatching(/vaultlet|vault-helm/)]);
+  });
+
+  it("accepts vault-helm's other sections and global.namespace, global.psp, global.serverTelemetry", () => {
+    const withNamespace = render({
+      values: {
+        ...VAULT_HELM,
+        global: { ...(VAULT_HELM['global'] as object), namespace: 'secrets', psp: { enable: true } },
+      },
+    });
+    validateAll(withNamespace);
+    for (const o of withNamespace)
+      if (o.metadata.namespace !== undefined) expect([o.kind, o.metadata.namespace]).toEqual([o.kind, 'secrets']);
+    expect(envOf(withNamespace)['AGENT_INJECT_TLS_AUTO_HOSTS']).toBe(
+      'vaultlet-agent-injector-svc,vaultlet-agent-injector-svc.secrets,vaultlet-agent-injector-svc.secrets.svc',
+    );
+    expect(at(one(withNamespace, 'MutatingWebhookConfiguration'), 'webhooks.0.clientConfig.service.namespace')).toBe(
+      'secrets',
+    );
+    expect(at(policy(withNamespace, '-ca-bundle-only'), 'spec.matchConditions.0.expression')).toContain(
+      "'system:serviceaccount:secrets:vaultlet-agent-injector'",
+    );
+    expect(byKind(withNamespace, 'PodSecurityPolicy')).toEqual([]);
+    expect(notes({ values: { global: { psp: { enable: true } } } })).toContain(
+      'PodSecurityPolicy was removed in Kubernetes 1.25',
+    );
+  });
+
+  it('follows vault-helm\'s enabled rule: injector.enabled true/false wins, "-" follows global.enabled', () => {
+    expect(render({ values: { global: { enabled: false } } })).toEqual([]);
+    expect(render({ values: { injector: { enabled: false } } })).toEqual([]);
+    expect(
+      byKind(render({ values: { global: { enabled: false }, injector: { enabled: true } } }), 'Deployment'),
+    ).toHaveLength(1);
+    expect(
+      byKind(render({ values: { global: { enabled: true }, injector: { enabled: '-' } } }), 'Deployment'),
+    ).toHaveLength(1);
+  });
+
+  it("takes vault-helm's string forms (rendered with tpl) and map forms alike", () => {
+    const objects = render({
+      releaseName: 'vault',
+      values: {
+        global: { imagePullSecrets: ['regcred', { name: 'other' }] },
+        injector: {
+          tolerations: '- key: dedicated\n  operator: Equal\n  value: {{ .Release.Name }}\n  effect: NoSchedule\n',
+          nodeSelector: 'kubernetes.io/os: linux\n',
+          annotations: 'release: {{ .Release.Name }}\n',
+          strategy: 'type: RollingUpdate\nrollingUpdate:\n  maxUnavailable: 0\n',
+          affinity: {
+            nodeAffinity: {
+              requiredDuringSchedulingIgnoredDuringExecution: {
+                nodeSelectorTerms: [{ matchExpressions: [{ key: 'pool', operator: 'In', values: ['infra'] }] }],
+              },
+            },
+          },
+          webhook: {
+            namespaceSelector: 'matchLabels:\n  injection: {{ .Release.Name }}\n',
+            annotations: { team: 'platform' },
+          },
+          service: { annotations: 'svc: {{ .Release.Name }}\n' },
+          serviceAccount: { annotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::1:role/x' } },
+        },
+      },
+    });
+    validateAll(objects);
+    const pod = at(one(objects, 'Deployment'), 'spec.template') as Record<string, unknown>;
+    expect(at(pod, 'spec.tolerations')).toEqual([
+      { key: 'dedicated', operator: 'Equal', value: 'vault', effect: 'NoSchedule' },
+    ]);
+    expect(at(pod, 'spec.nodeSelector')).toEqual({ 'kubernetes.io/os': 'linux' });
+    expect(at(pod, 'spec.imagePullSecrets')).toEqual([{ name: 'regcred' }, { name: 'other' }]);
+    expect(
+      at(
+        pod,
+        'spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms.0.matchExpressions.0.values',
+      ),
+    ).toEqual(['infra']);
+    expect(at(pod, 'metadata.annotations')).toEqual({ release: 'vault' });
+    expect(at(one(objects, 'Deployment'), 'spec.strategy')).toEqual({
+      type: 'RollingUpdate',
+      rollingUpdate: { maxUnavailable: 0 },
+    });
+    expect(at(one(objects, 'MutatingWebhookConfiguration'), 'webhooks.0.namespaceSelector')).toEqual({
+      matchLabels: { injection: 'vault' },
+    });
+    expect(at(one(objects, 'MutatingWebhookConfiguration'), 'metadata.annotations')).toEqual({ team: 'platform' });
+    expect(at(one(objects, 'Service'), 'metadata.annotations')).toEqual({ svc: 'vault' });
+    expect(at(one(objects, 'ServiceAccount'), 'metadata.annotations')).toEqual({
+      'eks.amazonaws.com/role-arn': 'arn:aws:iam::1:role/x',
     });
   });
 
-  it('takes a vault-helm values file as it is (global + injector sections, other sections ignored)', () => {
+  it('takes a customised vault-helm values file (deprecated keys, external address, HA)', () => {
     const vaultHelmValues = {
       global: { externalVaultAddr: 'https://vault.example.com:8200' },
       server: { enabled: false, ha: { enabled: true } },
       injector: {
-        replicas: 3, logLevel: 'debug', logFormat: 'json', authPath: 'auth/k8s-prod', revokeOnShutdown: true,
+        replicas: 3,
+        logLevel: 'debug',
+        logFormat: 'json',
+        authPath: 'auth/k8s-prod',
+        revokeOnShutdown: true,
         metrics: { enabled: true },
         agentImage: { repository: 'hashicorp/vault', tag: '1.18.1' },
-        agentDefaults: { cpuLimit: '1', memRequest: '32Mi', template: 'json', templateConfig: { exitOnRetryFailure: false, staticSecretRenderInterval: '5m' } },
+        agentDefaults: {
+          cpuLimit: '1',
+          memRequest: '32Mi',
+          template: 'json',
+          templateConfig: { exitOnRetryFailure: false, staticSecretRenderInterval: '5m' },
+        },
+        webhook: { objectSelector: null },
         namespaceSelector: { matchLabels: { 'vault-injection': 'enabled' } },
         objectSelector: 'matchLabels:\n  release: {{ .Release.Name }}\n',
         webhookAnnotations: { team: 'platform' },
@@ -198,38 +412,260 @@ describe('Helm chart, other values', () => {
     };
     const objects = render({ releaseName: 'vault', namespace: 'vault', values: vaultHelmValues });
     validateAll(objects);
-    const env = envOf(objects);
-    expect(env).toMatchObject({
-      AGENT_INJECT_VAULT_ADDR: 'https://vault.example.com:8200', AGENT_INJECT_LOG_LEVEL: 'debug', AGENT_INJECT_LOG_FORMAT: 'json',
-      AGENT_INJECT_VAULT_AUTH_PATH: 'auth/k8s-prod', AGENT_INJECT_REVOKE_ON_SHUTDOWN: 'true', AGENT_INJECT_TELEMETRY_PATH: '/metrics',
-      AGENT_INJECT_VAULT_IMAGE: 'hashicorp/vault:1.18.1', AGENT_INJECT_CPU_LIMIT: '1', AGENT_INJECT_MEM_REQUEST: '32Mi',
-      AGENT_INJECT_CPU_REQUEST: '250m', AGENT_INJECT_DEFAULT_TEMPLATE: 'json', AGENT_INJECT_TEMPLATE_CONFIG_EXIT_ON_RETRY_FAILURE: 'false',
-      AGENT_INJECT_TEMPLATE_STATIC_SECRET_RENDER_INTERVAL: '5m', HTTPS_PROXY: 'http://proxy:3128', AGENT_INJECT_USE_LEADER_ELECTOR: 'true',
+    expect(envOf(objects)).toMatchObject({
+      AGENT_INJECT_VAULT_ADDR: 'https://vault.example.com:8200',
+      AGENT_INJECT_LOG_LEVEL: 'debug',
+      AGENT_INJECT_LOG_FORMAT: 'json',
+      AGENT_INJECT_VAULT_AUTH_PATH: 'auth/k8s-prod',
+      AGENT_INJECT_REVOKE_ON_SHUTDOWN: 'true',
+      AGENT_INJECT_TELEMETRY_PATH: '/metrics',
+      AGENT_INJECT_VAULT_IMAGE: 'hashicorp/vault:1.18.1',
+      AGENT_INJECT_CPU_LIMIT: '1',
+      AGENT_INJECT_MEM_REQUEST: '32Mi',
+      AGENT_INJECT_CPU_REQUEST: '250m',
+      AGENT_INJECT_DEFAULT_TEMPLATE: 'json',
+      AGENT_INJECT_TEMPLATE_CONFIG_EXIT_ON_RETRY_FAILURE: 'false',
+      AGENT_INJECT_TEMPLATE_STATIC_SECRET_RENDER_INTERVAL: '5m',
+      HTTPS_PROXY: 'http://proxy:3128',
+      AGENT_INJECT_USE_LEADER_ELECTOR: 'true',
       AGENT_INJECT_TLS_AUTO: 'vault-vaultlet-agent-injector-cfg',
     });
     expect(at(one(objects, 'Deployment'), 'spec.replicas')).toBe(3);
-    expect(at(one(objects, 'Deployment'), 'spec.template.spec.tolerations')).toEqual(vaultHelmValues.injector.tolerations);
     expect(at(one(objects, 'PodDisruptionBudget'), 'spec.minAvailable')).toBe(2);
+    expectMinimalRbac(objects, {
+      mwc: 'vault-vaultlet-agent-injector-cfg',
+      lease: 'vaultlet-injector-leader',
+      secret: 'vaultlet-injector-certs',
+    });
     const mwc = one(objects, 'MutatingWebhookConfiguration');
-    expect(mwc.metadata).toMatchObject({ name: 'vault-vaultlet-agent-injector-cfg', annotations: { team: 'platform' } });
+    expect(mwc.metadata).toMatchObject({
+      name: 'vault-vaultlet-agent-injector-cfg',
+      annotations: { team: 'platform' },
+    });
     expect(at(mwc, 'webhooks.0.namespaceSelector')).toEqual({ matchLabels: { 'vault-injection': 'enabled' } });
     expect(at(mwc, 'webhooks.0.objectSelector')).toEqual({ matchLabels: { release: 'vault' } });
   });
+});
 
-  it('prints install notes naming the webhook configuration and the Vault address', () => {
-    const notes = renderChart(CHART).find((f) => f.template === 'templates/NOTES.txt')?.text ?? '';
-    expect(notes).toContain('webhook vaultlet-agent-injector-cfg (failurePolicy Ignore)');
-    expect(notes).toContain('Agents log in to http://vaultlet-vault.vaultlet.svc:8200 at auth/kubernetes.');
-    expect(notes).toContain('injector.validatingPolicy.enabled=true');
-    const hardened = renderChart(CHART, { values: { injector: { validatingPolicy: { enabled: true }, certs: { secretName: 'tls' } } } });
-    const text = hardened.find((f) => f.template === 'templates/NOTES.txt')?.text ?? '';
-    expect(text).not.toContain('validatingPolicy');
-    expect(text).not.toContain('TLS is automatic');
+describe('Helm chart, other values', () => {
+  it('with two replicas: leader election over the Lease and Secret, a PDB, and RBAC on those two names only', () => {
+    const objects = render({ values: { injector: { replicas: 2 } } });
+    validateAll(objects);
+    expect(envOf(objects)['AGENT_INJECT_USE_LEADER_ELECTOR']).toBe('true');
+    expect(one(objects, 'PodDisruptionBudget')['spec']).toEqual({
+      maxUnavailable: 1,
+      selector: { matchLabels: at(one(objects, 'Deployment'), 'spec.selector.matchLabels') },
+    });
+    expectMinimalRbac(objects, {
+      mwc: 'vaultlet-agent-injector-cfg',
+      lease: 'vaultlet-injector-leader',
+      secret: 'vaultlet-injector-certs',
+    });
+    expect(one(objects, 'Lease').metadata.name).toBe('vaultlet-injector-leader');
+    expect(one(objects, 'Secret')).toEqual(
+      expect.objectContaining({
+        type: 'Opaque',
+        metadata: expect.objectContaining({ name: 'vaultlet-injector-certs' }),
+      }),
+    );
+    expect(one(objects, 'Secret')['data']).toBeUndefined();
+    expect(one(objects, 'RoleBinding')['subjects']).toEqual([
+      { kind: 'ServiceAccount', name: 'vaultlet-agent-injector', namespace: 'vaultlet' },
+    ]);
   });
 
-  it('names objects after a release already called vaultlet-*, and renders nothing when disabled', () => {
-    expect(one(render({ releaseName: 'vaultlet-prod' }), 'Deployment').metadata.name).toBe('vaultlet-prod-agent-injector');
-    expect(render({ values: { global: { enabled: false } } })).toEqual([]);
-    expect(render({ values: { injector: { enabled: false } } })).toEqual([]);
+  it('with a certificate Secret: serves from files, sets caBundle, needs no Kubernetes API access and no caBundle guard', () => {
+    const objects = render({ values: { injector: { certs: { secretName: 'injector-tls', caBundle: 'Q0EK' } } } });
+    validateAll(objects);
+    expect(byKind(objects, 'ClusterRole')).toEqual([]);
+    expect(byKind(objects, 'Role')).toEqual([]);
+    expect(byKind(objects, 'ValidatingAdmissionPolicy')).toEqual([]);
+    const env = envOf(objects);
+    expect([env['AGENT_INJECT_TLS_CERT_FILE'], env['AGENT_INJECT_TLS_KEY_FILE'], env['AGENT_INJECT_TLS_AUTO']]).toEqual(
+      ['/etc/webhook/certs/tls.crt', '/etc/webhook/certs/tls.key', undefined],
+    );
+    const pod = at(one(objects, 'Deployment'), 'spec.template.spec');
+    expect(at(pod, 'volumes.1')).toEqual({ name: 'webhook-certs', secret: { secretName: 'injector-tls' } });
+    expect(at(pod, 'containers.0.volumeMounts.1')).toEqual({
+      name: 'webhook-certs',
+      mountPath: '/etc/webhook/certs',
+      readOnly: true,
+    });
+    expect(at(one(objects, 'MutatingWebhookConfiguration'), 'webhooks.0.clientConfig.caBundle')).toBe('Q0EK');
+  });
+
+  it('drops the caBundle guard on request (injector.caBundleGuard.enabled=false)', () => {
+    const objects = render({ values: { injector: { caBundleGuard: { enabled: false } } } });
+    expect(byKind(objects, 'ValidatingAdmissionPolicy')).toEqual([]);
+    expect(byKind(objects, 'ClusterRole')).toHaveLength(1);
+  });
+
+  it.each([
+    [{ webhook: { failurePolicy: 'Fail' } }, 'Fail'],
+    [{ webhook: { failurePolicy: '' }, failurePolicy: 'Fail' }, 'Fail'],
+    [{ webhook: { failurePolicy: null }, failurePolicy: null }, 'Ignore'],
+  ])('failurePolicy from %j is %s', (injector, expected) => {
+    const objects = render({ values: { injector } });
+    expect(at(one(objects, 'MutatingWebhookConfiguration'), 'webhooks.0.failurePolicy')).toBe(expected);
+  });
+
+  it('refuses a failurePolicy other than Ignore or Fail', () => {
+    // Helm reports `fail` the same way: executing "<file>" at <fail ...>: error calling fail: <message>.
+    expect(() => render({ values: { injector: { webhook: { failurePolicy: 'Sometimes' } } } })).toThrow(
+      'error calling fail: injector.webhook.failurePolicy must be Ignore or Fail, not Sometimes',
+    );
+  });
+
+  it('adds the opt-in ValidatingAdmissionPolicy that denies pods asking for injection without being injected', () => {
+    const objects = render({ values: { injector: { validatingPolicy: { enabled: true } } } });
+    validateAll(objects);
+    const require = policy(objects, '-require-injection');
+    expect(require['spec']).toEqual({
+      failurePolicy: 'Fail',
+      matchConstraints: {
+        resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods'] }],
+      },
+      matchConditions: [
+        {
+          name: 'injection-requested',
+          expression:
+            "has(object.metadata.annotations) && 'vault.hashicorp.com/agent-inject' in object.metadata.annotations && " +
+            "object.metadata.annotations['vault.hashicorp.com/agent-inject'] in ['1', 't', 'T', 'TRUE', 'true', 'True']",
+        },
+      ],
+      validations: [
+        {
+          expression:
+            "'vault.hashicorp.com/agent-inject-status' in object.metadata.annotations && " +
+            "object.metadata.annotations['vault.hashicorp.com/agent-inject-status'] == 'injected'",
+          message:
+            'the pod asks for Vault agent injection (vault.hashicorp.com/agent-inject) but was not injected; the injector webhook may be unavailable. Retry when it is ready.',
+          reason: 'Forbidden',
+        },
+      ],
+    });
+    const binding = byKind(objects, 'ValidatingAdmissionPolicyBinding').find(
+      (b) => at(b, 'spec.policyName') === require.metadata.name,
+    )!;
+    const webhook = at(one(objects, 'MutatingWebhookConfiguration'), 'webhooks.0') as Record<string, unknown>;
+    expect(binding['spec']).toEqual({
+      policyName: require.metadata.name,
+      validationActions: ['Deny'],
+      matchResources: { namespaceSelector: webhook['namespaceSelector'], objectSelector: webhook['objectSelector'] },
+    });
+  });
+
+  it("narrows the NetworkPolicy to the API server's CIDRs and the extra peers given", () => {
+    const peer = { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } };
+    const objects = render({
+      values: { injector: { networkPolicy: { apiServerCIDRs: ['10.0.0.0/28', '192.168.10.4/32'], from: [peer] } } },
+    });
+    validateAll(objects);
+    expect(at(one(objects, 'NetworkPolicy'), 'spec.ingress')).toEqual([
+      {
+        ports: [{ port: 8080, protocol: 'TCP' }],
+        from: [{ ipBlock: { cidr: '10.0.0.0/28' } }, { ipBlock: { cidr: '192.168.10.4/32' } }, peer],
+      },
+    ]);
+    expect(notes({ values: { injector: { networkPolicy: { apiServerCIDRs: ['10.0.0.0/28'] } } } })).not.toContain(
+      'from any source',
+    );
+    expect(byKind(render({ values: { injector: { networkPolicy: { enabled: false } } } }), 'NetworkPolicy')).toEqual(
+      [],
+    );
+  });
+
+  it('names objects after a release already called vaultlet-*; two releases share no object name but the leader-election pair', () => {
+    expect(one(render({ releaseName: 'vaultlet-prod' }), 'Deployment').metadata.name).toBe(
+      'vaultlet-prod-agent-injector',
+    );
+    const key = (o: K8sObject): string => `${o.kind}/${o.metadata.name}`;
+    const a = render({ releaseName: 'team-a', namespace: 'shared', values: { injector: { replicas: 2 } } }).map(key);
+    const b = new Set(
+      render({ releaseName: 'team-b', namespace: 'shared', values: { injector: { replicas: 2 } } }).map(key),
+    );
+    // The webhook has no setting for these two names; Helm's ownership check stops the second install.
+    expect(a.filter((k) => b.has(k)).sort()).toEqual([
+      'Lease/vaultlet-injector-leader',
+      'Secret/vaultlet-injector-certs',
+    ]);
+  });
+});
+
+describe('Helm chart and Kubernetes versions', () => {
+  const chartYaml = parseYaml(readFileSync(`${CHART}/Chart.yaml`, 'utf8')) as { kubeVersion: string };
+
+  it('renders valid objects on the oldest version Chart.yaml allows, leaving out what that version lacks', () => {
+    expect(semverCompare(chartYaml.kubeVersion, 'v1.22.0')).toBe(true);
+    expect(semverCompare(chartYaml.kubeVersion, 'v1.21.14')).toBe(false);
+    const objects = render({ kubeVersion: 'v1.22.0' });
+    validateAll(objects);
+    expect(at(one(objects, 'MutatingWebhookConfiguration'), 'webhooks.0.matchConditions')).toBeUndefined();
+    expect(byKind(objects, 'ValidatingAdmissionPolicy')).toEqual([]);
+    expect(notes({ kubeVersion: 'v1.22.0' })).toContain('needs Kubernetes 1.30; it was not created');
+  });
+
+  it('adds matchConditions from 1.28 and the admission policies from 1.30, managed-cluster versions included', () => {
+    const on128 = render({ kubeVersion: 'v1.28.3-eks-4f4795d' });
+    expect(at(one(on128, 'MutatingWebhookConfiguration'), 'webhooks.0.matchConditions')).toHaveLength(1);
+    expect(byKind(on128, 'ValidatingAdmissionPolicy')).toEqual([]);
+    expect(byKind(render({ kubeVersion: 'v1.30.1-gke.1329003' }), 'ValidatingAdmissionPolicy')).toHaveLength(1);
+    expect(
+      at(
+        one(render({ values: { injector: { webhook: { matchConditions: false } } } }), 'MutatingWebhookConfiguration'),
+        'webhooks.0.matchConditions',
+      ),
+    ).toBeUndefined();
+  });
+
+  it('refuses the opt-in require-injection policy on a cluster that cannot run it', () => {
+    expect(() =>
+      render({ kubeVersion: 'v1.29.4', values: { injector: { validatingPolicy: { enabled: true } } } }),
+    ).toThrow('injector.validatingPolicy needs Kubernetes 1.30 or newer');
+    expect(() => render({ kubeVersion: 'v1.29.4' })).not.toThrow(ChartError);
+  });
+});
+
+describe('Helm chart, values examples in the docs', () => {
+  const examples = docValueExamples(['docs/install.md', 'docs/migrating-from-vault-helm.md']);
+
+  it('finds the examples', () => {
+    expect(examples.map((e) => e.name)).toEqual(
+      expect.arrayContaining(['ha', 'api-server-cidrs', 'require-injection', 'own-certificate', 'migrate']),
+    );
+  });
+
+  it.each(examples.map((e) => [`${e.file} ${e.name}`, e] as const))('%s renders into valid objects', (_, example) => {
+    const objects = render({ values: example.values });
+    expect(validateAll(objects)).toEqual(
+      expect.arrayContaining([
+        'apps/v1/Deployment',
+        'v1/Service',
+        'v1/ServiceAccount',
+        'admissionregistration.k8s.io/v1/MutatingWebhookConfiguration',
+      ]),
+    );
+    const deployment = one(objects, 'Deployment');
+    expectSelectsPods(at(deployment, 'spec.selector.matchLabels'), deployment);
+  });
+});
+
+describe('Helm chart install notes', () => {
+  it('name the webhook configuration, the Vault address and the switch-over from vault-helm', () => {
+    const text = notes();
+    expect(text).toContain('webhook vaultlet-agent-injector-cfg (failurePolicy Ignore)');
+    expect(text).toContain('Agents log in to https://vaultlet-vault.vaultlet.svc:8200 at auth/kubernetes.');
+    expect(text).toContain('That address is a guess');
+    expect(text).toContain('--set injector.enabled=false');
+    expect(text).toContain('injector.validatingPolicy.enabled=true');
+    const hardened = notes({
+      values: {
+        global: { externalVaultAddr: 'https://vault:8200' },
+        injector: { validatingPolicy: { enabled: true }, certs: { secretName: 'tls' } },
+      },
+    });
+    expect(hardened).not.toContain('validatingPolicy');
+    expect(hardened).not.toContain('TLS is automatic');
+    expect(hardened).not.toContain('a guess');
   });
 });

@@ -1,18 +1,51 @@
 {{/* Names, labels and computed settings shared by the templates. */}}
 
-{{- define "vaultlet.fullname" -}}
+{{/*
+vault-helm's helpers, under vault-helm's names: its default values call them from strings
+rendered with tpl (injector.webhook.objectSelector, injector.affinity), and so may a user's.
+*/}}
+{{- define "vault.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "vault.fullname" -}}
 {{- if .Values.fullnameOverride -}}
 {{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" -}}
-{{- else if contains "vaultlet" .Release.Name -}}
+{{- else -}}
+{{- $name := default .Chart.Name .Values.nameOverride -}}
+{{- if contains $name .Release.Name -}}
 {{- .Release.Name | trunc 63 | trimSuffix "-" -}}
 {{- else -}}
-{{- printf "%s-vaultlet" .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" -}}
 {{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "vault.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "vault.namespace" -}}
+{{- default .Release.Namespace .Values.global.namespace -}}
+{{- end -}}
+
+{{- define "vaultlet.fullname" -}}
+{{- include "vault.fullname" . -}}
+{{- end -}}
+
+{{- define "vaultlet.namespace" -}}
+{{- include "vault.namespace" . -}}
+{{- end -}}
+
+{{/* vault-helm's rule: injector.enabled true/false wins, "-" follows global.enabled. */}}
+{{- define "vaultlet.enabled" -}}
+{{- $enabled := .Values.injector.enabled | toString -}}
+{{- if or (eq $enabled "true") (and (eq $enabled "-") .Values.global.enabled) -}}true{{- else -}}false{{- end -}}
 {{- end -}}
 
 {{/* The injector's app.kubernetes.io/name; the webhook's objectSelector excludes it. */}}
 {{- define "vaultlet.injectorName" -}}
-vaultlet-agent-injector
+{{- printf "%s-agent-injector" (include "vault.name" .) -}}
 {{- end -}}
 
 {{- define "vaultlet.injectorFullname" -}}
@@ -38,7 +71,39 @@ app.kubernetes.io/component: webhook
 app.kubernetes.io/part-of: vaultlet
 app.kubernetes.io/managed-by: {{ .Release.Service }}
 app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
-helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
+helm.sh/chart: {{ include "vault.chart" . }}
+{{- end -}}
+
+{{/*
+A value vault-helm accepts either as YAML or as a string rendered with tpl:
+(dict "value" X "context" $).
+*/}}
+{{- define "vaultlet.yamlOrTpl" -}}
+{{- if kindIs "string" .value -}}
+{{- tpl .value .context | trim -}}
+{{- else -}}
+{{- toYaml .value -}}
+{{- end -}}
+{{- end -}}
+
+{{/* A vault-helm values file names vault-k8s as the webhook image: vaultlet replaces it. */}}
+{{- define "vaultlet.webhookImage" -}}
+{{- if hasSuffix "vault-k8s" (toString .Values.injector.image.repository) -}}
+{{- printf "ghcr.io/vaultlet/webhook:%s" .Chart.AppVersion -}}
+{{- else -}}
+{{- printf "%s:%s" .Values.injector.image.repository (toString .Values.injector.image.tag) -}}
+{{- end -}}
+{{- end -}}
+
+{{/* global.imagePullSecrets: a list of {name: ...} or of names, as in vault-helm. */}}
+{{- define "vaultlet.imagePullSecrets" -}}
+{{- range .Values.global.imagePullSecrets }}
+{{- if kindIs "map" . }}
+- {{ toYaml . | trim }}
+{{- else }}
+- name: {{ . }}
+{{- end }}
+{{- end }}
 {{- end -}}
 
 {{/* Auto-TLS unless a certificate Secret is given. */}}
@@ -51,13 +116,26 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{- if and (eq (include "vaultlet.autoTls" .) "true") .Values.injector.leaderElector.enabled (gt (int .Values.injector.replicas) 1) -}}true{{- else -}}false{{- end -}}
 {{- end -}}
 
+{{/* Admission features by cluster version: matchConditions (1.28), admissionregistration.k8s.io/v1 ValidatingAdmissionPolicy (1.30). */}}
+{{- define "vaultlet.hasMatchConditions" -}}
+{{- semverCompare ">=1.28.0-0" .Capabilities.KubeVersion.Version -}}
+{{- end -}}
+
+{{- define "vaultlet.hasAdmissionPolicy" -}}
+{{- semverCompare ">=1.30.0-0" .Capabilities.KubeVersion.Version -}}
+{{- end -}}
+
+{{- define "vaultlet.caBundleGuard" -}}
+{{- if and .Values.injector.caBundleGuard.enabled (eq (include "vaultlet.autoTls" .) "true") (eq (include "vaultlet.hasAdmissionPolicy" .) "true") -}}true{{- else -}}false{{- end -}}
+{{- end -}}
+
 {{- define "vaultlet.vaultAddr" -}}
 {{- if .Values.global.externalVaultAddr -}}
 {{- .Values.global.externalVaultAddr -}}
 {{- else if .Values.injector.externalVaultAddr -}}
 {{- .Values.injector.externalVaultAddr -}}
 {{- else -}}
-{{- printf "%s://%s-vault.%s.svc:8200" (ternary "http" "https" .Values.global.tlsDisable) .Release.Name .Release.Namespace -}}
+{{- printf "%s://%s-vault.%s.svc:8200" (ternary "http" "https" .Values.global.tlsDisable) .Release.Name (include "vaultlet.namespace" .) -}}
 {{- end -}}
 {{- end -}}
 
@@ -73,7 +151,7 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{- define "vaultlet.namespaceSelector" -}}
 {{- $selector := .Values.injector.webhook.namespaceSelector | default .Values.injector.namespaceSelector -}}
 {{- if $selector -}}
-{{- toYaml $selector -}}
+{{- include "vaultlet.yamlOrTpl" (dict "value" $selector "context" .) -}}
 {{- else -}}
 matchExpressions:
   - key: kubernetes.io/metadata.name
@@ -84,10 +162,8 @@ matchExpressions:
 
 {{- define "vaultlet.objectSelector" -}}
 {{- $selector := .Values.injector.webhook.objectSelector | default .Values.injector.objectSelector -}}
-{{- if and $selector (kindIs "string" $selector) -}}
-{{- tpl $selector . -}}
-{{- else if $selector -}}
-{{- toYaml $selector -}}
+{{- if $selector -}}
+{{- include "vaultlet.yamlOrTpl" (dict "value" $selector "context" .) -}}
 {{- else -}}
 matchExpressions:
   - key: app.kubernetes.io/name
@@ -96,5 +172,10 @@ matchExpressions:
 {{- end -}}
 {{- end -}}
 
+{{/*
+The webhook reads and writes these two objects under fixed names (it has no setting for them),
+so at most one release with leader election can live in a namespace; a second one fails to
+install on Helm's ownership check of these names rather than sharing them.
+*/}}
 {{- define "vaultlet.leaseName" -}}vaultlet-injector-leader{{- end -}}
 {{- define "vaultlet.certsSecretName" -}}vaultlet-injector-certs{{- end -}}
