@@ -12,6 +12,7 @@ import { createHttpTransport } from './vault/http-transport.ts';
 import { createTlsSource } from './vault/tls-files.ts';
 import { VaultClient } from './vault/client.ts';
 import { Runner } from './runner.ts';
+import { nodeCredentialFiles } from './auth/credential-files.ts';
 import { loadEngine } from './render/engines.ts';
 import type { OutputPort } from './render/renderer.ts';
 import { writeFileAtomic } from './output/atomic-write.ts';
@@ -49,7 +50,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   if (settings.pidFile !== undefined) await writeFileAtomic(settings.pidFile, String(process.pid), { mode: 0o640 }).catch(() => undefined);
   const runner = new Runner({
     settings, client, clock: systemClock, random, log, readFile: readText, output: makeOutput(log), markReady: (p) => markReady(p),
-    engines: loadEngine, env: (name) => process.env[name],
+    engines: loadEngine, env: (name) => process.env[name], credentialFiles: nodeCredentialFiles,
   });
   const onSignal = (signal: NodeJS.Signals): void => {
     log.info({ event: 'signal', signal }, 'stopping');

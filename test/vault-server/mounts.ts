@@ -8,8 +8,13 @@ import { DatabaseEngine, type DatabaseRole } from './engines/database.ts';
 import { PkiEngine, type PkiRole } from './engines/pki.ts';
 import type { Engine, MountInfo } from './engines/engine.ts';
 import { KubernetesAuth, type KubernetesRole } from './auth/kubernetes.ts';
+import { AppRoleAuth, type AppRoleRole } from './auth/approle.ts';
+import { JwtAuth, type JwtRole } from './auth/jwt.ts';
+import { AwsAuth, type AwsRole } from './auth/aws.ts';
+import type { TokenRole } from './auth/issue.ts';
+import type { VaultResponse } from './http-types.ts';
 import type { NamedMount } from './sys/ui-mounts.ts';
-import { seedSeconds, type SecretMountSeed, type VaultSeed } from './seed.ts';
+import { seedSeconds, type AuthMountSeed, type SecretMountSeed, type TokenRoleSeed, type VaultSeed } from './seed.ts';
 import { SYSTEM_MAX_TTL, type TokenStore } from './tokens.ts';
 import type { LeaseStore } from './leases.ts';
 import { VAULT_VERSION } from './sys/status.ts';
@@ -21,9 +26,14 @@ function mountInfo(type: string, description: string, options: Record<string, st
   return { type, description, options, runningPluginVersion, accessor: `${type}_${randomBytes(4).toString('hex')}`, uuid: randomUUID() };
 }
 
+/** An auth mount's login endpoint: the body of `PUT auth/<mount>/login`. */
+export interface LoginEndpoint {
+  login(body: Readonly<Record<string, unknown>>): VaultResponse | Promise<VaultResponse>;
+}
+
 export interface Mounts {
   readonly engines: ReadonlyMap<string, Engine>;
-  readonly auth: ReadonlyMap<string, KubernetesAuth>;
+  readonly auth: ReadonlyMap<string, LoginEndpoint>;
   /** Every mount with its path, for sys/internal/ui/mounts. */
   readonly named: readonly NamedMount[];
 }
@@ -72,20 +82,49 @@ export async function buildMounts(seed: VaultSeed, deps: Deps): Promise<Mounts> 
     engines.set(name, engine);
     named.push({ path: `${name}/`, info: engine.info });
   }
-  const auth = new Map<string, KubernetesAuth>();
+  const auth = new Map<string, LoginEndpoint>();
   for (const [name, a] of Object.entries(seed.auth ?? {})) {
-    const roles = new Map<string, KubernetesRole>();
-    for (const [r, role] of Object.entries(a.roles ?? {})) {
-      roles.set(r, {
-        boundNames: role.bound_service_account_names, boundNamespaces: role.bound_service_account_namespaces,
-        policies: role.token_policies ?? [], ttl: seedSeconds(role.token_ttl, SYSTEM_MAX_TTL),
-        maxTtl: seedSeconds(role.token_max_ttl, SYSTEM_MAX_TTL), noDefaultPolicy: role.token_no_default_policy ?? false,
-        audience: role.audience,
-      });
-    }
-    auth.set(name, new KubernetesAuth({ mount: name, roles, tokens: deps.tokens, now: deps.now }));
-    named.push({ path: `auth/${name}/`, info: mountInfo('kubernetes', '', null, 'v0.19.0+builtin') });
+    auth.set(name, buildAuth(name, a, deps));
+    named.push({ path: `auth/${name}/`, info: mountInfo(a.type, '', null, a.type === 'kubernetes' ? 'v0.19.0+builtin' : BUILTIN) });
   }
   named.push({ path: 'auth/token/', info: mountInfo('token', 'token based credentials', null, BUILTIN) });
   return { engines, auth, named };
+}
+
+function tokenRole(role: TokenRoleSeed): TokenRole {
+  return {
+    policies: role.token_policies ?? [], ttl: seedSeconds(role.token_ttl, SYSTEM_MAX_TTL), maxTtl: seedSeconds(role.token_max_ttl, SYSTEM_MAX_TTL),
+    noDefaultPolicy: role.token_no_default_policy ?? false,
+  };
+}
+
+function buildAuth(name: string, a: AuthMountSeed, deps: Deps): LoginEndpoint {
+  switch (a.type) {
+    case 'kubernetes': {
+      const roles = new Map<string, KubernetesRole>();
+      for (const [r, role] of Object.entries(a.roles ?? {})) {
+        roles.set(r, { ...tokenRole(role), boundNames: role.bound_service_account_names, boundNamespaces: role.bound_service_account_namespaces, audience: role.audience });
+      }
+      return new KubernetesAuth({ mount: name, roles, tokens: deps.tokens, now: deps.now });
+    }
+    case 'approle': {
+      const roles: AppRoleRole[] = Object.entries(a.roles ?? {}).map(([r, role]) => ({
+        ...tokenRole(role), name: r, roleId: role.role_id ?? randomUUID(), bindSecretId: role.bind_secret_id ?? true,
+        secretIds: new Map((role.secret_ids ?? []).map((id) => [id, role.secret_id_num_uses ?? 0])),
+      }));
+      return new AppRoleAuth({ mount: name, roles, tokens: deps.tokens });
+    }
+    case 'jwt': {
+      const roles = new Map<string, JwtRole>();
+      for (const [r, role] of Object.entries(a.roles ?? {})) {
+        roles.set(r, { ...tokenRole(role), boundAudiences: role.bound_audiences ?? [], boundSubject: role.bound_subject ?? '', userClaim: role.user_claim ?? 'sub' });
+      }
+      return new JwtAuth({ mount: name, roles, publicKeysPem: a.jwt_validation_pubkeys ?? [], tokens: deps.tokens, now: deps.now });
+    }
+    case 'aws': {
+      const roles = new Map<string, AwsRole>();
+      for (const [r, role] of Object.entries(a.roles ?? {})) roles.set(r, { ...tokenRole(role), boundIamPrincipalArns: role.bound_iam_principal_arn });
+      return new AwsAuth({ mount: name, roles, stsEndpoint: a.sts_endpoint ?? 'https://sts.amazonaws.com', serverIdHeaderValue: a.iam_server_id_header_value ?? '', tokens: deps.tokens });
+    }
+  }
 }

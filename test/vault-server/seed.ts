@@ -65,6 +65,60 @@ export interface KubernetesAuthSeed {
   readonly roles?: Readonly<Record<string, KubernetesRoleSeed>>;
 }
 
+/** The token fields every login role has (Vault's tokenutil). */
+export interface TokenRoleSeed {
+  readonly token_policies?: readonly string[];
+  readonly token_ttl?: DurationValue;
+  readonly token_max_ttl?: DurationValue;
+  readonly token_no_default_policy?: boolean;
+}
+
+export interface AppRoleRoleSeed extends TokenRoleSeed {
+  /** Fixed role ID (a random UUID when absent). */
+  readonly role_id?: string;
+  /** Default true: a secret ID is required. */
+  readonly bind_secret_id?: boolean;
+  /** Secret IDs that exist from the start. */
+  readonly secret_ids?: readonly string[];
+  /** Uses of each secret ID (0, the default: unlimited). */
+  readonly secret_id_num_uses?: number;
+}
+
+export interface AppRoleAuthSeed {
+  readonly type: 'approle';
+  readonly roles?: Readonly<Record<string, AppRoleRoleSeed>>;
+}
+
+export interface JwtRoleSeed extends TokenRoleSeed {
+  readonly bound_audiences?: readonly string[];
+  readonly bound_subject?: string;
+  /** Claim naming the user (the identity alias); default `sub`. */
+  readonly user_claim?: string;
+}
+
+export interface JwtAuthSeed {
+  readonly type: 'jwt';
+  /** PEM public keys; when absent, signatures are not checked. */
+  readonly jwt_validation_pubkeys?: readonly string[];
+  readonly roles?: Readonly<Record<string, JwtRoleSeed>>;
+}
+
+export interface AwsRoleSeed extends TokenRoleSeed {
+  readonly auth_type?: 'iam';
+  readonly bound_iam_principal_arn: readonly string[];
+}
+
+export interface AwsAuthSeed {
+  readonly type: 'aws';
+  /** Where GetCallerIdentity requests are replayed (Vault's `sts_endpoint`; a fake STS in tests). */
+  readonly sts_endpoint?: string;
+  /** When set, logins must carry and sign X-Vault-AWS-IAM-Server-ID with this value. */
+  readonly iam_server_id_header_value?: string;
+  readonly roles?: Readonly<Record<string, AwsRoleSeed>>;
+}
+
+export type AuthMountSeed = KubernetesAuthSeed | AppRoleAuthSeed | JwtAuthSeed | AwsAuthSeed;
+
 /** Policy name → path pattern (Vault syntax: trailing `*`, `+` segments) → capabilities. */
 export type PolicySeed = Readonly<Record<string, readonly string[]>>;
 
@@ -76,7 +130,7 @@ export interface VaultSeed {
   /** Mount path (no slashes) → engine. */
   readonly secrets?: Readonly<Record<string, SecretMountSeed>>;
   /** Auth mount path under `auth/` → method. */
-  readonly auth?: Readonly<Record<string, KubernetesAuthSeed>>;
+  readonly auth?: Readonly<Record<string, AuthMountSeed>>;
 }
 
 /** `vault server -dev` plus an empty Kubernetes auth mount. */
@@ -170,24 +224,57 @@ function checkMount(c: Checker, name: string, raw: unknown): void {
   }
 }
 
+const TOKEN_ROLE_KEYS = ['token_policies', 'token_ttl', 'token_max_ttl', 'token_no_default_policy'];
+
+function checkTokenRole(c: Checker, o: Obj, g: string): void {
+  c.strings(o['token_policies'], `${g}.token_policies`);
+  c.duration(o['token_ttl'], `${g}.token_ttl`);
+  c.duration(o['token_max_ttl'], `${g}.token_max_ttl`);
+  c.bool(o['token_no_default_policy'], `${g}.token_no_default_policy`);
+}
+
+function checkString(c: Checker, v: unknown, field: string): void {
+  if (v !== undefined && typeof v !== 'string') c.fail(field, 'must be a string');
+}
+
+const ROLE_KEYS: Readonly<Record<string, readonly string[]>> = {
+  kubernetes: ['bound_service_account_names', 'bound_service_account_namespaces', 'audience'],
+  approle: ['role_id', 'bind_secret_id', 'secret_ids', 'secret_id_num_uses'],
+  jwt: ['bound_audiences', 'bound_subject', 'user_claim'],
+  aws: ['auth_type', 'bound_iam_principal_arn'],
+};
+const MOUNT_KEYS: Readonly<Record<string, readonly string[]>> = {
+  kubernetes: ['type', 'roles'], approle: ['type', 'roles'], jwt: ['type', 'roles', 'jwt_validation_pubkeys'],
+  aws: ['type', 'roles', 'sts_endpoint', 'iam_server_id_header_value'],
+};
+
 function checkAuth(c: Checker, name: string, raw: unknown): void {
   const f = `auth.${name}`;
   const m = c.object(raw, f);
-  if (m['type'] !== 'kubernetes') c.fail(`${f}.type`, 'must be kubernetes');
-  c.keys(m, ['type', 'roles'], f);
+  const type = typeof m['type'] === 'string' ? m['type'] : '';
+  const roleKeys = ROLE_KEYS[type];
+  if (roleKeys === undefined) {
+    c.fail(`${f}.type`, 'must be kubernetes, approle, jwt or aws');
+    return;
+  }
+  c.keys(m, MOUNT_KEYS[type] ?? [], f);
+  c.strings(m['jwt_validation_pubkeys'], `${f}.jwt_validation_pubkeys`);
+  checkString(c, m['sts_endpoint'], `${f}.sts_endpoint`);
+  checkString(c, m['iam_server_id_header_value'], `${f}.iam_server_id_header_value`);
   for (const [r, role] of Object.entries(c.object(m['roles'], `${f}.roles`))) {
     const g = `${f}.roles.${r}`;
     const o = c.object(role, g);
-    c.keys(o, ['bound_service_account_names', 'bound_service_account_namespaces', 'token_policies', 'token_ttl', 'token_max_ttl', 'token_no_default_policy', 'audience'], g);
-    for (const k of ['bound_service_account_names', 'bound_service_account_namespaces']) {
-      if (o[k] === undefined) c.fail(`${g}.${k}`, 'is required');
+    c.keys(o, [...roleKeys, ...TOKEN_ROLE_KEYS], g);
+    const required = type === 'kubernetes' ? ['bound_service_account_names', 'bound_service_account_namespaces'] : type === 'aws' ? ['bound_iam_principal_arn'] : [];
+    for (const k of ['bound_service_account_names', 'bound_service_account_namespaces', 'secret_ids', 'bound_audiences', 'bound_iam_principal_arn']) {
+      if (required.includes(k) && o[k] === undefined) c.fail(`${g}.${k}`, 'is required');
       c.strings(o[k], `${g}.${k}`);
     }
-    c.strings(o['token_policies'], `${g}.token_policies`);
-    c.duration(o['token_ttl'], `${g}.token_ttl`);
-    c.duration(o['token_max_ttl'], `${g}.token_max_ttl`);
-    c.bool(o['token_no_default_policy'], `${g}.token_no_default_policy`);
-    if (o['audience'] !== undefined && typeof o['audience'] !== 'string') c.fail(`${g}.audience`, 'must be a string');
+    checkTokenRole(c, o, g);
+    for (const k of ['audience', 'role_id', 'bound_subject', 'user_claim']) checkString(c, o[k], `${g}.${k}`);
+    c.bool(o['bind_secret_id'], `${g}.bind_secret_id`);
+    if (o['secret_id_num_uses'] !== undefined && !(Number.isInteger(o['secret_id_num_uses']) && (o['secret_id_num_uses'] as number) >= 0)) c.fail(`${g}.secret_id_num_uses`, 'must be a non-negative integer');
+    if (o['auth_type'] !== undefined && o['auth_type'] !== 'iam') c.fail(`${g}.auth_type`, 'must be iam');
   }
 }
 
