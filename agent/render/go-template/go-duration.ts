@@ -31,8 +31,12 @@ export function parseGoDuration(text: string): bigint | undefined {
     if (intPart === '' && fracPart === '') return undefined;
     const unit = UNITS.get(unitText);
     if (unit === undefined) return undefined;
+    // More than 19 integer digits overflows an int64 anyway; fraction digits past 18 cannot
+    // change the nanoseconds. Both bounds keep bigint work small for any input.
+    if (intPart.length > 19) return undefined;
+    const frac = fracPart.slice(0, 18);
     let v = BigInt(intPart === '' ? '0' : intPart) * unit;
-    if (fracPart !== '') v += (BigInt(fracPart) * unit) / 10n ** BigInt(fracPart.length);
+    if (frac !== '') v += (BigInt(frac) * unit) / 10n ** BigInt(frac.length);
     total += v;
     if (total > MAX_INT64 + (negative ? 1n : 0n)) return undefined;
     s = s.slice(whole.length);
