@@ -8,14 +8,18 @@ import { arity } from './function-error.ts';
 import { str } from './args.ts';
 import { consulHost } from './consul-misc.ts';
 
-/** strconv.ParseUint(perms, 8, 32) as consul-template calls it, limited to permission bits. */
+/**
+ * strconv.ParseUint(perms, 8, 32) as consul-template calls it; only the permission bits (0777)
+ * are applied, as Go's os.Chmod applies a plain number: no setuid, setgid or sticky bit.
+ */
 function parseMode(perms: string): number {
-  if (!/^[0-7]+$/.test(perms) || perms.length > 11) {
+  if (!/^[0-7]+$/.test(perms)) {
     throw new Error(`strconv.ParseUint: parsing ${JSON.stringify(perms.slice(0, 16))}: invalid syntax`);
   }
-  const mode = Number.parseInt(perms, 8);
-  if (mode > 0o7777) throw new Error('writeToFile: permissions must be at most 07777');
-  return mode;
+  if (perms.replace(/^0+/, '').length > 11 || Number.parseInt(perms, 8) > 0xffffffff) {
+    throw new Error(`strconv.ParseUint: parsing ${JSON.stringify(perms.slice(0, 16))}: value out of range`);
+  }
+  return Number.parseInt(perms, 8) & 0o777;
 }
 
 export const writeToFile: GoFunction = (a, ctx) => {
