@@ -167,6 +167,18 @@ describe('consul-template writeToFile and sockaddr', () => {
     }
   });
 
+  it('applies only the permission bits of writeToFile PERMS', () => {
+    const setuid = goTemplateEngine
+      .compile('{{ "x" | writeToFile "/s/f" "" "" "4755" }}', { name: 'w' })
+      .render(context());
+    expect(setuid.fileWrites?.[0]?.mode).toBe(0o755);
+    expect(() =>
+      goTemplateEngine
+        .compile('{{ "x" | writeToFile "/s/f" "" "" "77777777777777" }}', { name: 'w' })
+        .render(context()),
+    ).toThrow('value out of range');
+  });
+
   it('evaluates sockaddr lookups over the host addresses', () => {
     const addresses: InterfaceAddress[] = [
       { name: 'lo', address: '127.0.0.1', family: 'IPv4', internal: true },
