@@ -9,7 +9,7 @@ import type { Registry } from 'prom-client';
 import type { Logger } from '../shared/logger.ts';
 import type { ReviewCache } from './admission/review-cache.ts';
 import type { AdmitFn } from './admission/review.ts';
-import { createReviewer, type CachedAdmission } from './admission/reviewer.ts';
+import { createReviewer, type CachedAdmission, type ReviewOffload } from './admission/reviewer.ts';
 import { createAdmissionMetrics, noMetrics } from './metrics/injector-metrics.ts';
 import { registerHealthRoute } from './routes/health.ts';
 import { createBodyBudget } from './routes/body-budget.ts';
@@ -41,6 +41,8 @@ export interface AppDeps {
   readonly now?: () => number;
   /** Answers repeated reviews from their bytes (admission/review-cache.ts); absent: no cache. */
   readonly reviewCache?: ReviewCache<CachedAdmission>;
+  /** Decides large reviews off the main thread (admission/review-worker.ts); absent: all here. */
+  readonly offload?: ReviewOffload;
 }
 
 // Defaults for tests that build the app without a WebhookConfig; the same values as config.ts.
@@ -90,7 +92,14 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   };
   let closing = false;
   const mutate = createMutateListener({
-    review: createReviewer({ admit: deps.admit, metrics, now, log: deps.log, reviewCache: deps.reviewCache }),
+    review: createReviewer({
+      admit: deps.admit,
+      metrics,
+      now,
+      log: deps.log,
+      reviewCache: deps.reviewCache,
+      offload: deps.offload,
+    }),
     metrics,
     log: deps.log,
     now,

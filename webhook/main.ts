@@ -2,6 +2,7 @@
 // Exit codes: 0 after a graceful stop, 1 when it cannot start (no certificate, port in use),
 // 2 for configuration errors (every bad variable listed on stderr).
 import type { Server as HttpsServer } from 'node:https';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { Registry } from 'prom-client';
 import { AppError, ConfigError, toError } from '../shared/errors.ts';
 import { createLogger } from '../shared/logger.ts';
@@ -10,6 +11,7 @@ import { buildApp } from './app.ts';
 import { loadWebhookConfig, type WebhookConfig } from './config.ts';
 import { admitPod } from './inject/admit.ts';
 import type { CachedAdmission } from './admission/reviewer.ts';
+import { createReviewWorker, serveReviews, type ReviewWorker } from './admission/review-worker.ts';
 import type { CertSource } from './tls/cert-source.ts';
 import { selectCertSource } from './tls/select-cert-source.ts';
 import { applyCertChanges, secureContextOptions, tlsPolicy } from './tls/server-tls.ts';
@@ -44,12 +46,16 @@ function waitForStopSignal(): Promise<string> {
 /** Stops the source, giving up after STOP_GRACE_MS; then nothing it left pending may hold the process. */
 async function stopSource(source: CertSource): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
-  const grace = new Promise<void>((resolve) => { timer = setTimeout(resolve, STOP_GRACE_MS); });
+  const grace = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, STOP_GRACE_MS);
+  });
   await Promise.race([source.stop().catch(() => undefined), grace]);
   clearTimeout(timer);
   // A request still in flight (a hung API server connection) would keep the event loop alive:
   // once run() has returned, exit with its code anyway if the loop has not drained by itself.
-  setTimeout(() => { process.exit(); }, EXIT_GRACE_MS).unref();
+  setTimeout(() => {
+    process.exit();
+  }, EXIT_GRACE_MS).unref();
 }
 
 /**
@@ -63,9 +69,42 @@ function startFailure(err: unknown): Record<string, unknown> {
   return { code: err.code, error: `${err.message}${cause}` };
 }
 
+const REVIEW_WORKER = 'vaultlet-review-worker';
+// Larger reviews go to the review worker. Pods are a few KiB; the review cache keeps none above
+// 64 KiB either, so a cached answer never needs the worker.
+const OFFLOAD_MIN_BYTES = 64 * 1024;
+// A legitimate review of the largest size takes ~100 ms; past this the worker is replaced.
+const REVIEW_TIMEOUT_MS = 5_000;
+// The worker's heap: a 3 MiB review parses to ~40 MiB; more than this and the worker is replaced.
+const WORKER_HEAP_MIB = 128;
+
+/**
+ * The review worker runs this same program (the entry that started the process, with the same
+ * arguments and environment, so the same configuration), marked by workerData.
+ */
+function startReviewWorker(): Worker {
+  return new Worker(process.argv[1] ?? '', {
+    argv: process.argv.slice(2),
+    workerData: { role: REVIEW_WORKER },
+    resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MIB },
+  });
+}
+
+/** Inside the review worker: decide the reviews the main thread posts, until it goes away. */
+async function serveAsReviewWorker(config: WebhookConfig): Promise<number> {
+  const port = parentPort;
+  if (port === null) return 1;
+  serveReviews(port, (input) => admitPod(input, config));
+  await new Promise((resolve) => port.once('close', resolve));
+  return 0;
+}
+
 export async function run(argv: readonly string[]): Promise<number> {
   const config = configOrExit(argv);
   if (config === undefined) return 2;
+  if (!isMainThread && (workerData as { role?: string } | null)?.role === REVIEW_WORKER) {
+    return serveAsReviewWorker(config);
+  }
   const log = createLogger({ level: config.logLevel, name: 'vaultlet-webhook' });
   // Listening from here on: a SIGTERM while the certificate source loads or waits for its first
   // certificate (an auto-TLS follower before the leader wrote one) stops start-up with exit 0.
@@ -84,6 +123,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   }
   const policy = tlsPolicy(config);
   let ready = false;
+  let reviewWorker: ReviewWorker | undefined;
   const starting = source.start();
   starting.catch(() => undefined); // observed below; a late rejection after a stop signal is moot
   try {
@@ -94,8 +134,14 @@ export async function run(argv: readonly string[]): Promise<number> {
       await stopSource(source);
       return 0;
     }
+    reviewWorker = createReviewWorker({
+      start: startReviewWorker,
+      minBytes: OFFLOAD_MIN_BYTES,
+      timeoutMs: REVIEW_TIMEOUT_MS,
+    });
     const app = buildApp({
       config,
+      offload: reviewWorker,
       // admitPod is pure: a review that differs from an earlier one only in its uid gets its answer.
       admit: (input) => admitPod(input, config),
       reviewCache: createReviewCache<CachedAdmission>(DEFAULT_REVIEW_CACHE),
@@ -107,15 +153,20 @@ export async function run(argv: readonly string[]): Promise<number> {
     applyCertChanges(app.server as unknown as HttpsServer, source, policy, log);
     const address = await app.listen({ host: config.listen.host, port: config.listen.port });
     ready = true;
-    log.info({ address, tlsMinVersion: config.tlsMinVersion, telemetryPath: config.telemetryPath }, 'webhook listening');
+    log.info(
+      { address, tlsMinVersion: config.tlsMinVersion, telemetryPath: config.telemetryPath },
+      'webhook listening',
+    );
     const signal = await stopped;
     log.info({ signal }, 'shutting down');
     ready = false;
     await app.close();
+    await reviewWorker.close();
     await stopSource(source);
     return 0;
   } catch (err) {
     log.fatal(startFailure(err), 'webhook failed to start');
+    await reviewWorker?.close();
     await stopSource(source);
     return 1;
   }

@@ -1,36 +1,13 @@
 // One AdmissionReview body in, one HTTP answer out: repeats from the review cache, the rest parsed,
 // decided by the injected admit function and encoded; with the outcome metrics and the one log
 // line per admission. No HTTP here: routes/mutate.ts moves the bytes.
-import { toError } from '../../shared/errors.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { AdmissionMetrics } from '../metrics/injector-metrics.ts';
+import { clip, decideReview, type AdmissionSummary, type ReviewOutcome } from './decide-review.ts';
 import type { ReviewCache } from './review-cache.ts';
-import { ReviewBodyError, parseReviewJson } from './review-json.ts';
-import {
-  AdmissionInputError,
-  encodeAdmissionResponse,
-  parseAdmissionReview,
-  type AdmissionDecision,
-  type AdmitFn,
-  type InjectionType,
-  type ParsedReview,
-} from './review.ts';
+import type { AdmitFn } from './review.ts';
 
-/** What a cached answer needs besides its bytes: the fields of its log line and metrics. */
-export interface AdmissionSummary {
-  readonly namespace: string;
-  readonly pod: string;
-  readonly operation: string;
-  readonly apiVersion: string;
-  readonly allowed: boolean;
-  readonly injection: InjectionType;
-  /** The decision's reason when allowed, its HTTP-style code when denied. */
-  readonly reason?: string;
-  readonly denialCode?: number;
-  readonly warnings: number;
-  /** Whether the answer counts as an injection in the metrics (allowed with a patch). */
-  readonly injected: boolean;
-}
+export type { AdmissionSummary } from './decide-review.ts';
 
 export interface ReviewerDeps {
   readonly admit: AdmitFn;
@@ -41,6 +18,17 @@ export interface ReviewerDeps {
   readonly log: Logger;
   /** Answers repeats of a review from its bytes; absent: every review is decided in full. */
   readonly reviewCache?: ReviewCache<CachedAdmission> | undefined;
+  /**
+   * Decides large reviews off the main thread (admission/review-worker.ts), so that one costly
+   * review never holds up the others; absent: every review is decided here.
+   */
+  readonly offload?: ReviewOffload | undefined;
+}
+
+/** Where large reviews are decided: bodies of more than minBytes go to decide(). */
+export interface ReviewOffload {
+  readonly minBytes: number;
+  decide(bytes: Buffer): Promise<ReviewOutcome>;
 }
 
 /** A review cache entry's detail: its summary, and a logger with the summary's fields bound. */
@@ -52,43 +40,18 @@ export interface CachedAdmission {
 
 /**
  * A 200 carries an AdmissionReview, in chunks to write in order (a cached response is not copied);
- * a 400 names what is wrong with the body, in words that never quote it.
+ * a 400 names what is wrong with the body, in words that never quote it; a 500 says only that the
+ * review could not be decided (the review worker failed or ran out of time).
  */
 export type ReviewAnswer =
   | { readonly statusCode: 200; readonly body: readonly Buffer[] }
-  | { readonly statusCode: 400; readonly code: string; readonly message: string };
+  | { readonly statusCode: 400; readonly code: string; readonly message: string }
+  | { readonly statusCode: 500; readonly code: string; readonly message: string };
 
-export type Reviewer = (bytes: Buffer, reqId: string, startedAt: number) => ReviewAnswer;
-
-// Request fields are attacker-sized (a 3 MiB generateName is valid JSON); log lines stay small.
-const MAX_LOGGED_CHARS = 253;
-
-function clip(value: string): string {
-  return value.length <= MAX_LOGGED_CHARS ? value : `${value.slice(0, MAX_LOGGED_CHARS)}…`;
-}
-
-const INTERNAL_DENIAL = 'internal error while building the injection; see the injector logs';
-
-/** The review's identifying fields, clipped: all that any log line says about the request. */
-function summaryFields(review: ParsedReview): Pick<AdmissionSummary, 'namespace' | 'pod' | 'operation' | 'apiVersion'> {
-  return {
-    namespace: clip(review.namespace),
-    pod: clip(review.podName),
-    operation: clip(review.operation),
-    apiVersion: review.apiVersion,
-  };
-}
-
-function summarise(review: ParsedReview, decision: AdmissionDecision): AdmissionSummary {
-  const common = { ...summaryFields(review), warnings: decision.warnings.length };
-  if (!decision.allowed)
-    return { ...common, allowed: false, injection: 'none', denialCode: decision.code, injected: false };
-  const injected = decision.injection !== 'none' && decision.patch.length > 0;
-  return { ...common, allowed: true, injection: decision.injection, reason: decision.reason, injected };
-}
+export type Reviewer = (bytes: Buffer, reqId: string, startedAt: number) => ReviewAnswer | Promise<ReviewAnswer>;
 
 export function createReviewer(deps: ReviewerDeps): Reviewer {
-  const { metrics, now, log } = deps;
+  const { metrics, now, log, offload } = deps;
   const cache = deps.reviewCache;
   // The per-admission line skips the redaction pass (~10 µs a line with the wildcard paths, a fifth
   // of a cached admission's CPU): its fields are the fixed list below, clipped identifiers and enums
@@ -119,14 +82,43 @@ export function createReviewer(deps: ReviewerDeps): Reviewer {
 
   const durationMs = (startedAt: number): number => Math.round((now() - startedAt) * 1000) / 1000;
 
-  function decide(review: ParsedReview, reqId: string): AdmissionDecision {
-    try {
-      return deps.admit({ object: review.object, namespace: review.namespace, operation: review.operation });
-    } catch (err) {
-      // Fail closed: a pod that may have asked for secrets must not start without them.
-      log.error({ reqId, err: toError(err), uid: clip(review.uid) }, 'admit failed');
-      return { allowed: false, message: INTERNAL_DENIAL, warnings: [], code: 500 };
+  /**
+   * Logs, counts and caches a decided review; the answer to send. `bytes` is absent for a review
+   * decided in the worker (its buffer moved there; large reviews are never cached anyway).
+   */
+  function answer(
+    outcome: ReviewOutcome,
+    bytes: Buffer | undefined,
+    size: number,
+    reqId: string,
+    startedAt: number,
+  ): ReviewAnswer {
+    if (outcome.kind === 'bad') {
+      log.info({ reqId, code: outcome.code, problem: outcome.message }, 'bad admission review');
+      return { statusCode: 400, code: outcome.code, message: outcome.message };
     }
+    const { summary, response } = outcome;
+    const uid = clip(outcome.uid);
+    if (log.isLevelEnabled('trace')) {
+      const { namespace, pod, operation, apiVersion } = summary;
+      const fields = { reqId, uid, namespace, pod, operation, apiVersion, bytes: size, cached: false };
+      log.trace(fields, 'admission review received');
+    }
+    if (outcome.admitError !== undefined) log.error({ reqId, err: outcome.admitError, uid }, 'admit failed');
+    record(summary, summary.namespace);
+    // An internal error is not a decision of the review: the next attempt must decide again.
+    const decided = outcome.admitError === undefined && (summary.allowed || summary.denialCode !== 500);
+    if (cache !== undefined && bytes !== undefined && decided) {
+      cache.remember(bytes, outcome.uid, response, () => ({
+        summary,
+        line: admissionLog.child(lineFields(summary, true)),
+      }));
+    }
+    admissionLog.info(
+      { reqId, uid, ...lineFields(summary, false), durationMs: durationMs(startedAt) },
+      'admission reviewed',
+    );
+    return { statusCode: 200, body: [response.bytes] };
   }
 
   return (bytes, reqId, startedAt) => {
@@ -138,33 +130,16 @@ export function createReviewer(deps: ReviewerDeps): Reviewer {
       hit.detail.line.info({ reqId, uid: clip(hit.uid), durationMs: durationMs(startedAt) }, 'admission reviewed');
       return { statusCode: 200, body: hit.response };
     }
-    let review: ParsedReview;
-    try {
-      review = parseAdmissionReview(parseReviewJson(bytes));
-    } catch (err) {
-      if (!(err instanceof AdmissionInputError || err instanceof ReviewBodyError)) throw err;
-      log.info({ reqId, code: err.code, problem: err.message }, 'bad admission review');
-      return { statusCode: 400, code: err.code, message: err.message };
+    if (offload !== undefined && bytes.length > offload.minBytes) {
+      const size = bytes.length;
+      return offload.decide(bytes).then(
+        (outcome) => answer(outcome, undefined, size, reqId, startedAt),
+        (err: unknown) => {
+          log.error({ reqId, err, bytes: size }, 'review worker failed');
+          return { statusCode: 500, code: 'WHK_INTERNAL', message: 'the review could not be decided' };
+        },
+      );
     }
-    if (log.isLevelEnabled('trace')) {
-      const fields = { reqId, uid: clip(review.uid), ...summaryFields(review), bytes: bytes.length, cached: false };
-      log.trace(fields, 'admission review received');
-    }
-    const decision = decide(review, reqId);
-    const summary = summarise(review, decision);
-    record(summary, review.namespace);
-    const response = encodeAdmissionResponse(review, decision);
-    // An internal error is not a decision of the review: the next attempt must decide again.
-    if (cache !== undefined && (decision.allowed || decision.code !== 500)) {
-      cache.remember(bytes, review.uid, response, () => ({
-        summary,
-        line: admissionLog.child(lineFields(summary, true)),
-      }));
-    }
-    admissionLog.info(
-      { reqId, uid: clip(review.uid), ...lineFields(summary, false), durationMs: durationMs(startedAt) },
-      'admission reviewed',
-    );
-    return { statusCode: 200, body: [response.bytes] };
+    return answer(decideReview(bytes, deps.admit), bytes, bytes.length, reqId, startedAt);
   };
 }

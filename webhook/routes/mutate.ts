@@ -10,7 +10,7 @@ import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { FastifyInstance } from 'fastify';
 import { toError } from '../../shared/errors.ts';
 import type { Logger } from '../../shared/logger.ts';
-import type { Reviewer } from '../admission/reviewer.ts';
+import type { ReviewAnswer, Reviewer } from '../admission/reviewer.ts';
 import type { AdmissionMetrics } from '../metrics/injector-metrics.ts';
 import type { BodyBudget } from './body-budget.ts';
 import { httpErrorBody, sendHttpError } from './http-errors.ts';
@@ -143,6 +143,23 @@ export function createMutateListener(deps: MutateListenerDeps): RequestListener 
       log.info({ reqId, code }, 'request rejected');
       answerThenLinger(req, statusCode, code, message);
     };
+    const send = (answer: ReviewAnswer): void => {
+      if (answer.statusCode !== 200) {
+        sendError(res, answer.statusCode, answer.code, answer.message);
+        return;
+      }
+      let length = 0;
+      for (const chunk of answer.body) length += chunk.length;
+      res.writeHead(answer.statusCode, { 'content-type': JSON_TYPE, 'content-length': length });
+      // Written in one tick: Node corks the socket, so headers and chunks leave in one writev.
+      const last = answer.body.length - 1;
+      for (let i = 0; i < last; i += 1) res.write(answer.body[i]);
+      res.end(answer.body[last]);
+    };
+    const failed = (err: unknown): void => {
+      log.error({ reqId, err: toError(err) }, 'request failed');
+      sendError(res, 500, 'WHK_INTERNAL', 'internal error');
+    };
     const declared = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
     if (declared !== undefined && declared > maxBodyBytes) {
       refuse(413, 'WHK_BODY_TOO_LARGE', 'request body is larger than the configured limit');
@@ -164,25 +181,15 @@ export function createMutateListener(deps: MutateListenerDeps): RequestListener 
         sendError(res, 400, 'WHK_BAD_BODY', 'request body length does not match Content-Length');
         return;
       }
-      let answer;
+      let answer: ReviewAnswer | Promise<ReviewAnswer>;
       try {
         answer = review(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, held), reqId, startedAt);
       } catch (err) {
-        log.error({ reqId, err: toError(err) }, 'request failed');
-        sendError(res, 500, 'WHK_INTERNAL', 'internal error');
+        failed(err);
         return;
       }
-      if (answer.statusCode === 400) {
-        sendError(res, 400, answer.code, answer.message);
-        return;
-      }
-      let length = 0;
-      for (const chunk of answer.body) length += chunk.length;
-      res.writeHead(answer.statusCode, { 'content-type': JSON_TYPE, 'content-length': length });
-      // Written in one tick: Node corks the socket, so headers and chunks leave in one writev.
-      const last = answer.body.length - 1;
-      for (let i = 0; i < last; i += 1) res.write(answer.body[i]);
-      res.end(answer.body[last]);
+      if (answer instanceof Promise) answer.then(send, failed);
+      else send(answer);
     });
   };
 }
