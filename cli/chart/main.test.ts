@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import { parseArgs, renderCommand, run, userValues } from './main.ts';
 import { renderChartObjects } from './render-chart.ts';
+import { validateManifest } from '../../test/manifests/k8s-schemas.ts';
 
 const VAULT_HELM = 'test/fixtures/vault-helm/values-0.34.1.yaml';
 const read = (path: string): string => readFileSync(path, 'utf8');
@@ -74,6 +75,7 @@ describe('chart command', () => {
     });
     expect(rendered).toEqual(expect.arrayContaining(direct));
     expect(rendered).toHaveLength(direct.length);
+    for (const o of rendered) validateManifest(o);
     const kinds = rendered.map((o) => o['kind']);
     expect(kinds.indexOf('NetworkPolicy')).toBeLessThan(kinds.indexOf('ServiceAccount'));
     expect(kinds.indexOf('ServiceAccount')).toBeLessThan(kinds.indexOf('ClusterRole'));

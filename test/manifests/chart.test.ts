@@ -1,6 +1,7 @@
 // The Helm chart rendered by cli/chart (Go text/template + Helm functions, no helm binary), every
 // document validated against the Kubernetes schemas, the properties checked.
 import { describe, expect, it } from '@jest/globals';
+import { evaluate } from '@marcbachmann/cel-js';
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { ChartError, renderChart, renderChartObjects, type RenderOptions } from '../helm/render-chart.ts';
@@ -667,5 +668,164 @@ describe('Helm chart install notes', () => {
     expect(hardened).not.toContain('validatingPolicy');
     expect(hardened).not.toContain('TLS is automatic');
     expect(hardened).not.toContain('a guess');
+  });
+});
+
+// The CEL of the admission objects, evaluated (a CEL implementation, not the API server's) on
+// the objects the API server would hand them: the caBundle guard against the updates a stolen
+// webhook token could make, the require-injection policy and the webhook's matchCondition on pods.
+describe('Helm chart admission CEL, evaluated', () => {
+  const objects = render({ values: { injector: { validatingPolicy: { enabled: true } } } });
+  const guard = policy(objects, '-ca-bundle-only');
+  const mwc = one(objects, 'MutatingWebhookConfiguration');
+  const stored = JSON.parse(JSON.stringify(mwc)) as K8sObject & { webhooks: Record<string, unknown>[] };
+  const withCa = (o: typeof stored, ca: string): typeof stored => {
+    const copy = JSON.parse(JSON.stringify(o)) as typeof stored;
+    for (const w of copy.webhooks) (w['clientConfig'] as Record<string, unknown>)['caBundle'] = ca;
+    return copy;
+  };
+  const validations = at(guard, 'spec.validations') as { expression: string }[];
+  const allowed = (oldObject: unknown, object: unknown): boolean =>
+    validations.every((v) => evaluate(v.expression, { object, oldObject }) === true);
+  const edit = (change: (o: typeof stored) => void): typeof stored => {
+    const o = withCa(stored, 'TkVX');
+    change(o);
+    return o;
+  };
+
+  it("the guard matches the webhook's service account only", () => {
+    const condition = at(guard, 'spec.matchConditions.0.expression') as string;
+    expect(
+      evaluate(condition, {
+        request: { userInfo: { username: 'system:serviceaccount:vaultlet:vaultlet-agent-injector' } },
+      }),
+    ).toBe(true);
+    expect(
+      evaluate(condition, {
+        request: { userInfo: { username: 'system:serviceaccount:other:vaultlet-agent-injector' } },
+      }),
+    ).toBe(false);
+    expect(evaluate(condition, { request: { userInfo: { username: 'kubernetes-admin' } } })).toBe(false);
+  });
+
+  it('the guard allows setting and rotating caBundle', () => {
+    expect(allowed(stored, withCa(stored, 'Q0EK'))).toBe(true);
+    expect(allowed(withCa(stored, 'Q0EK'), withCa(stored, 'TkVX'))).toBe(true);
+  });
+
+  it.each([
+    [
+      'redirect the webhook to a URL',
+      (o: typeof stored) => {
+        o.webhooks[0]!['clientConfig'] = { url: 'https://evil.example/mutate', caBundle: 'TkVX' };
+      },
+    ],
+    [
+      'point it at another Service',
+      (o: typeof stored) => {
+        (o.webhooks[0]!['clientConfig'] as Record<string, unknown>)['service'] = {
+          name: 'evil',
+          namespace: 'evil',
+          path: '/mutate',
+          port: 443,
+        };
+      },
+    ],
+    [
+      'change the failure policy',
+      (o: typeof stored) => {
+        o.webhooks[0]!['failurePolicy'] = 'Fail';
+      },
+    ],
+    [
+      'widen the namespace selector',
+      (o: typeof stored) => {
+        o.webhooks[0]!['namespaceSelector'] = {};
+      },
+    ],
+    [
+      'drop the object selector',
+      (o: typeof stored) => {
+        delete o.webhooks[0]!['objectSelector'];
+      },
+    ],
+    [
+      'drop the matchConditions',
+      (o: typeof stored) => {
+        delete o.webhooks[0]!['matchConditions'];
+      },
+    ],
+    [
+      'change the rules',
+      (o: typeof stored) => {
+        o.webhooks[0]!['rules'] = [];
+      },
+    ],
+    [
+      'add a webhook',
+      (o: typeof stored) => {
+        o.webhooks.push({ ...o.webhooks[0]!, name: 'second.vault.hashicorp.com' });
+      },
+    ],
+    [
+      'rename the webhook',
+      (o: typeof stored) => {
+        o.webhooks[0]!['name'] = 'other.example.com';
+      },
+    ],
+    [
+      'add an owner reference',
+      (o: typeof stored) => {
+        (o.metadata as Record<string, unknown>)['ownerReferences'] = [
+          { apiVersion: 'v1', kind: 'ConfigMap', name: 'x', uid: '1' },
+        ];
+      },
+    ],
+    [
+      'add a finalizer',
+      (o: typeof stored) => {
+        (o.metadata as Record<string, unknown>)['finalizers'] = ['example.com/hold'];
+      },
+    ],
+    [
+      'change a label',
+      (o: typeof stored) => {
+        o.metadata.labels = { ...o.metadata.labels, team: 'evil' };
+      },
+    ],
+  ])('the guard rejects an update that would %s', (_, change) => {
+    expect(allowed(withCa(stored, 'TkVX'), edit(change))).toBe(false);
+  });
+
+  it('the require-injection policy rejects only pods that asked for injection and were not injected', () => {
+    const require = policy(objects, '-require-injection');
+    const asked = at(require, 'spec.matchConditions.0.expression') as string;
+    const injected = at(require, 'spec.validations.0.expression') as string;
+    const pod = (annotations?: Record<string, string>): Record<string, unknown> => ({
+      object: { metadata: annotations === undefined ? {} : { annotations } },
+    });
+    expect([
+      evaluate(asked, pod()),
+      evaluate(asked, pod({ other: 'x' })),
+      evaluate(asked, pod({ 'vault.hashicorp.com/agent-inject': 'false' })),
+    ]).toEqual([false, false, false]);
+    for (const value of ['1', 't', 'T', 'TRUE', 'true', 'True'])
+      expect(evaluate(asked, pod({ 'vault.hashicorp.com/agent-inject': value }))).toBe(true);
+    expect(evaluate(injected, pod({ 'vault.hashicorp.com/agent-inject': 'true' }))).toBe(false);
+    expect(
+      evaluate(
+        injected,
+        pod({ 'vault.hashicorp.com/agent-inject': 'true', 'vault.hashicorp.com/agent-inject-status': 'injected' }),
+      ),
+    ).toBe(true);
+  });
+
+  it('the webhook is called only for pods carrying the agent-inject annotation', () => {
+    const condition = at(mwc, 'webhooks.0.matchConditions.0.expression') as string;
+    expect(evaluate(condition, { object: { metadata: {} } })).toBe(false);
+    expect(evaluate(condition, { object: { metadata: { annotations: { app: 'x' } } } })).toBe(false);
+    expect(
+      evaluate(condition, { object: { metadata: { annotations: { 'vault.hashicorp.com/agent-inject': 'false' } } } }),
+    ).toBe(true);
   });
 });
