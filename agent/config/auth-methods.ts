@@ -11,6 +11,13 @@ import type { Json, Problems } from './problems.ts';
 
 export type EnvLookup = (name: string) => string | undefined;
 
+/**
+ * Keys the vault-k8s injector writes into every method's config: `token_path` always, `role` from
+ * the `role` annotation. Vault Agent ignores keys a method does not use, so they are accepted
+ * (and ignored) for every method; any other unknown key is still reported.
+ */
+const INJECTOR_KEYS = ['token_path', 'role'];
+
 /** Config keys each method accepts (anything else is reported as an unknown key). */
 export const METHOD_CONFIG_KEYS: Readonly<Record<AuthMethodType, readonly string[]>> = {
   kubernetes: ['role', 'token_path'],
@@ -137,6 +144,6 @@ const READERS: Readonly<Record<AuthMethodType, (r: Reader) => Parsed<AuthSetting
 
 /** The method-specific settings of `type`, or undefined (with problems) when they are not usable. */
 export function readMethodConfig(type: AuthMethodType, config: Json, path: string, problems: Problems, env: EnvLookup): Parsed<AuthSettings> {
-  problems.knownKeys(config, path, METHOD_CONFIG_KEYS[type]);
+  problems.knownKeys(config, path, [...METHOD_CONFIG_KEYS[type], ...INJECTOR_KEYS]);
   return READERS[type]({ config, path, problems, env });
 }

@@ -66,12 +66,18 @@ describe('auto_auth methods', () => {
   });
 
   it('reports keys of another method as unknown, never echoing values', () => {
-    const { problems } = resolve({ type: 'approle', config: { role_id_file_path: 'relative', role: 'SENTINEL-secret' } });
+    const { problems } = resolve({ type: 'approle', config: { role_id_file_path: 'relative', secret_id: 'SENTINEL-secret' } });
     expect(problems).toEqual([
-      { field: 'auto_auth.method.config.role', message: 'unknown key' },
+      { field: 'auto_auth.method.config.secret_id', message: 'unknown key' },
       { field: 'auto_auth.method.config.role_id_file_path', message: 'must be an absolute path' },
     ]);
     expect(JSON.stringify(problems)).not.toContain('SENTINEL');
+  });
+
+  it('accepts the token_path and role keys the injector writes into every method, as Vault Agent ignores them', () => {
+    const injected = resolve({ type: 'approle', mount_path: 'auth/approle', config: { role_id_file_path: '/vault/custom/role-id', secret_id_file_path: '/vault/custom/secret-id', role: 'app', token_path: '/var/run/secrets/kubernetes.io/serviceaccount/token' } });
+    expect(injected.problems).toEqual([]);
+    expect(injected.auth).toMatchObject({ type: 'approle', roleIdFilePath: '/vault/custom/role-id' });
   });
 
   it('every auth method the webhook lets through is accepted by the config and has a login implementation', async () => {
