@@ -122,6 +122,10 @@ export function buildApp(deps: AppDeps): FastifyInstance {
         : createHttpsServer({ ...deps.tls, ...options, handshakeTimeout: limits.handshakeTimeoutMs }, listener);
     // Every open connection costs memory whatever it sends: past the cap, new ones are dropped.
     server.maxConnections = limits.maxConnections;
+    // A new connection that stays silent this long after its handshake is closed (Node would keep
+    // it open for good: its header timeout starts with the first byte of a request). After a
+    // response, Node replaces this with keepAliveTimeout for the idle time between requests.
+    server.timeout = limits.requestTimeoutMs;
     server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
     return server;
   };

@@ -128,6 +128,12 @@ describe('connection limits (real process, real TLS)', () => {
     expect(held.ms).toBeLessThan(4000);
   });
 
+  it('closes a TLS connection that sends no request within the request timeout', async () => {
+    const silent = await rawTlsExchange({ port: strict.port, ca: tls.ca.certPem, head: '', giveUpMs: 6000 });
+    expect(silent.closedAfterMs).toBeGreaterThan(700);
+    expect(silent.closedAfterMs).toBeLessThan(4000);
+  });
+
   it('cuts off a body sent a byte at a time at the request deadline, and still answers others meanwhile', async () => {
     const body = review('team', 'slow');
     const trickle: [number, string][] = Array.from({ length: 40 }, (_, i) => [150, body.charAt(i)]);
