@@ -16,11 +16,13 @@ import {
   fchmodSync,
   fstatSync,
   fsyncSync,
+  lstatSync,
   openSync,
   readSync,
   renameSync,
   unlinkSync,
   writeSync,
+  type Stats,
 } from 'node:fs';
 import { toError } from '../../shared/errors.ts';
 import { WriteError } from './errors.ts';
@@ -113,9 +115,9 @@ function writeIn(dirFd: number, name: string, path: string, bytes: Buffer, reque
 }
 
 /**
- * The current file's mode, and its bytes when it is a regular file of the new length. A symlink
- * is treated as absent (the rename replaces the link itself); O_NONBLOCK keeps a planted FIFO
- * from blocking the open.
+ * The current file's mode, and its bytes when it is a regular file of the new length. Anything
+ * else at the name (a symlink, a FIFO, a directory) is treated as absent: the rename replaces a
+ * link or FIFO itself, and fails on a directory.
  */
 function readExisting(
   dirFd: number,
@@ -123,19 +125,28 @@ function readExisting(
   path: string,
   length: number,
 ): { mode: number; bytes?: Buffer } | undefined {
+  let st: Stats;
+  try {
+    st = lstatSync(at(dirFd, name)); // lstat: a symlink is not followed, a device never opened
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT') return undefined;
+    throw new WriteError('AGT_WRITE', path, `cannot stat the current file (${errnoCode(err)})`, { cause: err });
+  }
+  if (!st.isFile()) return undefined;
+  const mode = st.mode & 0o7777;
+  if (st.size !== length || length > MAX_COMPARE_BYTES) return { mode };
   let fd: number;
   try {
-    fd = openSync(at(dirFd, name), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-  } catch (err) {
-    const code = errnoCode(err);
-    if (code === 'ENOENT' || code === 'ELOOP') return undefined;
-    throw new WriteError('AGT_WRITE', path, `cannot open the current file (${code})`, { cause: err });
+    fd = openSync(
+      at(dirFd, name),
+      constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK | constants.O_NOCTTY,
+    );
+  } catch {
+    return { mode }; // unreadable or replaced meanwhile: just rewrite it
   }
   try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) return undefined;
-    const mode = st.mode & 0o7777;
-    if (st.size !== length || length > MAX_COMPARE_BYTES) return { mode };
+    const now = fstatSync(fd);
+    if (!now.isFile() || now.ino !== st.ino) return { mode };
     const buf = Buffer.allocUnsafe(length);
     let off = 0;
     while (off < length) {

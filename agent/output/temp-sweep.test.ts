@@ -49,6 +49,19 @@ describe('sweepStaleTemps', () => {
     expect(sink.lines.join('\n')).not.toContain('SENTINEL');
   });
 
+  it('reports what it could not remove in one line, however many entries failed', () => {
+    const secrets = join(dir, 'secrets');
+    mkdirSync(join(secrets, tempName('db', 1, 1n)), { recursive: true });
+    mkdirSync(join(secrets, tempName('db', 1, 2n)));
+    writeFileSync(join(secrets, tempName('db', 1, 3n)), '');
+    const sink = createLogSink();
+    expect(sweepStaleTemps([join(secrets, 'db')], [secrets], sink.log)).toBe(1);
+    expect(sink.entries().map((e) => [e['event'], e['failed'], e['removed']])).toEqual([
+      ['temp-sweep-failed', 2, undefined],
+      ['temp-sweep', undefined, 1],
+    ]);
+  });
+
   it('does not follow a symlinked directory to sweep elsewhere', () => {
     const secrets = join(dir, 'secrets');
     const outside = join(dir, 'outside');

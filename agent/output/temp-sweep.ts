@@ -4,7 +4,7 @@
 // are reached the way writes reach them (dir-walk.ts), so a symlink cannot point the sweep at
 // another directory. The init container and the sidecar of a pod never run at the same time, so
 // no temp file found at start belongs to a write in progress.
-import { closeSync, readdirSync, unlinkSync } from 'node:fs';
+import { closeSync, opendirSync, unlinkSync } from 'node:fs';
 import { posix } from 'node:path';
 import type { Logger } from '../../shared/logger.ts';
 import { at, errnoCode, openDirBeneath } from './dir-walk.ts';
@@ -46,19 +46,31 @@ export function sweepStaleTemps(paths: readonly string[], roots: readonly string
         );
       continue;
     }
+    let failed = 0;
+    let firstError = '';
     try {
-      for (const entry of readdirSync(`/proc/self/fd/${fd}`)) {
-        if (![...names].some((name) => isTempFor(entry, name))) continue;
-        try {
-          unlinkSync(at(fd, entry));
-          removed += 1;
-        } catch (err) {
-          log.warn(
-            { event: 'temp-sweep-failed', dir, errorCode: errnoCode(err) },
-            'could not remove a stale temp file',
-          );
+      // Streamed, not listed at once: a shared volume may hold any number of entries.
+      const entries = opendirSync(`/proc/self/fd/${fd}`);
+      try {
+        for (let e = entries.readSync(); e !== null; e = entries.readSync()) {
+          const entry = e.name;
+          if (![...names].some((name) => isTempFor(entry, name))) continue;
+          try {
+            unlinkSync(at(fd, entry));
+            removed += 1;
+          } catch (err) {
+            failed += 1;
+            firstError ||= errnoCode(err);
+          }
         }
+      } finally {
+        entries.closeSync();
       }
+      if (failed > 0)
+        log.warn(
+          { event: 'temp-sweep-failed', dir, failed, errorCode: firstError },
+          'could not remove stale temp files',
+        );
     } catch (err) {
       log.warn({ event: 'temp-sweep-skipped', dir, errorCode: errnoCode(err) }, 'could not look for stale temp files');
     } finally {
