@@ -40,6 +40,8 @@ export interface RenderContext {
   now(): Date;
   /** The host's network addresses, for `sockaddr`; none when absent. */
   interfaces?(): readonly InterfaceAddress[];
+  /** Uniform in [0, 1) for Sprig's randInt and shuffle; Math.random when absent. */
+  random?(): number;
   /** The template's `function_denylist`: calls fail the render (`error calling NAME: function is disabled`). */
   readonly functionDenylist?: readonly string[];
 }

@@ -54,6 +54,8 @@ export interface RendererDeps {
   readonly files?: TemplateFiles;
   /** Network addresses for `sockaddr`; default the host's. */
   readonly interfaces?: () => readonly InterfaceAddress[];
+  /** Uniform in [0, 1), for Sprig's randInt and shuffle; default Math.random. */
+  readonly random?: () => number;
   readonly now: () => Date;
   /** Init-container mode: the app is not running yet, so reload URLs are not called. */
   readonly notifyApps: boolean;
@@ -83,6 +85,7 @@ export class Renderer {
         readFile: (path) => readTemplateFile(path, sandboxPath, files),
         now: deps.now,
         interfaces,
+        random: deps.random ?? Math.random,
         ...(functionDenylist !== undefined ? { functionDenylist } : {}),
       };
       this.#contexts.set(settings, context);

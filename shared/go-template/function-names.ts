@@ -50,7 +50,7 @@ export const SPRIG_RENDERED = [
   'mustRegexMatch', 'mustRegexFind', 'mustRegexFindAll', 'mustRegexReplaceAll', 'mustRegexReplaceAllLiteral', 'mustRegexSplit',
   'typeOf', 'kindOf', 'kindIs', 'typeIs', 'typeIsLike', 'deepEqual',
   'base', 'dir', 'ext', 'clean', 'isAbs', 'osBase', 'osDir', 'osExt', 'osClean', 'osIsAbs',
-  'semver', 'semverCompare', 'urlParse', 'urlJoin', 'decryptAES',
+  'semver', 'semverCompare', 'urlParse', 'urlJoin', 'decryptAES', 'encryptAES', 'randInt', 'shuffle', 'genPrivateKey',
 ] as const;
 
 const CHANGES_EVERY_RENDER =
@@ -92,9 +92,9 @@ const GENERATES = `generates a new random value on every render (${CHANGES_EVERY
 export const NOT_RENDERED_BY_VAULTLET: ReadonlyMap<string, string> = new Map<string, string>([
   ['plugin', 'plugin runs an external program from the agent container; vaultlet does not (use the template\'s exec command)'],
   ...['spew_dump', 'spew_printf', 'spew_sdump', 'spew_sprintf'].map((n): [string, string] => [n, `${n} prints Go's internal memory layout (a debugging aid); vaultlet does not render it`]),
-  ...['randInt', 'shuffle', 'bcrypt', 'htpasswd', 'encryptAES'].map((n): [string, string] => [`sprig_${n}`, `sprig_${n} ${GENERATES}; vaultlet does not render it`]),
+  ...['bcrypt', 'htpasswd'].map((n): [string, string] => [`sprig_${n}`, `sprig_${n} ${GENERATES}; vaultlet does not render it`]),
   ...[
-    'genPrivateKey', 'genCA', 'genCAWithKey', 'genSelfSignedCert', 'genSelfSignedCertWithKey', 'genSignedCert',
+    'genCA', 'genCAWithKey', 'genSelfSignedCert', 'genSelfSignedCertWithKey', 'genSignedCert',
     'genSignedCertWithKey', 'buildCustomCert',
   ].map((n): [string, string] => [`sprig_${n}`, `sprig_${n} ${GENERATES}; issue certificates with Vault's PKI engine (pkiCert)`]),
   ['sprig_derivePassword', 'sprig_derivePassword is not rendered by vaultlet; store the password in Vault'],

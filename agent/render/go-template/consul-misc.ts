@@ -20,6 +20,8 @@ export interface ConsulHost {
   /** Records a `writeToFile` call; the renderer writes it after a complete render. */
   writeToFile(write: FileWrite): void;
   interfaces(): readonly InterfaceAddress[];
+  /** Uniform in [0, 1), for Sprig's randInt and shuffle. */
+  random(): number;
 }
 
 function isConsulHost(v: unknown): v is ConsulHost {

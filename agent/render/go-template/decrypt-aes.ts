@@ -1,6 +1,6 @@
 // Sprig's `decryptAES PASSWORD CIPHERTEXT`: base64 of a 16-byte IV followed by AES-256-CBC
 // blocks, the key being the password's bytes zero-padded (or cut) to 32, PKCS#7 padding removed
-// by its last byte as Sprig does. (`encryptAES` draws a random IV on every render: not rendered.)
+// by its last byte as Sprig does. (`encryptAES`, its inverse, is in sprig-random.ts.)
 import type { GoFunction } from './execute.ts';
 import { arity } from './function-error.ts';
 import { str } from './args.ts';

@@ -179,6 +179,10 @@ export class RenderHost implements ConsulHost {
     return this.context.interfaces?.() ?? [];
   }
 
+  random(): number {
+    return (this.context.random ?? Math.random)();
+  }
+
   secret(args: readonly string[]): unknown {
     const [path = '', ...rest] = args;
     return this.request('secret', path, parseParams(rest), secretStruct);

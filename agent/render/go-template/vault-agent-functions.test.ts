@@ -3,7 +3,7 @@
 // longer defines; function_denylist. Expectations follow Sprig v3's and consul-template's
 // documented examples and Go's semantics.
 import { describe, expect, it } from '@jest/globals';
-import { createCipheriv } from 'node:crypto';
+import { createCipheriv, createPrivateKey } from 'node:crypto';
 import { TemplateSyntaxError } from '../../../shared/template-errors.ts';
 import {
   notRenderedReason,
@@ -133,6 +133,38 @@ describe('Sprig functions Vault Agent defines', () => {
     ],
   ])('%s fails', (template, message) => {
     expect(() => render(template)).toThrow(message);
+  });
+});
+
+describe('Sprig functions with a random result', () => {
+  it("draws randInt and shuffle from the render's random source", () => {
+    const draws = [0.5, 0.99, 0, 0.25];
+    let i = 0;
+    const random = (): number => draws[i++ % draws.length] ?? 0;
+    expect(render('{{ sprig_randInt 10 20 }} {{ sprig_randInt 10 20 }} {{ sprig_randInt 10 20 }}', { random })).toBe(
+      '15 19 10',
+    );
+    i = 0;
+    // Fisher-Yates from the end: j = floor(r * (i + 1)) for i = 3, 2, 1.
+    expect(render('{{ sprig_shuffle "abcd" }}', { random })).toBe('badc');
+    expect(() => render('{{ sprig_randInt 5 5 }}')).toThrow('error calling sprig_randInt: invalid argument to Intn');
+  });
+
+  it('encrypts with a fresh IV each time, which decryptAES reverses', () => {
+    const out = render(
+      '{{ $c := sprig_encryptAES "k" "hello" }}{{ $d := sprig_encryptAES "k" "hello" }}{{ eq $c $d }} {{ $c | sprig_decryptAES "k" }}',
+    );
+    expect(out).toBe('false hello');
+  });
+
+  it('generates PEM private keys of the named type', () => {
+    const pem = (type: string): string => render(`{{ sprig_genPrivateKey "${type}" }}`);
+    expect(createPrivateKey(pem('ecdsa')).asymmetricKeyType).toBe('ec');
+    expect(pem('ecdsa')).toMatch(/^-----BEGIN EC PRIVATE KEY-----\n[\s\S]+-----END EC PRIVATE KEY-----\n$/);
+    expect(createPrivateKey(pem('ed25519')).asymmetricKeyType).toBe('ed25519');
+    expect(pem('ed25519')).toMatch(/^-----BEGIN PRIVATE KEY-----\n/);
+    expect(pem('nope')).toBe('Unknown type nope');
+    expect(() => pem('dsa')).toThrow('vaultlet does not generate DSA keys');
   });
 });
 
