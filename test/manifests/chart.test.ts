@@ -319,6 +319,16 @@ describe("Helm chart, vault-helm 0.34.1's own default values file", () => {
     );
   });
 
+  it('leaves the uid and gid to OpenShift with global.openshift, as vault-helm does, and tells the webhook', () => {
+    const objects = render({ values: { global: { openshift: true } } });
+    validateAll(objects);
+    expect(at(one(objects, 'Deployment'), 'spec.template.spec.securityContext')).toEqual({
+      runAsNonRoot: true,
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
+    expect(envOf(objects)['AGENT_INJECT_SET_SECURITY_CONTEXT']).toBe('false');
+  });
+
   it('follows vault-helm\'s enabled rule: injector.enabled true/false wins, "-" follows global.enabled', () => {
     expect(render({ values: { global: { enabled: false } } })).toEqual([]);
     expect(render({ values: { injector: { enabled: false } } })).toEqual([]);
