@@ -207,3 +207,12 @@ describe('handlebarsEngine: secrets never in errors', () => {
     expect(err.message).not.toContain(SENTINEL);
   });
 });
+
+describe('handlebarsEngine: function_denylist', () => {
+  it('fails a denied helper naming it; the others still render', () => {
+    const t = handlebarsEngine.compile('{{env "A"}}-{{base64Encode "x"}}', { name: '/vault/secrets/d' });
+    expect(t.render(contextOf({}, { A: 'a' })).output).toBe('a-eA==');
+    const denied = { ...contextOf({}, { A: 'a' }), functionDenylist: ['env'] };
+    expect(errorOf(() => t.render(denied)).message).toContain('env: function is disabled');
+  });
+});

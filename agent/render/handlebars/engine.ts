@@ -6,12 +6,12 @@ import Handlebars from 'handlebars';
 import { TemplateRenderError, TemplateSyntaxError } from '../../../shared/template-errors.ts';
 import type { CompileOptions, CompiledTemplate, RenderContext, RenderResult, TemplateEngine } from '../engine.ts';
 import { toHandlebarsDelimiters } from './delimiters.ts';
-import { HELPERS, HelperError, STATE_KEY, type RenderState } from './helpers.ts';
+import { denyable, HELPERS, HelperError, STATE_KEY, type RenderState } from './helpers.ts';
 
 const hb = Handlebars.create();
 // `log` writes to the console: rendered data must never reach the logs.
 hb.unregisterHelper('log');
-hb.registerHelper({ ...HELPERS });
+hb.registerHelper(Object.fromEntries(Object.entries(HELPERS).map(([name, helper]) => [name, denyable(name, helper)])));
 
 // Calls to any other helper fail at compile time (Handlebars would otherwise count `log` as known).
 const KNOWN_HELPERS: Readonly<Record<string, boolean>> = Object.freeze({

@@ -183,3 +183,16 @@ export const HELPERS: Readonly<Record<string, HelperDelegate>> = Object.freeze({
   default: simple('default', 2, ([value, fallback]) =>
     value === undefined || value === null || value === '' || isPlaceholder(value) ? fallback : value),
 });
+
+/**
+ * The helper, failing with `NAME: function is disabled` when the template's function_denylist
+ * names it (as Vault Agent fails a denied Go-template function).
+ */
+export function denyable(name: string, helper: HelperDelegate): HelperDelegate {
+  return function (this: unknown, ...args: unknown[]): unknown {
+    const options = args[args.length - 1] as HelperOptions;
+    const state = (options.data as Record<string, unknown> | undefined)?.[STATE_KEY] as RenderState | undefined;
+    if (state?.context.functionDenylist?.includes(name) === true) throw new HelperError(name, 'function is disabled', options);
+    return helper.apply(this, args) as unknown;
+  };
+}
