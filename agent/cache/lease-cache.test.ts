@@ -157,6 +157,11 @@ describe('what the cache keeps', () => {
     ).toBeUndefined();
   });
 
+  it('does not key requests with large bodies (they are not cached)', () => {
+    expect(cacheKey('PUT', '/v1/x', {}, Buffer.alloc(64 * 1024 + 1), 't')).toBeUndefined();
+    expect(cacheKey('PUT', '/v1/x', {}, Buffer.alloc(64 * 1024), 't')).toEqual(expect.any(String));
+  });
+
   it('keys on the whole request and the token sent', () => {
     const h = { 'x-vault-request': ['true'], 'user-agent': ['app'] };
     const k = cacheKey('GET', '/v1/db/creds/app', h, Buffer.alloc(0), 't1');

@@ -66,9 +66,13 @@ export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res:
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = targetPath(req.url ?? '/');
     if (path === undefined) return respondError(res, 400, 'invalid request target');
-    const body = await readBody(req, MAX_REQUEST_BYTES);
-    if (body === undefined) return respondError(res, 413, 'request body too large');
+    // No body announced (the usual GET): no wait for the stream's end on the hot path.
     const headers = req.headersDistinct as Headers;
+    const body =
+      headers['content-length'] === undefined && headers['transfer-encoding'] === undefined
+        ? drained(req)
+        : await readBody(req, MAX_REQUEST_BYTES);
+    if (body === undefined) return respondError(res, 413, 'request body too large');
     const client = clientToken(headers);
     const auto = wantsAutoAuth(client, deps.useAutoAuthToken)
       ? (deps.tokens.current() ?? (await deps.tokens.wait()))
@@ -81,6 +85,7 @@ export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res:
     if (deps.cache === undefined || !choice.autoAuth || choice.token === undefined)
       return forward(request, res, { sanitize, cache: undefined });
     const key = cacheKey(request.method, path, forwarded, body, choice.token);
+    if (key === undefined) return forward(request, res, { sanitize, cache: undefined });
     const waiting = inFlight.get(key);
     if (waiting !== undefined) await waiting;
     const hit = deps.cache.get(key);
@@ -176,6 +181,13 @@ export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res:
       await sleep(deps.clock, 1000 + Math.round(500 * deps.random()));
     }
   }
+}
+
+const EMPTY = Buffer.alloc(0);
+
+function drained(req: IncomingMessage): Buffer {
+  req.resume();
+  return EMPTY;
 }
 
 function stream(

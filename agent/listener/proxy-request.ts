@@ -22,7 +22,7 @@ const NOT_FORWARDED = new Set([
   'accept-encoding',
 ]);
 
-/** Response headers not copied back (the listener frames its own response). */
+/** Response headers not copied back (hop-by-hop). Content-Length stays: the body passes unchanged. */
 const NOT_RETURNED = new Set([
   'connection',
   'keep-alive',
@@ -31,7 +31,6 @@ const NOT_RETURNED = new Set([
   'trailer',
   'transfer-encoding',
   'upgrade',
-  'content-length',
 ]);
 
 /** The client's own token: `X-Vault-Token`, else `Authorization: Bearer <token>` (as Vault reads them). */
@@ -102,6 +101,9 @@ export function returnedHeaders(
 
 /** `/v1/...` path and query from the request target, whatever host an absolute-form target names. */
 export function targetPath(url: string): string | undefined {
+  // The usual origin-form target needs no parsing (a `//host` start would read as a host).
+  if (url.startsWith('/') && !url.startsWith('//') && !url.includes('#') && !/[\\\t]/.test(url) && !url.includes('/.'))
+    return url;
   let parsed: URL;
   try {
     parsed = new URL(url, 'http://listener.invalid');
