@@ -51,6 +51,7 @@ export const SPRIG_RENDERED = [
   'typeOf', 'kindOf', 'kindIs', 'typeIs', 'typeIsLike', 'deepEqual',
   'base', 'dir', 'ext', 'clean', 'isAbs', 'osBase', 'osDir', 'osExt', 'osClean', 'osIsAbs',
   'semver', 'semverCompare', 'urlParse', 'urlJoin', 'decryptAES', 'encryptAES', 'randInt', 'shuffle', 'genPrivateKey',
+  'derivePassword',
 ] as const;
 
 const CHANGES_EVERY_RENDER =
@@ -97,7 +98,6 @@ export const NOT_RENDERED_BY_VAULTLET: ReadonlyMap<string, string> = new Map<str
     'genCA', 'genCAWithKey', 'genSelfSignedCert', 'genSelfSignedCertWithKey', 'genSignedCert',
     'genSignedCertWithKey', 'buildCustomCert',
   ].map((n): [string, string] => [`sprig_${n}`, `sprig_${n} ${GENERATES}; issue certificates with Vault's PKI engine (pkiCert)`]),
-  ['sprig_derivePassword', 'sprig_derivePassword is not rendered by vaultlet; store the password in Vault'],
 ]);
 
 /** Accepted by the parser (valid for Vault Agent) but not rendered by vaultlet: render fails naming the function. */

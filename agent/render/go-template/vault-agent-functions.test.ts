@@ -115,6 +115,14 @@ describe('Sprig functions Vault Agent defines', () => {
     expect(render(template)).toBe(expected);
   });
 
+  it("derives Master Password passwords (Sprig's documented example)", () => {
+    expect(
+      render(
+        '{{ sprig_derivePassword 1 "long" "password" "user" "example.com" }} {{ sprig_derivePassword 1 "nope" "p" "u" "s" }}',
+      ),
+    ).toBe('ZedaFaxcZaso9* cannot find password template nope');
+  });
+
   it('decrypts what AES-256-CBC with a zero-padded password key encrypted', () => {
     const crypt = aesCiphertext('secretkey', 'plain text');
     expect(render(`{{ "${crypt}" | sprig_decryptAES "secretkey" }}`)).toBe('plain text');
