@@ -13,6 +13,7 @@ import { createTlsSource } from './vault/tls-files.ts';
 import { VaultClient } from './vault/client.ts';
 import { Runner } from './runner.ts';
 import { nodeCredentialFiles } from './auth/credential-files.ts';
+import { optional } from './config/flags.ts';
 import { loadEngine } from './render/engines.ts';
 import type { OutputPort } from './render/renderer.ts';
 import { writeFileAtomic } from './output/atomic-write.ts';
@@ -38,8 +39,10 @@ export async function run(argv: readonly string[]): Promise<number> {
   }
   const log = createLogger({ level: settings.logLevel, name: 'vaultlet-agent', base: { mode: settings.exitAfterAuth ? 'init' : 'sidecar' } }, pino.destination({ dest: 1, sync: true }));
   let client: VaultClient;
+  let loginClient: VaultClient | undefined;
   try {
     client = makeClient(settings);
+    loginClient = makeCertLoginClient(settings);
   } catch (err) {
     process.stderr.write(`vaultlet agent: ${toError(err).message}\n`);
     return 2;
@@ -51,6 +54,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   const runner = new Runner({
     settings, client, clock: systemClock, random, log, readFile: readText, output: makeOutput(log), markReady: (p) => markReady(p),
     engines: loadEngine, env: (name) => process.env[name], credentialFiles: nodeCredentialFiles,
+    ...(loginClient !== undefined ? { loginClient } : {}),
   });
   const onSignal = (signal: NodeJS.Signals): void => {
     log.info({ event: 'signal', signal }, 'stopping');
@@ -76,6 +80,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   const outcome = await runner.run();
   await listeners?.close();
   client.close();
+  loginClient?.close();
   process.removeListener('SIGTERM', onSignal);
   process.removeListener('SIGINT', onSignal);
   if (outcome.error !== undefined) {
@@ -94,6 +99,24 @@ export async function run(argv: readonly string[]): Promise<number> {
       notifyReload: (url) => notifyReload(url, { clock: systemClock, random, log: l }),
     };
   }
+}
+
+/**
+ * cert auth with its own TLS files (`client_cert`/`client_key`/`ca_cert` in the method config):
+ * logins go through a client presenting that certificate; everything else keeps the vault stanza's.
+ */
+function makeCertLoginClient(settings: AgentSettings): VaultClient | undefined {
+  const auth = settings.auth;
+  if (auth.type !== 'cert' || (auth.clientCertPath === undefined && auth.caCertPath === undefined)) return undefined;
+  const { caCertPem, caPath, caCertPath, clientCertPath, clientKeyPath, ...connection } = settings.vault;
+  // The method's ca_cert replaces the vault stanza's CA settings, as Vault Agent's cert method does.
+  const ca = auth.caCertPath !== undefined
+    ? { caCertPath: auth.caCertPath }
+    : { ...optional('caCertPem', caCertPem), ...optional('caPath', caPath), ...optional('caCertPath', caCertPath) };
+  const pair = auth.clientCertPath !== undefined
+    ? { clientCertPath: auth.clientCertPath, ...optional('clientKeyPath', auth.clientKeyPath) }
+    : { ...optional('clientCertPath', clientCertPath), ...optional('clientKeyPath', clientKeyPath) };
+  return makeClient({ ...settings, vault: { ...connection, ...ca, ...pair } });
 }
 
 function makeClient(settings: AgentSettings): VaultClient {

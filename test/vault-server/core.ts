@@ -70,7 +70,7 @@ export class VaultCore {
     if (this.status.sealed || !this.status.initialized) return sealed;
     const login = /^auth\/(.+)\/login$/.exec(path);
     const auth = login === null ? undefined : this.#mounts.auth.get(login[1] ?? '');
-    if (auth !== undefined) return req.method === 'PUT' || req.method === 'POST' ? auth.login(req.body) : unsupportedOperation;
+    if (auth !== undefined) return req.method === 'PUT' || req.method === 'POST' ? auth.login(req.body, req.clientCertificate) : unsupportedOperation;
     if (req.token === undefined || req.token === '') return permissionDenied;
     const token = this.tokens.find(req.token);
     if (token === undefined) return invalidToken;

@@ -1,5 +1,6 @@
 // The server's core works on plain request/response values; server.ts adapts node:http to them
 // (and the LIST method, which Node's HTTP parser refuses, through list-method.ts).
+import type { X509Certificate } from 'node:crypto';
 
 export interface VaultRequest {
   /** Upper-case HTTP method; `GET ?list=true` arrives here as LIST. */
@@ -11,6 +12,8 @@ export interface VaultRequest {
   readonly token: string | undefined;
   /** Parsed JSON body (an object), or an empty object when there was none. */
   readonly body: Readonly<Record<string, unknown>>;
+  /** The TLS client certificate, when the server runs HTTPS and the client sent one (cert auth). */
+  readonly clientCertificate?: X509Certificate;
 }
 
 export interface VaultResponse {

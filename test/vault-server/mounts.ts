@@ -1,6 +1,6 @@
 // Builds the engines and auth methods a seed describes. PKI mounts need their CA generated first,
 // which is why this is async.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID, type X509Certificate } from 'node:crypto';
 import { createCa } from '../../shared/tls/certificates.ts';
 import { KvV1Engine } from './engines/kv-v1.ts';
 import { KvV2Engine } from './engines/kv-v2.ts';
@@ -11,6 +11,7 @@ import { KubernetesAuth, type KubernetesRole } from './auth/kubernetes.ts';
 import { AppRoleAuth, type AppRoleRole } from './auth/approle.ts';
 import { JwtAuth, type JwtRole } from './auth/jwt.ts';
 import { AwsAuth, type AwsRole } from './auth/aws.ts';
+import { CertAuth } from './auth/cert.ts';
 import type { TokenRole } from './auth/issue.ts';
 import type { VaultResponse } from './http-types.ts';
 import type { NamedMount } from './sys/ui-mounts.ts';
@@ -28,7 +29,8 @@ function mountInfo(type: string, description: string, options: Record<string, st
 
 /** An auth mount's login endpoint: the body of `PUT auth/<mount>/login`. */
 export interface LoginEndpoint {
-  login(body: Readonly<Record<string, unknown>>): VaultResponse | Promise<VaultResponse>;
+  /** `clientCertificate`: the TLS peer certificate, for cert auth. */
+  login(body: Readonly<Record<string, unknown>>, clientCertificate?: X509Certificate): VaultResponse | Promise<VaultResponse>;
 }
 
 export interface Mounts {
@@ -125,6 +127,10 @@ function buildAuth(name: string, a: AuthMountSeed, deps: Deps): LoginEndpoint {
       const roles = new Map<string, AwsRole>();
       for (const [r, role] of Object.entries(a.roles ?? {})) roles.set(r, { ...tokenRole(role), boundIamPrincipalArns: role.bound_iam_principal_arn });
       return new AwsAuth({ mount: name, roles, stsEndpoint: a.sts_endpoint ?? 'https://sts.amazonaws.com', serverIdHeaderValue: a.iam_server_id_header_value ?? '', tokens: deps.tokens });
+    }
+    case 'cert': {
+      const roles = Object.entries(a.roles ?? {}).map(([r, role]) => ({ ...tokenRole(role), name: r, certificatePem: role.certificate, allowedCommonNames: role.allowed_common_names ?? [] }));
+      return new CertAuth({ mount: name, roles, tokens: deps.tokens, now: deps.now });
     }
   }
 }

@@ -117,7 +117,19 @@ export interface AwsAuthSeed {
   readonly roles?: Readonly<Record<string, AwsRoleSeed>>;
 }
 
-export type AuthMountSeed = KubernetesAuthSeed | AppRoleAuthSeed | JwtAuthSeed | AwsAuthSeed;
+export interface CertRoleSeed extends TokenRoleSeed {
+  /** PEM of the CA that issues client certificates (or of one client certificate). */
+  readonly certificate: string;
+  readonly allowed_common_names?: readonly string[];
+}
+
+export interface CertAuthSeed {
+  readonly type: 'cert';
+  /** Needs the server on HTTPS (`tls` option) so clients can present certificates. */
+  readonly roles?: Readonly<Record<string, CertRoleSeed>>;
+}
+
+export type AuthMountSeed = KubernetesAuthSeed | AppRoleAuthSeed | JwtAuthSeed | AwsAuthSeed | CertAuthSeed;
 
 /** Policy name → path pattern (Vault syntax: trailing `*`, `+` segments) → capabilities. */
 export type PolicySeed = Readonly<Record<string, readonly string[]>>;
@@ -242,10 +254,12 @@ const ROLE_KEYS: Readonly<Record<string, readonly string[]>> = {
   approle: ['role_id', 'bind_secret_id', 'secret_ids', 'secret_id_num_uses'],
   jwt: ['bound_audiences', 'bound_subject', 'user_claim'],
   aws: ['auth_type', 'bound_iam_principal_arn'],
+  cert: ['certificate', 'allowed_common_names'],
 };
 const MOUNT_KEYS: Readonly<Record<string, readonly string[]>> = {
   kubernetes: ['type', 'roles'], approle: ['type', 'roles'], jwt: ['type', 'roles', 'jwt_validation_pubkeys'],
   aws: ['type', 'roles', 'sts_endpoint', 'iam_server_id_header_value'],
+  cert: ['type', 'roles'],
 };
 
 function checkAuth(c: Checker, name: string, raw: unknown): void {
@@ -254,7 +268,7 @@ function checkAuth(c: Checker, name: string, raw: unknown): void {
   const type = typeof m['type'] === 'string' ? m['type'] : '';
   const roleKeys = ROLE_KEYS[type];
   if (roleKeys === undefined) {
-    c.fail(`${f}.type`, 'must be kubernetes, approle, jwt or aws');
+    c.fail(`${f}.type`, 'must be kubernetes, approle, jwt, aws or cert');
     return;
   }
   c.keys(m, MOUNT_KEYS[type] ?? [], f);
@@ -265,13 +279,14 @@ function checkAuth(c: Checker, name: string, raw: unknown): void {
     const g = `${f}.roles.${r}`;
     const o = c.object(role, g);
     c.keys(o, [...roleKeys, ...TOKEN_ROLE_KEYS], g);
-    const required = type === 'kubernetes' ? ['bound_service_account_names', 'bound_service_account_namespaces'] : type === 'aws' ? ['bound_iam_principal_arn'] : [];
-    for (const k of ['bound_service_account_names', 'bound_service_account_namespaces', 'secret_ids', 'bound_audiences', 'bound_iam_principal_arn']) {
+    const required = type === 'kubernetes' ? ['bound_service_account_names', 'bound_service_account_namespaces'] : type === 'aws' ? ['bound_iam_principal_arn'] : type === 'cert' ? ['certificate'] : [];
+    for (const k of ['bound_service_account_names', 'bound_service_account_namespaces', 'secret_ids', 'bound_audiences', 'bound_iam_principal_arn', 'allowed_common_names']) {
       if (required.includes(k) && o[k] === undefined) c.fail(`${g}.${k}`, 'is required');
       c.strings(o[k], `${g}.${k}`);
     }
     checkTokenRole(c, o, g);
-    for (const k of ['audience', 'role_id', 'bound_subject', 'user_claim']) checkString(c, o[k], `${g}.${k}`);
+    if (type === 'cert' && o['certificate'] === undefined) c.fail(`${g}.certificate`, 'is required');
+    for (const k of ['audience', 'role_id', 'bound_subject', 'user_claim', 'certificate']) checkString(c, o[k], `${g}.${k}`);
     c.bool(o['bind_secret_id'], `${g}.bind_secret_id`);
     if (o['secret_id_num_uses'] !== undefined && !(Number.isInteger(o['secret_id_num_uses']) && (o['secret_id_num_uses'] as number) >= 0)) c.fail(`${g}.secret_id_num_uses`, 'must be a non-negative integer');
     if (o['auth_type'] !== undefined && o['auth_type'] !== 'iam') c.fail(`${g}.auth_type`, 'must be iam');

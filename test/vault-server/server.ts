@@ -1,6 +1,9 @@
 // A standalone HTTP server that answers like HashiCorp Vault for what an injected agent uses
 // (spec/agent.md §2, §3, §5), with fault injection for tests. Listens on 127.0.0.1 by default.
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
+import type { X509Certificate } from 'node:crypto';
+import type { TLSSocket } from 'node:tls';
 import type { Socket } from 'node:net';
 import { VaultCore } from './core.ts';
 import { FaultState, type VaultFaults } from './faults.ts';
@@ -58,6 +61,8 @@ export interface VaultServerOptions {
   readonly host?: string;
   /** Clock for token and lease expiry (ms since the epoch). */
   readonly now?: () => number;
+  /** Serve HTTPS with this certificate, asking clients for a certificate (for cert auth). */
+  readonly tls?: { readonly certPem: string; readonly keyPem: string };
 }
 
 const BASE_HEADERS = { 'cache-control': 'no-store' } as const;
@@ -114,12 +119,17 @@ class Server implements VaultTestServer {
   readonly faultState: FaultState;
   readonly #now: () => number;
   readonly #requests: RecordedRequest[] = [];
-  readonly #http = createServer((req, res) => { void this.#serveNode(req, res); });
+  readonly #http: ReturnType<typeof createServer>;
+  readonly #scheme: 'http' | 'https';
   url = '';
 
-  constructor(core: VaultCore, now: () => number) {
+  constructor(core: VaultCore, now: () => number, tls?: VaultServerOptions['tls']) {
     this.core = core;
     this.#now = now;
+    const serve = (req: IncomingMessage, res: ServerResponse): void => { void this.#serveNode(req, res); };
+    // Client certificates are asked for but not required: only cert logins need one.
+    this.#http = tls === undefined ? createServer(serve) : createTlsServer({ cert: tls.certPem, key: tls.keyPem, requestCert: true, rejectUnauthorized: false }, serve);
+    this.#scheme = tls === undefined ? 'http' : 'https';
     this.faultState = new FaultState(core.status, () => { core.revokeAllTokens(); });
     this.#http.on('clientError', (err: Error & { rawPacket?: Buffer }, socket: Socket) => { void this.#serveRawList(err, socket); });
   }
@@ -158,7 +168,7 @@ class Server implements VaultTestServer {
       this.#http.listen(port, host, () => {
         const addr = this.#http.address();
         const p = typeof addr === 'object' && addr !== null ? addr.port : port;
-        this.url = `http://${host.includes(':') ? `[${host}]` : host}:${p}`;
+        this.url = `${this.#scheme}://${host.includes(':') ? `[${host}]` : host}:${p}`;
         resolve();
       });
     });
@@ -175,7 +185,8 @@ class Server implements VaultTestServer {
     let answer: VaultResponse;
     try {
       const raw: RawRequest = { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers as Record<string, string> };
-      answer = await this.#answer(raw, await readBody(req));
+      const peer = this.#scheme === 'https' ? (req.socket as TLSSocket).getPeerX509Certificate() : undefined;
+      answer = await this.#answer(raw, await readBody(req), peer);
     } catch {
       answer = errors(500, ['internal error']);
     }
@@ -200,7 +211,7 @@ class Server implements VaultTestServer {
     socket.end(`HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status] ?? ''}\r\n${head}\r\n${answer.body}`);
   }
 
-  async #answer(raw: RawRequest, bodyText: string): Promise<VaultResponse> {
+  async #answer(raw: RawRequest, bodyText: string, clientCertificate?: X509Certificate): Promise<VaultResponse> {
     const url = new URL(raw.url, 'http://vault.invalid');
     const token = tokenOf(raw.headers);
     if (url.pathname.startsWith('/_test/')) {
@@ -208,13 +219,13 @@ class Server implements VaultTestServer {
     }
     if (!url.pathname.startsWith('/v1/')) return notFound;
     const time = this.#now();
-    const answer = await this.#answerVault(raw, url, token, bodyText);
+    const answer = await this.#answerVault(raw, url, token, bodyText, clientCertificate);
     this.#requests.push({ method: raw.method, path: url.pathname, time, status: answer.status });
     if (this.#requests.length > MAX_RECORDED) this.#requests.splice(0, this.#requests.length - MAX_RECORDED);
     return answer;
   }
 
-  async #answerVault(raw: RawRequest, url: URL, token: string | undefined, bodyText: string): Promise<VaultResponse> {
+  async #answerVault(raw: RawRequest, url: URL, token: string | undefined, bodyText: string, clientCertificate: X509Certificate | undefined): Promise<VaultResponse> {
     await delay(this.faultState.latencyMs);
     const path = decodePath(url.pathname.slice('/v1/'.length)).replace(/^\/+|\/+$/g, '');
     if (path !== 'sys/health') {
@@ -224,7 +235,7 @@ class Server implements VaultTestServer {
     const body = parseBody(bodyText);
     if (body === undefined) return errors(400, ['failed to parse JSON input: request body is not a JSON object']);
     const list = raw.method === 'LIST' || (raw.method === 'GET' && url.searchParams.get('list') === 'true');
-    const request: VaultRequest = { method: list ? 'LIST' : raw.method.toUpperCase(), path, query: url.searchParams, token, body };
+    const request: VaultRequest = { method: list ? 'LIST' : raw.method.toUpperCase(), path, query: url.searchParams, token, body, ...(clientCertificate !== undefined ? { clientCertificate } : {}) };
     return this.core.handle(request);
   }
 }
@@ -232,7 +243,7 @@ class Server implements VaultTestServer {
 export async function startVaultServer(options: VaultServerOptions = {}): Promise<VaultTestServer> {
   const now = options.now ?? Date.now;
   const core = await VaultCore.create(options.seed ?? DEFAULT_SEED, now);
-  const server = new Server(core, now);
+  const server = new Server(core, now, options.tls);
   await server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
   return server;
 }
