@@ -9,7 +9,9 @@ import type { AgentConfig, TemplateStanza } from '../../shared/agent-config.ts';
 import { makeServiceAccountJwt } from '../vault-server/jwt.ts';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const NODE = join(ROOT, 'node_modules', '.bin', 'node');
+// The Node running the tests: node_modules/.bin/node where npm installed one for this platform,
+// else the Node 24 on PATH (README "Quick start").
+export const NODE = process.execPath;
 export const CLI = join(ROOT, 'bin', 'vaultlet.js');
 
 export interface AgentWorkDir {

@@ -8,7 +8,9 @@ import { connect as tlsConnect, type PeerCertificate, type TLSSocket } from 'nod
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const NODE = join(ROOT, 'node_modules', '.bin', 'node');
+// The Node running the tests: node_modules/.bin/node where npm installed one for this platform,
+// else the Node 24 on PATH (README "Quick start").
+export const NODE = process.execPath;
 export const CLI = join(ROOT, 'bin', 'vaultlet.js');
 
 export async function freePort(): Promise<number> {

@@ -1,8 +1,18 @@
 // The `vaultlet` command as a user meets it: help on every command (never running it), the version,
 // usage errors, and a start-up failure that says what to fix without a stack trace.
 import { describe, expect, it } from '@jest/globals';
-import { runCli } from '../helpers/webhook-process.ts';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, runCli } from '../helpers/webhook-process.ts';
 import { VERSION } from '../../cli/version.ts';
+
+/** A Node older than 24 on this machine (the system's), to start bin/vaultlet.js the way a user might. */
+const OLD_NODE = ['/usr/bin/node', '/usr/local/bin/node'].find((p) => {
+  if (!existsSync(p)) return false;
+  const v = spawnSync(p, ['-p', 'process.versions.node'], { encoding: 'utf8' }).stdout;
+  return Number(v.split('.')[0]) < 24;
+});
 
 const COMMANDS = ['webhook', 'preview', 'agent', 'ready', 'dev-vault', 'demo'];
 
@@ -66,4 +76,32 @@ describe('vaultlet CLI', () => {
     expect(String(fatal?.['error'])).toContain('/nonexistent/tls.crt');
     expect(r.stdout + r.stderr).not.toMatch(/\n\s+at |"stack"/);
   });
+
+  (OLD_NODE === undefined ? it.skip : it)(
+    'started by an older node, re-runs on the installed Node 24 and passes SIGTERM on',
+    async () => {
+      const version = spawnSync(OLD_NODE ?? '', [join(ROOT, 'bin', 'vaultlet.js'), '--version'], { encoding: 'utf8' });
+      expect(version.status).toBe(0);
+      expect(version.stdout).toMatch(/\(node 24\./);
+      const child = spawn(OLD_NODE ?? '', [join(ROOT, 'bin', 'vaultlet.js'), 'dev-vault', '--port', '0'], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      const exited = new Promise<number | null>((resolve) =>
+        child.on('exit', (code) => {
+          resolve(code);
+        }),
+      );
+      await new Promise<void>((resolve) => {
+        child.stdout.on('data', (c: Buffer) => {
+          out += c.toString();
+          if (out.includes('JWT_FILE=')) resolve();
+        });
+      });
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      // The Node 24 child got the signal and stopped cleanly (it prints this on SIGTERM).
+      expect(out).toContain('SIGTERM, stopping');
+    },
+  );
 });

@@ -117,13 +117,15 @@ export async function run(argv: readonly string[]): Promise<number> {
     port: flags.port,
     host: flags.host,
   });
+  // Listening for the stop signal before the address is printed: whoever reads it may stop us at once.
+  const stopped = waitForSignal();
   process.stdout.write(
     'vaultlet dev-vault: a Vault test server, for development only (in memory, no TLS)\n' +
       `VAULT_ADDR=${server.url}\nVAULT_TOKEN=${server.rootToken}\n` +
       `JWT_FILE=${jwtFile}\n` +
       `(a service-account JWT for ${flags.namespace}/${flags.serviceAccount}: the agent's auto_auth token_path)\n`,
   );
-  const signal = await waitForSignal();
+  const signal = await stopped;
   process.stdout.write(`vaultlet dev-vault: ${signal}, stopping\n`);
   await server.close();
   if (ownDir !== undefined) await rm(ownDir, { recursive: true, force: true });
