@@ -32,11 +32,17 @@ interface Fields {
   offsetSeconds: number;
 }
 
-function fail(value: string, layout: string): never {
-  throw new GoTimeParseError(`parsing time ${JSON.stringify(value)} as ${JSON.stringify(layout)}: cannot parse`);
+/** Go's ParseError text: `parsing time "V" as "L": cannot parse "REST" as "ELEMENT"`. */
+function cannotParse(value: string, layout: string, rest: string, element: string): never {
+  const q = JSON.stringify;
+  throw new GoTimeParseError(`parsing time ${q(value)} as ${q(layout)}: cannot parse ${q(rest)} as ${q(element)}`);
 }
 
-/** Parses `value` by the Go `layout`; throws GoTimeParseError (naming neither secret nor more) when it does not match. */
+function outOfRange(value: string, what: string): never {
+  throw new GoTimeParseError(`parsing time ${JSON.stringify(value)}: ${what} out of range`);
+}
+
+/** Parses `value` by the Go `layout`; throws GoTimeParseError with Go's message when it does not match. */
 export function parseGoTime(layout: string, value: string): Date {
   const f: Fields = {
     year: 1,
@@ -51,19 +57,21 @@ export function parseGoTime(layout: string, value: string): Date {
   };
   let rest = value;
   let last = 0;
+  let token = '';
+  const fail = (): never => cannotParse(value, layout, rest, token);
   const take = (re: RegExp): string => {
     const m = re.exec(rest);
-    if (m === null) fail(value, layout);
+    if (m === null) return fail();
     rest = rest.slice(m[0].length);
     return m[0];
   };
   const num = (re: RegExp): number => Number(take(re).trim());
   for (const m of layout.matchAll(new RegExp(TOKEN.source, 'g'))) {
     const literal = layout.slice(last, m.index);
-    if (!rest.startsWith(literal)) fail(value, layout);
+    if (!rest.startsWith(literal)) cannotParse(value, layout, rest, literal);
     rest = rest.slice(literal.length);
     last = m.index + m[0].length;
-    const token = m[0];
+    token = m[0];
     switch (token) {
       case '2006':
         f.year = num(/^\d{4}/);
@@ -82,14 +90,14 @@ export function parseGoTime(layout: string, value: string): Date {
       case 'Jan': {
         const name = take(token === 'Jan' ? /^[A-Za-z]{3}/ : /^[A-Za-z]+/).toLowerCase();
         const i = MONTHS.findIndex((mo) => (token === 'Jan' ? mo.slice(0, 3) : mo).toLowerCase() === name);
-        if (i < 0) fail(value, layout);
+        if (i < 0) fail();
         f.month = i + 1;
         break;
       }
       case 'Monday':
       case 'Mon': {
         const name = take(token === 'Mon' ? /^[A-Za-z]{3}/ : /^[A-Za-z]+/).toLowerCase();
-        if (!DAYS.some((d) => (token === 'Mon' ? d.slice(0, 3) : d).toLowerCase() === name)) fail(value, layout);
+        if (!DAYS.some((d) => (token === 'Mon' ? d.slice(0, 3) : d).toLowerCase() === name)) fail();
         break;
       }
       case '02':
@@ -147,23 +155,22 @@ export function parseGoTime(layout: string, value: string): Date {
         }
     }
   }
-  if (rest !== layout.slice(last)) fail(value, layout);
+  const suffix = layout.slice(last);
+  if (!rest.startsWith(suffix)) cannotParse(value, layout, rest, suffix);
+  if (rest !== suffix)
+    throw new GoTimeParseError(
+      `parsing time ${JSON.stringify(value)}: extra text: ${JSON.stringify(rest.slice(suffix.length))}`,
+    );
+  if (f.month < 1 || f.month > 12) outOfRange(value, 'month');
   if (f.pm !== undefined) {
-    if (f.hour > 12) fail(value, layout);
+    if (f.hour > 12) outOfRange(value, 'hour');
     if (f.pm && f.hour < 12) f.hour += 12;
     if (!f.pm && f.hour === 12) f.hour = 0;
   }
-  if (
-    f.month < 1 ||
-    f.month > 12 ||
-    f.day < 1 ||
-    f.day > daysIn(f.year, f.month) ||
-    f.hour > 23 ||
-    f.minute > 59 ||
-    f.second > 59
-  ) {
-    throw new GoTimeParseError(`parsing time ${JSON.stringify(value)}: value out of range`);
-  }
+  if (f.hour > 23) outOfRange(value, 'hour');
+  if (f.minute > 59) outOfRange(value, 'minute');
+  if (f.second > 59) outOfRange(value, 'second');
+  if (f.day < 1 || f.day > daysIn(f.year, f.month)) outOfRange(value, 'day');
   const d = new Date(0);
   d.setUTCFullYear(f.year, f.month - 1, f.day);
   d.setUTCHours(f.hour, f.minute, f.second, Math.floor(f.nanos / 1_000_000));

@@ -131,8 +131,15 @@ describe('Sprig functions Vault Agent defines', () => {
   it.each<[string, string]>([
     [
       '{{ sprig_mustToDate "2006-01-02" "x" }}',
-      'error calling sprig_mustToDate: parsing time "x" as "2006-01-02": cannot parse',
+      'error calling sprig_mustToDate: parsing time "x" as "2006-01-02": cannot parse "x" as "2006"',
     ],
+    [
+      '{{ sprig_mustToDate "2006-01-02" "2020/01/02" }}',
+      'parsing time "2020/01/02" as "2006-01-02": cannot parse "/01/02" as "-"',
+    ],
+    ['{{ sprig_mustToDate "2006-01-02" "2020-01-02x" }}', 'parsing time "2020-01-02x": extra text: "x"'],
+    ['{{ sprig_mustToDate "2006-01-02" "2020-13-02" }}', 'parsing time "2020-13-02": month out of range'],
+    ['{{ sprig_mustToDate "2006-01-02" "2023-02-29" }}', 'parsing time "2023-02-29": day out of range'],
     ['{{ sprig_semver "1.2.x.y" }}', 'error calling sprig_semver: Invalid Semantic Version'],
     ['{{ sprig_mustFromJson "{" }}', 'error calling sprig_mustFromJson: invalid JSON'],
     [
