@@ -13,6 +13,7 @@ import type { LeaseCache, CachedResponse } from '../cache/lease-cache.ts';
 import { DEFAULT_MAX_BODY_BYTES } from '../cache/lease-cache.ts';
 import { cacheKey } from '../cache/cache-key.ts';
 import { cacheableResponse } from '../cache/cacheable.ts';
+import { revocationClear } from '../cache/revocation.ts';
 import { isRetryableStatus, isRecord } from '../vault/client.ts';
 import type { AgentMetrics } from './metrics.ts';
 import type { Upstream, UpstreamRequest } from './upstream.ts';
@@ -119,6 +120,16 @@ export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res:
     }
     const status = upstream.statusCode ?? 502;
     deps.metrics.incr(status >= 400 ? 'agent.proxy.client_error' : 'agent.proxy.success');
+    if (deps.cache !== undefined && status >= 200 && status < 300) {
+      const sent = request.headers['x-vault-token'];
+      const cleared = revocationClear(
+        request.method,
+        request.pathAndQuery,
+        request.body,
+        typeof sent === 'string' ? sent : sent?.[0],
+      );
+      if (cleared !== undefined) deps.cache.clear(cleared);
+    }
     const headers = returnedHeaders(upstream.headers);
     if (opts.cache !== undefined) headers['x-cache'] = 'MISS';
     const json = status === 200 && /json/i.test(String(upstream.headers['content-type'] ?? ''));

@@ -123,8 +123,17 @@ describe('agent listener (vault-k8s agent-cache-enable config)', () => {
     expect(cleared.status).toBe(200);
     const fourth = await fetch(`${base}/v1/database/creds/app`);
     expect(fourth.headers.get('x-cache')).toBe('MISS');
-    expect(((await fourth.json()) as { data: unknown }).data).not.toEqual(a.data);
+    const d = (await fourth.json()) as { lease_id: string; data: unknown };
+    expect(d.data).not.toEqual(a.data);
     expect(count('GET', '/v1/database/creds/app')).toBe(readsBefore + 2);
+    // A revocation proxied through the agent drops the cached response it made useless.
+    const revoked = await fetch(`${base}/v1/sys/leases/revoke`, {
+      method: 'PUT',
+      body: JSON.stringify({ lease_id: d.lease_id }),
+    });
+    expect(revoked.status).toBe(204);
+    expect((await fetch(`${base}/v1/database/creds/app`)).headers.get('x-cache')).toBe('MISS');
+    expect(count('GET', '/v1/database/creds/app')).toBe(readsBefore + 3);
     expect((await fetch(`${base}/agent/v1/cache-clear`, { method: 'POST', body: '{"type":"bogus"}' })).status).toBe(
       400,
     );
@@ -135,7 +144,7 @@ describe('agent listener (vault-k8s agent-cache-enable config)', () => {
     };
     const sum = (n: string): number | undefined => metrics.Counters.find((c) => c.Name === n)?.Sum;
     expect(sum('vault.agent.cache.hit')).toBe(2);
-    expect(sum('vault.agent.cache.miss')).toBeGreaterThanOrEqual(2);
+    expect(sum('vault.agent.cache.miss')).toBeGreaterThanOrEqual(3);
     expect(sum('vault.agent.proxy.client_error')).toBe(1);
     const prom = await (await fetch(`${base}/agent/v1/metrics?format=prometheus`)).text();
     expect(prom).toContain('vault_agent_cache_hit 2');
