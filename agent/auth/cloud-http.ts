@@ -32,9 +32,14 @@ export function createCloudHttp(options: { timeoutMs: number }): CloudHttp {
       const secure = url.protocol === 'https:';
       const lib = requireBuiltin(secure ? 'node:https' : 'node:http') as typeof Http | typeof Https;
       const payload = req.body === undefined ? undefined : Buffer.from(req.body, 'utf8');
-      const headers: Record<string, string> = { ...req.headers, ...(payload !== undefined ? { 'content-length': String(payload.length) } : {}) };
+      const headers: Record<string, string> = {
+        ...req.headers,
+        ...(payload !== undefined ? { 'content-length': String(payload.length) } : {}),
+      };
       return new Promise((resolve, reject) => {
-        const fail = (detail: string): void => { reject(new AuthError(`${req.method} ${url.origin}${url.pathname}: no response (${detail})`)); };
+        const fail = (detail: string): void => {
+          reject(new AuthError(`${req.method} ${url.origin}${url.pathname}: no response (${detail})`));
+        };
         const r = lib.request(url, { method: req.method, headers, timeout: options.timeoutMs }, (res) => {
           const chunks: Buffer[] = [];
           let size = 0;
@@ -47,11 +52,19 @@ export function createCloudHttp(options: { timeoutMs: number }): CloudHttp {
             }
             chunks.push(chunk);
           });
-          res.on('error', () => { fail('response aborted'); });
-          res.on('end', () => { resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }); });
+          res.on('error', () => {
+            fail('response aborted');
+          });
+          res.on('end', () => {
+            resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') });
+          });
         });
-        r.on('timeout', () => { r.destroy(new Error('timeout')); });
-        r.on('error', (err: NodeJS.ErrnoException) => { fail(err.code ?? (err.message === 'timeout' ? 'timeout' : 'connection failed')); });
+        r.on('timeout', () => {
+          r.destroy(new Error('timeout'));
+        });
+        r.on('error', (err: NodeJS.ErrnoException) => {
+          fail(err.code ?? (err.message === 'timeout' ? 'timeout' : 'connection failed'));
+        });
         r.end(payload);
       });
     },

@@ -23,7 +23,9 @@ export interface LoginMethodDeps {
   readonly log: Logger;
 }
 
-type Factories = { readonly [K in AuthMethodType]: (settings: Extract<AuthSettings, { type: K }>, deps: LoginMethodDeps) => LoginMethod };
+type Factories = {
+  readonly [K in AuthMethodType]: (settings: Extract<AuthSettings, { type: K }>, deps: LoginMethodDeps) => LoginMethod;
+};
 
 export const LOGIN_METHODS: Factories = {
   kubernetes: (s, d) => kubernetesMethod(s, d.files),

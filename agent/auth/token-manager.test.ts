@@ -24,7 +24,10 @@ class LoginCounter implements VaultTransport {
   close(): void {}
 }
 
-function setup(vaultOptions: ConstructorParameters<typeof InMemoryVault>[1], options: { once?: boolean; jwt?: () => string | undefined; exitOnErr?: boolean } = {}) {
+function setup(
+  vaultOptions: ConstructorParameters<typeof InMemoryVault>[1],
+  options: { once?: boolean; jwt?: () => string | undefined; exitOnErr?: boolean } = {},
+) {
   const clock = new ManualClock();
   const vault = new InMemoryVault(clock, vaultOptions);
   const transport = new LoginCounter(vault, 200);
@@ -32,13 +35,30 @@ function setup(vaultOptions: ConstructorParameters<typeof InMemoryVault>[1], opt
   const logs = createLogSink('trace');
   let jwtReads = 0;
   const auth = { ...agentSettings().auth, exitOnErr: options.exitOnErr ?? false };
-  const files = { read: options.jwt ?? (() => { jwtReads++; return ' jwt-fixture\n'; }), remove: () => undefined };
+  const files = {
+    read:
+      options.jwt ??
+      (() => {
+        jwtReads++;
+        return ' jwt-fixture\n';
+      }),
+    remove: () => undefined,
+  };
   const manager = new TokenManager({
     client: new VaultClient({ transport, clock, random: () => 0.5 }),
-    clock, random: () => 0.5, log: logs.log, auth,
-    sinks: [{ path: '/a', mode: 0o640 }, { path: '/b', mode: 0o600 }],
+    clock,
+    random: () => 0.5,
+    log: logs.log,
+    auth,
+    sinks: [
+      { path: '/a', mode: 0o640 },
+      { path: '/b', mode: 0o600 },
+    ],
     method: kubernetesMethod(auth, files),
-    writeSink: (path, token, mode) => { sinks.push({ path, token, mode }); return Promise.resolve(true); },
+    writeSink: (path, token, mode) => {
+      sinks.push({ path, token, mode });
+      return Promise.resolve(true);
+    },
     once: options.once ?? false,
   });
   return { clock, vault, transport, sinks, manager, logs, jwtReads: () => jwtReads };
@@ -48,7 +68,10 @@ describe('TokenManager', () => {
   it('logs in, writes every sink, renews at once and then every ⅔·TTL + ⅓·grace with exact delays', async () => {
     const t = setup({ tokenTtl: 60, tokenMaxTtl: 3600 });
     await t.manager.start({ onFatal: () => undefined });
-    expect(t.sinks).toEqual([{ path: '/a', token: 'hvs.token-1', mode: 0o640 }, { path: '/b', token: 'hvs.token-1', mode: 0o600 }]);
+    expect(t.sinks).toEqual([
+      { path: '/a', token: 'hvs.token-1', mode: 0o640 },
+      { path: '/b', token: 'hvs.token-1', mode: 0o600 },
+    ]);
     await settle();
     expect(t.vault.count('PUT', 'auth/token/renew-self')).toBe(1);
     // grace = 6 s + 0.5·6 s = 9 s; sleep = 40 s + 3 s = 43 s.
@@ -104,13 +127,17 @@ describe('TokenManager', () => {
 
   it('rejects start() with the login problem under exit_on_err, naming mount and role, never the JWT', async () => {
     const t = setup({}, { exitOnErr: true, jwt: () => 'wrong-jwt-SENTINEL' });
-    await expect(t.manager.start({ onFatal: () => undefined })).rejects.toThrow('login to auth/kubernetes as role "app" failed: vault auth/kubernetes/login: status 403: permission denied');
+    await expect(t.manager.start({ onFatal: () => undefined })).rejects.toThrow(
+      'login to auth/kubernetes as role "app" failed: vault auth/kubernetes/login: status 403: permission denied',
+    );
     expect(t.logs.lines.join('')).not.toContain('SENTINEL');
   });
 
   it('names the token file when it cannot be read', async () => {
     const t = setup({}, { exitOnErr: true, jwt: () => undefined });
-    await expect(t.manager.start({ onFatal: () => undefined })).rejects.toThrow('login to auth/kubernetes as role "app" failed: cannot read the service-account token file /sa/token (it does not exist)');
+    await expect(t.manager.start({ onFatal: () => undefined })).rejects.toThrow(
+      'login to auth/kubernetes as role "app" failed: cannot read the service-account token file /sa/token (it does not exist)',
+    );
   });
 
   it('in init mode renews once and stops renewing', async () => {

@@ -13,7 +13,13 @@ import type { TokenInfo, VaultClient } from '../vault/client.ts';
 import { AuthError, VaultError } from '../errors.ts';
 import { Sleeper } from '../schedule/sleeper.ts';
 import type { LoginMethod, LoginRequest } from './login-method.ts';
-import { afterRenewal, afterRenewalError, graceMs, loginBackoffPolicy, nonRenewableTokenDelay } from '../schedule/token-schedule.ts';
+import {
+  afterRenewal,
+  afterRenewalError,
+  graceMs,
+  loginBackoffPolicy,
+  nonRenewableTokenDelay,
+} from '../schedule/token-schedule.ts';
 
 export interface TokenManagerDeps {
   readonly client: VaultClient;
@@ -53,7 +59,9 @@ export class TokenManager {
   /** Consecutive tokens that lasted less than min_backoff. */
   #shortLived = 0;
   #renewedOnce: () => void = () => undefined;
-  readonly #firstRenewal = new Promise<void>((resolve) => { this.#renewedOnce = resolve; });
+  readonly #firstRenewal = new Promise<void>((resolve) => {
+    this.#renewedOnce = resolve;
+  });
 
   constructor(deps: TokenManagerDeps) {
     this.#deps = deps;
@@ -143,10 +151,22 @@ export class TokenManager {
     try {
       const info = await this.#deps.client.lookupSelf(token);
       if (info.ttl <= 0 && info.renewable) return undefined;
-      this.#deps.log.info({ event: 'token-adopted', accessor: info.accessor, ttl: info.ttl }, 'adopted the init container token');
-      return { token, accessor: info.accessor, expiresAt: info.ttl > 0 ? this.#deps.clock.now() + info.ttl * 1000 : Infinity, renewable: info.renewable, leaseSeconds: info.ttl };
+      this.#deps.log.info(
+        { event: 'token-adopted', accessor: info.accessor, ttl: info.ttl },
+        'adopted the init container token',
+      );
+      return {
+        token,
+        accessor: info.accessor,
+        expiresAt: info.ttl > 0 ? this.#deps.clock.now() + info.ttl * 1000 : Infinity,
+        renewable: info.renewable,
+        leaseSeconds: info.ttl,
+      };
     } catch (err) {
-      this.#deps.log.info({ event: 'token-adopt-failed', err: errSummary(err) }, 'handed-over token not usable; logging in');
+      this.#deps.log.info(
+        { event: 'token-adopt-failed', err: errSummary(err) },
+        'handed-over token not usable; logging in',
+      );
       return undefined;
     }
   }
@@ -157,14 +177,32 @@ export class TokenManager {
     for (let attempt = 0; !this.#sleeper.stopped; attempt++) {
       try {
         const info = await this.#send(await method.login());
-        log.info({ event: 'login', method: auth.type, mount: auth.mountPath, accessor: info.accessor, ttl: info.leaseDuration }, 'authenticated');
+        log.info(
+          {
+            event: 'login',
+            method: auth.type,
+            mount: auth.mountPath,
+            accessor: info.accessor,
+            ttl: info.leaseDuration,
+          },
+          'authenticated',
+        );
         const ttl = info.leaseDuration;
-        return { token: info.clientToken, accessor: info.accessor, expiresAt: ttl > 0 && Number.isFinite(ttl) ? clock.now() + ttl * 1000 : Infinity, renewable: info.renewable, leaseSeconds: ttl };
+        return {
+          token: info.clientToken,
+          accessor: info.accessor,
+          expiresAt: ttl > 0 && Number.isFinite(ttl) ? clock.now() + ttl * 1000 : Infinity,
+          renewable: info.renewable,
+          leaseSeconds: ttl,
+        };
       } catch (err) {
         const e = toError(err);
         if (auth.exitOnErr) throw new AuthError(`login to ${method.label} failed: ${e.message}`, { cause: e });
         const delay = backoffDelay(policy, attempt, random);
-        log.warn({ event: 'login-failed', method: auth.type, mount: auth.mountPath, err: errSummary(e), retryInMs: delay }, 'error authenticating');
+        log.warn(
+          { event: 'login-failed', method: auth.type, mount: auth.mountPath, err: errSummary(e), retryInMs: delay },
+          'error authenticating',
+        );
         await this.#sleeper.sleep(delay);
       }
     }
@@ -174,10 +212,21 @@ export class TokenManager {
   async #send(request: LoginRequest): Promise<TokenInfo> {
     const client = this.#deps.loginClient ?? this.#deps.client;
     const namespace = this.#deps.auth.namespace;
-    if (request.kind === 'login') return client.loginWith({ path: request.path, body: request.body, ...(namespace !== undefined ? { namespace } : {}) });
+    if (request.kind === 'login')
+      return client.loginWith({
+        path: request.path,
+        body: request.body,
+        ...(namespace !== undefined ? { namespace } : {}),
+      });
     // token_file: lookup-self proves the token is valid and tells its TTL (Vault Agent does the same).
     const info = await client.lookupSelf(request.token, namespace);
-    return { clientToken: request.token, accessor: info.accessor, leaseDuration: info.ttl, renewable: info.renewable, warnings: [] };
+    return {
+      clientToken: request.token,
+      accessor: info.accessor,
+      leaseDuration: info.ttl,
+      renewable: info.renewable,
+      warnings: [],
+    };
   }
 
   /**
@@ -195,7 +244,10 @@ export class TokenManager {
     const n = this.#shortLived++;
     if (n === 0 || this.#sleeper.stopped) return;
     const delay = backoffDelay(loginBackoffPolicy(auth.minBackoffMs, auth.maxBackoffMs), n - 1, random);
-    log.warn({ event: 'token-short-lived', count: n + 1, retryInMs: delay }, 'the last tokens did not last; waiting before the next login');
+    log.warn(
+      { event: 'token-short-lived', count: n + 1, retryInMs: delay },
+      'the last tokens did not last; waiting before the next login',
+    );
     // An "invalid token" report wakes the sleeper; the pause must still be served in full.
     const until = clock.now() + delay;
     while (!this.#sleeper.stopped && clock.now() < until) await this.#sleeper.sleep(until - clock.now());
@@ -210,7 +262,10 @@ export class TokenManager {
         try {
           await this.#deps.writeSink(sink.path, token.token, sink.mode);
         } catch (err) {
-          this.#deps.log.error({ event: 'sink-failed', path: sink.path, err: errSummary(err) }, 'token sink write failed');
+          this.#deps.log.error(
+            { event: 'sink-failed', path: sink.path, err: errSummary(err) },
+            'token sink write failed',
+          );
         }
       }
       this.#lastSunk = token.token;
@@ -259,12 +314,22 @@ export class TokenManager {
         if (err instanceof VaultError && err.invalidToken) return;
         if (err instanceof VaultError && (err.status === 403 || err.status === 400)) {
           // No permission for renew-self, or not renewable: treat as non-renewable (vault#22575).
-          log.warn({ event: 'token-renew-refused', err: errSummary(err) }, 'token cannot be renewed; will log in again before it expires');
+          log.warn(
+            { event: 'token-renew-refused', err: errSummary(err) },
+            'token cannot be renewed; will log in again before it expires',
+          );
           await this.#sleeper.sleep(nonRenewableTokenDelay(Math.max(0, (token.expiresAt - clock.now()) / 1000)));
           return;
         }
         const step = afterRenewalError(errors++, (this.#current?.expiresAt ?? 0) - clock.now(), random);
-        log.warn({ event: 'token-renew-failed', err: errSummary(err), ...(step.action === 'sleep' ? { retryInMs: step.delayMs } : {}) }, 'token renewal failed');
+        log.warn(
+          {
+            event: 'token-renew-failed',
+            err: errSummary(err),
+            ...(step.action === 'sleep' ? { retryInMs: step.delayMs } : {}),
+          },
+          'token renewal failed',
+        );
         if (step.action === 'expire') return;
         delay = step.delayMs;
       }

@@ -2,8 +2,16 @@
 // (spec/agent.md §1.2). One reader per method; the caller adds the shared fields (mount path,
 // namespace, backoff). Values from the environment are those the cloud SDKs read.
 import type {
-  AppRoleAuthSettings, AuthCommonSettings, AuthMethodType, AuthSettings, AwsAuthSettings, AwsCredentialSource, CertAuthSettings,
-  JwtAuthSettings, KubernetesAuthSettings, TokenFileAuthSettings,
+  AppRoleAuthSettings,
+  AuthCommonSettings,
+  AuthMethodType,
+  AuthSettings,
+  AwsAuthSettings,
+  AwsCredentialSource,
+  CertAuthSettings,
+  JwtAuthSettings,
+  KubernetesAuthSettings,
+  TokenFileAuthSettings,
 } from './settings.ts';
 import { DEFAULTS } from './settings.ts';
 import { optional } from './flags.ts';
@@ -21,7 +29,12 @@ const INJECTOR_KEYS = ['token_path', 'role'];
 /** Config keys each method accepts (anything else is reported as an unknown key). */
 export const METHOD_CONFIG_KEYS: Readonly<Record<AuthMethodType, readonly string[]>> = {
   kubernetes: ['role', 'token_path'],
-  approle: ['role_id_file_path', 'secret_id_file_path', 'remove_secret_id_file_after_reading', 'secret_id_response_wrapping_path'],
+  approle: [
+    'role_id_file_path',
+    'secret_id_file_path',
+    'remove_secret_id_file_after_reading',
+    'secret_id_response_wrapping_path',
+  ],
   jwt: ['path', 'role', 'remove_jwt_after_reading'],
   token_file: ['token_file_path'],
   cert: ['name', 'ca_cert', 'client_cert', 'client_key'],
@@ -36,7 +49,9 @@ interface Reader {
 }
 
 /** A method's own settings: AuthSettings without the shared fields (kept per union member). */
-export type MethodSettings<T extends AuthSettings = AuthSettings> = T extends unknown ? Omit<T, keyof AuthCommonSettings> : never;
+export type MethodSettings<T extends AuthSettings = AuthSettings> = T extends unknown
+  ? Omit<T, keyof AuthCommonSettings>
+  : never;
 type Parsed<T extends AuthSettings> = MethodSettings<T> | undefined;
 
 function required(r: Reader, key: string, what: string): string | undefined {
@@ -57,18 +72,34 @@ function kubernetes(r: Reader): Parsed<KubernetesAuthSettings> {
 
 function approle(r: Reader): Parsed<AppRoleAuthSettings> {
   const roleIdFilePath = filePath(r, 'role_id_file_path');
-  if (r.config['role_id_file_path'] === undefined) r.problems.add(`${r.path}.role_id_file_path`, 'is required for the approle method');
+  if (r.config['role_id_file_path'] === undefined)
+    r.problems.add(`${r.path}.role_id_file_path`, 'is required for the approle method');
   const secretIdFilePath = filePath(r, 'secret_id_file_path');
-  const remove = r.problems.bool(r.config['remove_secret_id_file_after_reading'], `${r.path}.remove_secret_id_file_after_reading`);
-  const wrapping = r.problems.string(r.config['secret_id_response_wrapping_path'], `${r.path}.secret_id_response_wrapping_path`, { nonEmpty: true });
+  const remove = r.problems.bool(
+    r.config['remove_secret_id_file_after_reading'],
+    `${r.path}.remove_secret_id_file_after_reading`,
+  );
+  const wrapping = r.problems.string(
+    r.config['secret_id_response_wrapping_path'],
+    `${r.path}.secret_id_response_wrapping_path`,
+    { nonEmpty: true },
+  );
   if (wrapping !== undefined && r.config['secret_id_file_path'] === undefined) {
-    r.problems.add(`${r.path}.secret_id_response_wrapping_path`, 'needs secret_id_file_path (the file holds the wrapping token)');
+    r.problems.add(
+      `${r.path}.secret_id_response_wrapping_path`,
+      'needs secret_id_file_path (the file holds the wrapping token)',
+    );
   }
   if (roleIdFilePath === undefined) return undefined;
   return {
-    type: 'approle', roleIdFilePath, removeSecretIdFileAfterReading: remove ?? true,
+    type: 'approle',
+    roleIdFilePath,
+    removeSecretIdFileAfterReading: remove ?? true,
     ...optional('secretIdFilePath', secretIdFilePath),
-    ...optional('secretIdResponseWrappingPath', wrapping === undefined ? undefined : wrapping.replace(/^\/+|\/+$/g, '')),
+    ...optional(
+      'secretIdResponseWrappingPath',
+      wrapping === undefined ? undefined : wrapping.replace(/^\/+|\/+$/g, ''),
+    ),
   };
 }
 
@@ -83,7 +114,8 @@ function jwt(r: Reader): Parsed<JwtAuthSettings> {
 
 function tokenFile(r: Reader): Parsed<TokenFileAuthSettings> {
   const tokenFilePath = filePath(r, 'token_file_path');
-  if (r.config['token_file_path'] === undefined) r.problems.add(`${r.path}.token_file_path`, 'is required for the token_file method');
+  if (r.config['token_file_path'] === undefined)
+    r.problems.add(`${r.path}.token_file_path`, 'is required for the token_file method');
   return tokenFilePath === undefined ? undefined : { type: 'token_file', tokenFilePath };
 }
 
@@ -93,10 +125,17 @@ function cert(r: Reader): Parsed<CertAuthSettings> {
   const clientCertPath = filePath(r, 'client_cert');
   const clientKeyPath = filePath(r, 'client_key');
   if ((r.config['client_cert'] === undefined) !== (r.config['client_key'] === undefined)) {
-    r.problems.add(`${r.path}.${r.config['client_cert'] === undefined ? 'client_cert' : 'client_key'}`, 'is required when the other of client_cert and client_key is set');
+    r.problems.add(
+      `${r.path}.${r.config['client_cert'] === undefined ? 'client_cert' : 'client_key'}`,
+      'is required when the other of client_cert and client_key is set',
+    );
   }
   return {
-    type: 'cert', ...optional('name', name), ...optional('caCertPath', caCertPath), ...optional('clientCertPath', clientCertPath), ...optional('clientKeyPath', clientKeyPath),
+    type: 'cert',
+    ...optional('name', name),
+    ...optional('caCertPath', caCertPath),
+    ...optional('clientCertPath', clientCertPath),
+    ...optional('clientKeyPath', clientKeyPath),
   };
 }
 
@@ -104,14 +143,27 @@ function aws(r: Reader): Parsed<AwsAuthSettings> {
   const flavour = r.problems.string(r.config['type'], `${r.path}.type`, { nonEmpty: true }) ?? 'iam';
   if (flavour !== 'iam') r.problems.add(`${r.path}.type`, 'only "iam" is supported (the ec2 flavour is not)');
   const role = required(r, 'role', 'aws');
-  const region = r.problems.string(r.config['region'], `${r.path}.region`, { nonEmpty: true }) ?? r.env('AWS_REGION') ?? r.env('AWS_DEFAULT_REGION') ?? 'us-east-1';
-  if (!/^[a-z0-9-]{1,40}$/.test(region)) r.problems.add(`${r.path}.region`, 'must be an AWS region name such as "eu-west-1"');
+  const region =
+    r.problems.string(r.config['region'], `${r.path}.region`, { nonEmpty: true }) ??
+    r.env('AWS_REGION') ??
+    r.env('AWS_DEFAULT_REGION') ??
+    'us-east-1';
+  if (!/^[a-z0-9-]{1,40}$/.test(region))
+    r.problems.add(`${r.path}.region`, 'must be an AWS region name such as "eu-west-1"');
   const headerValue = r.problems.string(r.config['header_value'], `${r.path}.header_value`, { nonEmpty: true });
   const credentials = awsCredentials(r);
   const endpoint = r.env('AWS_ENDPOINT_URL_STS') ?? r.env('AWS_ENDPOINT_URL') ?? `https://sts.${region}.amazonaws.com`;
-  if (!/^https?:\/\/[^/?#]+\/?$/.test(endpoint)) r.problems.add('AWS_ENDPOINT_URL_STS', 'must be a URL such as https://sts.eu-west-1.amazonaws.com');
+  if (!/^https?:\/\/[^/?#]+\/?$/.test(endpoint))
+    r.problems.add('AWS_ENDPOINT_URL_STS', 'must be a URL such as https://sts.eu-west-1.amazonaws.com');
   if (role === undefined || credentials === undefined) return undefined;
-  return { type: 'aws', role, region, credentials, stsEndpoint: endpoint.replace(/\/+$/, ''), ...optional('headerValue', headerValue) };
+  return {
+    type: 'aws',
+    role,
+    region,
+    credentials,
+    stsEndpoint: endpoint.replace(/\/+$/, ''),
+    ...optional('headerValue', headerValue),
+  };
 }
 
 /** The SDK's order: keys in the config, then AWS_ACCESS_KEY_ID/…, then IRSA's web identity. */
@@ -120,30 +172,64 @@ function awsCredentials(r: Reader): AwsCredentialSource | undefined {
   const secretKey = r.problems.string(r.config['secret_key'], `${r.path}.secret_key`, { nonEmpty: true });
   const sessionToken = r.problems.string(r.config['session_token'], `${r.path}.session_token`, { nonEmpty: true });
   if ((accessKey === undefined) !== (secretKey === undefined)) {
-    r.problems.add(`${r.path}.${accessKey === undefined ? 'access_key' : 'secret_key'}`, 'is required when the other of access_key and secret_key is set');
+    r.problems.add(
+      `${r.path}.${accessKey === undefined ? 'access_key' : 'secret_key'}`,
+      'is required when the other of access_key and secret_key is set',
+    );
     return undefined;
   }
-  if (accessKey !== undefined && secretKey !== undefined) return { kind: 'static', accessKeyId: accessKey, secretAccessKey: secretKey, ...optional('sessionToken', sessionToken) };
+  if (accessKey !== undefined && secretKey !== undefined)
+    return {
+      kind: 'static',
+      accessKeyId: accessKey,
+      secretAccessKey: secretKey,
+      ...optional('sessionToken', sessionToken),
+    };
   const envKey = r.env('AWS_ACCESS_KEY_ID') ?? r.env('AWS_ACCESS_KEY');
   const envSecret = r.env('AWS_SECRET_ACCESS_KEY') ?? r.env('AWS_SECRET_KEY');
   if (envKey !== undefined && envSecret !== undefined) {
-    return { kind: 'static', accessKeyId: envKey, secretAccessKey: envSecret, ...optional('sessionToken', r.env('AWS_SESSION_TOKEN')) };
+    return {
+      kind: 'static',
+      accessKeyId: envKey,
+      secretAccessKey: envSecret,
+      ...optional('sessionToken', r.env('AWS_SESSION_TOKEN')),
+    };
   }
   const roleArn = r.env('AWS_ROLE_ARN');
   const tokenFilePath = r.env('AWS_WEB_IDENTITY_TOKEN_FILE');
   if (roleArn !== undefined && tokenFilePath !== undefined) {
-    if (!tokenFilePath.startsWith('/')) return r.problems.add('AWS_WEB_IDENTITY_TOKEN_FILE', 'must be an absolute path');
-    return { kind: 'web-identity', roleArn, tokenFilePath, sessionName: r.env('AWS_ROLE_SESSION_NAME') ?? 'vaultlet-agent' };
+    if (!tokenFilePath.startsWith('/'))
+      return r.problems.add('AWS_WEB_IDENTITY_TOKEN_FILE', 'must be an absolute path');
+    return {
+      kind: 'web-identity',
+      roleArn,
+      tokenFilePath,
+      sessionName: r.env('AWS_ROLE_SESSION_NAME') ?? 'vaultlet-agent',
+    };
   }
-  return r.problems.add(r.path, 'no AWS credentials: set access_key and secret_key, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE');
+  return r.problems.add(
+    r.path,
+    'no AWS credentials: set access_key and secret_key, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE',
+  );
 }
 
 const READERS: Readonly<Record<AuthMethodType, (r: Reader) => Parsed<AuthSettings>>> = {
-  kubernetes, approle, jwt, token_file: tokenFile, cert, aws,
+  kubernetes,
+  approle,
+  jwt,
+  token_file: tokenFile,
+  cert,
+  aws,
 };
 
 /** The method-specific settings of `type`, or undefined (with problems) when they are not usable. */
-export function readMethodConfig(type: AuthMethodType, config: Json, path: string, problems: Problems, env: EnvLookup): Parsed<AuthSettings> {
+export function readMethodConfig(
+  type: AuthMethodType,
+  config: Json,
+  path: string,
+  problems: Problems,
+  env: EnvLookup,
+): Parsed<AuthSettings> {
   problems.knownKeys(config, path, [...METHOD_CONFIG_KEYS[type], ...INJECTOR_KEYS]);
   return READERS[type]({ config, path, problems, env });
 }

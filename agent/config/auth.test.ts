@@ -10,7 +10,11 @@ import { createLogSink } from '../../test/helpers/log-sink.ts';
 
 function resolve(method: Record<string, unknown>, env: Record<string, string> = {}) {
   const problems = new Problems();
-  const { auth } = resolveAutoAuth({ method, sink: [{ type: 'file', config: { path: '/home/vault/.vault-token' } }] }, { envNamespace: undefined, env: (n) => env[n] }, problems);
+  const { auth } = resolveAutoAuth(
+    { method, sink: [{ type: 'file', config: { path: '/home/vault/.vault-token' } }] },
+    { envNamespace: undefined, env: (n) => env[n] },
+    problems,
+  );
   return { auth, problems: problems.list };
 }
 
@@ -18,16 +22,48 @@ const COMMON = { minBackoffMs: 1000, maxBackoffMs: 300_000, exitOnErr: false };
 
 describe('auto_auth methods', () => {
   it('approle: Vault Agent keys and defaults (secret ID file removed after reading)', () => {
-    expect(resolve({ type: 'approle', config: { role_id_file_path: '/etc/vault/role-id', secret_id_file_path: '/etc/vault/secret-id' } })).toEqual({
-      auth: { type: 'approle', mountPath: 'auth/approle', roleIdFilePath: '/etc/vault/role-id', secretIdFilePath: '/etc/vault/secret-id', removeSecretIdFileAfterReading: true, ...COMMON },
+    expect(
+      resolve({
+        type: 'approle',
+        config: { role_id_file_path: '/etc/vault/role-id', secret_id_file_path: '/etc/vault/secret-id' },
+      }),
+    ).toEqual({
+      auth: {
+        type: 'approle',
+        mountPath: 'auth/approle',
+        roleIdFilePath: '/etc/vault/role-id',
+        secretIdFilePath: '/etc/vault/secret-id',
+        removeSecretIdFileAfterReading: true,
+        ...COMMON,
+      },
       problems: [],
     });
-    const wrapped = resolve({ type: 'approle', mount_path: '/auth/ar/', config: { role_id_file_path: '/r', secret_id_file_path: '/s', remove_secret_id_file_after_reading: 'false', secret_id_response_wrapping_path: '/auth/ar/role/app/secret-id/' } });
-    expect(wrapped.auth).toMatchObject({ mountPath: 'auth/ar', removeSecretIdFileAfterReading: false, secretIdResponseWrappingPath: 'auth/ar/role/app/secret-id' });
+    const wrapped = resolve({
+      type: 'approle',
+      mount_path: '/auth/ar/',
+      config: {
+        role_id_file_path: '/r',
+        secret_id_file_path: '/s',
+        remove_secret_id_file_after_reading: 'false',
+        secret_id_response_wrapping_path: '/auth/ar/role/app/secret-id/',
+      },
+    });
+    expect(wrapped.auth).toMatchObject({
+      mountPath: 'auth/ar',
+      removeSecretIdFileAfterReading: false,
+      secretIdResponseWrappingPath: 'auth/ar/role/app/secret-id',
+    });
   });
 
   it('jwt: path and role required, remove_jwt_after_reading defaults to true', () => {
-    expect(resolve({ type: 'jwt', config: { path: '/var/run/jwt', role: 'ci' } }).auth).toEqual({ type: 'jwt', mountPath: 'auth/jwt', path: '/var/run/jwt', role: 'ci', removeJwtAfterReading: true, ...COMMON });
+    expect(resolve({ type: 'jwt', config: { path: '/var/run/jwt', role: 'ci' } }).auth).toEqual({
+      type: 'jwt',
+      mountPath: 'auth/jwt',
+      path: '/var/run/jwt',
+      role: 'ci',
+      removeJwtAfterReading: true,
+      ...COMMON,
+    });
     expect(resolve({ type: 'jwt', config: { remove_jwt_after_reading: 'maybe' } }).problems).toEqual([
       { field: 'auto_auth.method.config.role', message: 'is required for the jwt method' },
       { field: 'auto_auth.method.config.path', message: 'is required for the jwt method' },
@@ -36,37 +72,92 @@ describe('auto_auth methods', () => {
   });
 
   it('token_file and cert', () => {
-    expect(resolve({ type: 'token_file', config: { token_file_path: '/home/vault/token' } }).auth).toEqual({ type: 'token_file', mountPath: 'auth/token_file', tokenFilePath: '/home/vault/token', ...COMMON });
-    expect(resolve({ type: 'cert', config: { name: 'web', client_cert: '/tls/c.pem', client_key: '/tls/k.pem', ca_cert: '/tls/ca.pem' } }).auth).toEqual({
-      type: 'cert', mountPath: 'auth/cert', name: 'web', clientCertPath: '/tls/c.pem', clientKeyPath: '/tls/k.pem', caCertPath: '/tls/ca.pem', ...COMMON,
+    expect(resolve({ type: 'token_file', config: { token_file_path: '/home/vault/token' } }).auth).toEqual({
+      type: 'token_file',
+      mountPath: 'auth/token_file',
+      tokenFilePath: '/home/vault/token',
+      ...COMMON,
+    });
+    expect(
+      resolve({
+        type: 'cert',
+        config: { name: 'web', client_cert: '/tls/c.pem', client_key: '/tls/k.pem', ca_cert: '/tls/ca.pem' },
+      }).auth,
+    ).toEqual({
+      type: 'cert',
+      mountPath: 'auth/cert',
+      name: 'web',
+      clientCertPath: '/tls/c.pem',
+      clientKeyPath: '/tls/k.pem',
+      caCertPath: '/tls/ca.pem',
+      ...COMMON,
     });
     expect(resolve({ type: 'cert', config: { client_cert: '/tls/c.pem' } }).problems).toEqual([
-      { field: 'auto_auth.method.config.client_key', message: 'is required when the other of client_cert and client_key is set' },
+      {
+        field: 'auto_auth.method.config.client_key',
+        message: 'is required when the other of client_cert and client_key is set',
+      },
     ]);
   });
 
   it('aws iam with IRSA: role ARN and token file from the environment, STS endpoint overridable', () => {
-    const env = { AWS_ROLE_ARN: 'arn:aws:iam::123456789012:role/app', AWS_WEB_IDENTITY_TOKEN_FILE: '/var/run/secrets/eks.amazonaws.com/serviceaccount/token', AWS_REGION: 'eu-west-1' };
-    expect(resolve({ type: 'aws', config: { type: 'iam', role: 'app', header_value: 'vault.example.com' } }, env).auth).toEqual({
-      type: 'aws', mountPath: 'auth/aws', role: 'app', region: 'eu-west-1', headerValue: 'vault.example.com', stsEndpoint: 'https://sts.eu-west-1.amazonaws.com',
-      credentials: { kind: 'web-identity', roleArn: env.AWS_ROLE_ARN, tokenFilePath: env.AWS_WEB_IDENTITY_TOKEN_FILE, sessionName: 'vaultlet-agent' }, ...COMMON,
+    const env = {
+      AWS_ROLE_ARN: 'arn:aws:iam::123456789012:role/app',
+      AWS_WEB_IDENTITY_TOKEN_FILE: '/var/run/secrets/eks.amazonaws.com/serviceaccount/token',
+      AWS_REGION: 'eu-west-1',
+    };
+    expect(
+      resolve({ type: 'aws', config: { type: 'iam', role: 'app', header_value: 'vault.example.com' } }, env).auth,
+    ).toEqual({
+      type: 'aws',
+      mountPath: 'auth/aws',
+      role: 'app',
+      region: 'eu-west-1',
+      headerValue: 'vault.example.com',
+      stsEndpoint: 'https://sts.eu-west-1.amazonaws.com',
+      credentials: {
+        kind: 'web-identity',
+        roleArn: env.AWS_ROLE_ARN,
+        tokenFilePath: env.AWS_WEB_IDENTITY_TOKEN_FILE,
+        sessionName: 'vaultlet-agent',
+      },
+      ...COMMON,
     });
-    const local = resolve({ type: 'aws', config: { role: 'app', region: 'us-east-1' } }, { ...env, AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:9000/' });
+    const local = resolve(
+      { type: 'aws', config: { role: 'app', region: 'us-east-1' } },
+      { ...env, AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:9000/' },
+    );
     expect(local.auth).toMatchObject({ region: 'us-east-1', stsEndpoint: 'http://127.0.0.1:9000' });
   });
 
   it('aws: static keys from the config win over the environment; no credentials at all is a problem', () => {
     const env = { AWS_ACCESS_KEY_ID: 'AKIAENV', AWS_SECRET_ACCESS_KEY: 'env-secret', AWS_SESSION_TOKEN: 'env-session' };
-    expect(resolve({ type: 'aws', config: { role: 'app', access_key: 'AKIACFG', secret_key: 'cfg-secret' } }, env).auth).toMatchObject({ credentials: { kind: 'static', accessKeyId: 'AKIACFG', secretAccessKey: 'cfg-secret' } });
-    expect(resolve({ type: 'aws', config: { role: 'app' } }, env).auth).toMatchObject({ credentials: { kind: 'static', accessKeyId: 'AKIAENV', secretAccessKey: 'env-secret', sessionToken: 'env-session' } });
+    expect(
+      resolve({ type: 'aws', config: { role: 'app', access_key: 'AKIACFG', secret_key: 'cfg-secret' } }, env).auth,
+    ).toMatchObject({ credentials: { kind: 'static', accessKeyId: 'AKIACFG', secretAccessKey: 'cfg-secret' } });
+    expect(resolve({ type: 'aws', config: { role: 'app' } }, env).auth).toMatchObject({
+      credentials: {
+        kind: 'static',
+        accessKeyId: 'AKIAENV',
+        secretAccessKey: 'env-secret',
+        sessionToken: 'env-session',
+      },
+    });
     expect(resolve({ type: 'aws', config: { role: 'app', type: 'ec2' } }).problems).toEqual([
       { field: 'auto_auth.method.config.type', message: 'only "iam" is supported (the ec2 flavour is not)' },
-      { field: 'auto_auth.method.config', message: 'no AWS credentials: set access_key and secret_key, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE' },
+      {
+        field: 'auto_auth.method.config',
+        message:
+          'no AWS credentials: set access_key and secret_key, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE',
+      },
     ]);
   });
 
   it('reports keys of another method as unknown, never echoing values', () => {
-    const { problems } = resolve({ type: 'approle', config: { role_id_file_path: 'relative', secret_id: 'SENTINEL-secret' } });
+    const { problems } = resolve({
+      type: 'approle',
+      config: { role_id_file_path: 'relative', secret_id: 'SENTINEL-secret' },
+    });
     expect(problems).toEqual([
       { field: 'auto_auth.method.config.secret_id', message: 'unknown key' },
       { field: 'auto_auth.method.config.role_id_file_path', message: 'must be an absolute path' },
@@ -75,7 +166,16 @@ describe('auto_auth methods', () => {
   });
 
   it('accepts the token_path and role keys the injector writes into every method, as Vault Agent ignores them', () => {
-    const injected = resolve({ type: 'approle', mount_path: 'auth/approle', config: { role_id_file_path: '/vault/custom/role-id', secret_id_file_path: '/vault/custom/secret-id', role: 'app', token_path: '/var/run/secrets/kubernetes.io/serviceaccount/token' } });
+    const injected = resolve({
+      type: 'approle',
+      mount_path: 'auth/approle',
+      config: {
+        role_id_file_path: '/vault/custom/role-id',
+        secret_id_file_path: '/vault/custom/secret-id',
+        role: 'app',
+        token_path: '/var/run/secrets/kubernetes.io/serviceaccount/token',
+      },
+    });
     expect(injected.problems).toEqual([]);
     expect(injected.auth).toMatchObject({ type: 'approle', roleIdFilePath: '/vault/custom/role-id' });
   });
@@ -95,7 +195,13 @@ describe('auto_auth methods', () => {
       const { auth, problems } = resolve({ type: name, config: samples[name as AuthMethodType] });
       expect(problems).toEqual([]);
       if (auth === undefined) throw new Error(`${name}: not accepted`);
-      const method = createLoginMethod(auth, { files, client: {} as VaultClient, cloud: { send: () => Promise.reject(new Error('offline')) }, clock: new ManualClock(), log: createLogSink('info').log });
+      const method = createLoginMethod(auth, {
+        files,
+        client: {} as VaultClient,
+        cloud: { send: () => Promise.reject(new Error('offline')) },
+        clock: new ManualClock(),
+        log: createLogSink('info').log,
+      });
       const request = await method.login();
       expect(request.kind === 'token' || request.path === `auth/${name}/login`).toBe(true);
     }

@@ -1,11 +1,27 @@
 // `auto_auth` (spec/agent.md §1.2): the login method and the file sinks.
-import { DEFAULTS, SUPPORTED_AUTH_METHODS, type AuthMethodType, type AuthSettings, type SinkSettings } from './settings.ts';
+import {
+  DEFAULTS,
+  SUPPORTED_AUTH_METHODS,
+  type AuthMethodType,
+  type AuthSettings,
+  type SinkSettings,
+} from './settings.ts';
 import { readMethodConfig, type EnvLookup } from './auth-methods.ts';
 import { optional } from './flags.ts';
 import { join, quoteName, type Json, type Problems } from './problems.ts';
 
 const AUTO_AUTH_KEYS = ['method', 'sink', 'sinks', 'enable_reauth_on_new_credentials'];
-const METHOD_KEYS = ['type', 'mount_path', 'namespace', 'min_backoff', 'max_backoff', 'exit_on_err', 'config', 'wrap_ttl', 'max_retries'];
+const METHOD_KEYS = [
+  'type',
+  'mount_path',
+  'namespace',
+  'min_backoff',
+  'max_backoff',
+  'exit_on_err',
+  'config',
+  'wrap_ttl',
+  'max_retries',
+];
 const SINK_KEYS = ['type', 'config', 'wrap_ttl', 'dh_type', 'dh_path', 'derive_key', 'aad', 'aad_env_var'];
 const FILE_SINK_CONFIG_KEYS = ['path', 'mode', 'owner', 'group', 'uid', 'gid'];
 
@@ -46,18 +62,29 @@ function positive(n: number | undefined): number | undefined {
 function resolveBackoff(method: Json, problems: Problems): ResolvedAuth['backoffSet'] {
   const min = positive(problems.duration(method['min_backoff'], 'auto_auth.method.min_backoff'));
   const max = positive(problems.duration(method['max_backoff'], 'auto_auth.method.max_backoff'));
-  if ((min ?? DEFAULTS.minBackoffMs) > (max ?? DEFAULTS.maxBackoffMs)) problems.add('auto_auth.method.min_backoff', 'must not be greater than max_backoff');
+  if ((min ?? DEFAULTS.minBackoffMs) > (max ?? DEFAULTS.maxBackoffMs))
+    problems.add('auto_auth.method.min_backoff', 'must not be greater than max_backoff');
   return { ...optional('minMs', min), ...optional('maxMs', max) };
 }
 
-function resolveMethod(method: Json, backoff: ResolvedAuth['backoffSet'], input: AuthInput, problems: Problems): AuthSettings | undefined {
+function resolveMethod(
+  method: Json,
+  backoff: ResolvedAuth['backoffSet'],
+  input: AuthInput,
+  problems: Problems,
+): AuthSettings | undefined {
   const path = 'auto_auth.method';
   problems.knownKeys(method, path, METHOD_KEYS);
   const type = problems.string(method['type'], `${path}.type`, { nonEmpty: true });
   if (type === undefined && method['type'] === undefined) problems.add(`${path}.type`, 'is required');
   const supported = type !== undefined && (SUPPORTED_AUTH_METHODS as readonly string[]).includes(type);
-  if (type !== undefined && !supported) problems.add(`${path}.type`, `auth method ${quoteName(type)} is not supported yet (supported: ${SUPPORTED_AUTH_METHODS.join(', ')})`);
-  if (method['wrap_ttl'] !== undefined) problems.add(`${path}.wrap_ttl`, 'response-wrapping the login is not supported');
+  if (type !== undefined && !supported)
+    problems.add(
+      `${path}.type`,
+      `auth method ${quoteName(type)} is not supported yet (supported: ${SUPPORTED_AUTH_METHODS.join(', ')})`,
+    );
+  if (method['wrap_ttl'] !== undefined)
+    problems.add(`${path}.wrap_ttl`, 'response-wrapping the login is not supported');
 
   const mountPath = problems.string(method['mount_path'], `${path}.mount_path`);
   const namespace = problems.string(method['namespace'], `${path}.namespace`);
@@ -90,7 +117,8 @@ function resolveSinks(raw: unknown, problems: Problems): SinkSettings[] {
     problems.knownKeys(sink, path, SINK_KEYS);
     const type = problems.string(sink['type'], `${path}.type`);
     if (type === undefined && sink['type'] === undefined) problems.add(`${path}.type`, 'is required');
-    if (type !== undefined && type !== 'file') problems.add(`${path}.type`, `sink type ${quoteName(type)} is not supported (only "file")`);
+    if (type !== undefined && type !== 'file')
+      problems.add(`${path}.type`, `sink type ${quoteName(type)} is not supported (only "file")`);
     for (const key of ['wrap_ttl', 'dh_type', 'dh_path', 'derive_key', 'aad', 'aad_env_var']) {
       if (sink[key] !== undefined) problems.add(`${path}.${key}`, 'is not supported');
     }
@@ -118,7 +146,8 @@ function parseSinkMode(raw: unknown, path: string, problems: Problems): number |
 /** An octal file mode string such as "0600" or "640". */
 export function parseOctalMode(raw: unknown, path: string, problems: Problems): number | undefined {
   if (raw === undefined || raw === '') return undefined;
-  if (typeof raw !== 'string' || !/^0?[0-7]{3}$/.test(raw)) return problems.add(path, 'must be an octal file mode such as "0600"');
+  if (typeof raw !== 'string' || !/^0?[0-7]{3}$/.test(raw))
+    return problems.add(path, 'must be an octal file mode such as "0600"');
   return Number.parseInt(raw, 8);
 }
 

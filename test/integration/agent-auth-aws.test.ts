@@ -28,8 +28,13 @@ beforeAll(async () => {
       secrets: { secret: { type: 'kv', version: 2, data: { 'app/config': { password: SENTINEL } } } },
       auth: {
         aws: {
-          type: 'aws', sts_endpoint: sts.url, iam_server_id_header_value: 'vault.example.com',
-          roles: { 'app-irsa': { bound_iam_principal_arn: [ROLE_ARN], token_ttl: 2, token_max_ttl: 5 }, ci: { bound_iam_principal_arn: ['arn:aws:iam::123456789012:user/ci'] } },
+          type: 'aws',
+          sts_endpoint: sts.url,
+          iam_server_id_header_value: 'vault.example.com',
+          roles: {
+            'app-irsa': { bound_iam_principal_arn: [ROLE_ARN], token_ttl: 2, token_max_ttl: 5 },
+            ci: { bound_iam_principal_arn: ['arn:aws:iam::123456789012:user/ci'] },
+          },
         },
       },
     },
@@ -44,16 +49,27 @@ afterAll(async () => {
   work.remove();
 });
 
-const count = (path: string): number => vault.requests.filter((r) => r.method === 'PUT' && r.path === path && r.status < 400).length;
+const count = (path: string): number =>
+  vault.requests.filter((r) => r.method === 'PUT' && r.path === path && r.status < 400).length;
 
 function config(name: string, role: string): { path: string; out: string } {
   const out = join(work.secretsDir, name);
-  const c: AgentConfig = work.config(vault.url, [{ destination: out, contents: '{{ with secret "secret/app/config" }}{{ .Data.data.password }}{{ end }}' }], {
-    auto_auth: {
-      method: { type: 'aws', mount_path: 'auth/aws', min_backoff: '100ms', max_backoff: '1s', config: { type: 'iam', role, header_value: 'vault.example.com' } },
-      sink: [{ type: 'file', config: { path: join(work.dir, `${name}.token`) } }],
+  const c: AgentConfig = work.config(
+    vault.url,
+    [{ destination: out, contents: '{{ with secret "secret/app/config" }}{{ .Data.data.password }}{{ end }}' }],
+    {
+      auto_auth: {
+        method: {
+          type: 'aws',
+          mount_path: 'auth/aws',
+          min_backoff: '100ms',
+          max_backoff: '1s',
+          config: { type: 'iam', role, header_value: 'vault.example.com' },
+        },
+        sink: [{ type: 'file', config: { path: join(work.dir, `${name}.token`) } }],
+      },
     },
-  });
+  );
   return { path: work.writeConfig(`${name}.json`, c), out };
 }
 
@@ -62,10 +78,18 @@ describe('vaultlet agent: aws iam auth', () => {
     const tokenFile = join(work.dir, 'eks-token');
     writeFileSync(tokenFile, `${IRSA_TOKEN}\n`);
     const { path, out } = config('irsa', 'app-irsa');
-    const agent = spawnAgent([`-config=${path}`], { AWS_ROLE_ARN: ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile, AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL_STS: sts.url });
+    const agent = spawnAgent([`-config=${path}`], {
+      AWS_ROLE_ARN: ROLE_ARN,
+      AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile,
+      AWS_REGION: 'us-east-1',
+      AWS_ENDPOINT_URL_STS: sts.url,
+    });
     await waitFor('first render', () => existsSync(out), 10_000);
     expect(readFileSync(out, 'utf8')).toBe(SENTINEL);
-    expect(sts.calls.slice(0, 2)).toEqual([{ action: 'AssumeRoleWithWebIdentity', status: 200 }, { action: 'GetCallerIdentity', status: 200 }]);
+    expect(sts.calls.slice(0, 2)).toEqual([
+      { action: 'AssumeRoleWithWebIdentity', status: 200 },
+      { action: 'GetCallerIdentity', status: 200 },
+    ]);
     await waitFor('renewals', () => count('/v1/auth/token/renew-self') >= 2, 8000);
     await waitFor('a second login', () => count('/v1/auth/aws/login') >= 2, 10_000);
     // The temporary credentials are reused until near their expiry: one AssumeRoleWithWebIdentity.
@@ -77,7 +101,10 @@ describe('vaultlet agent: aws iam auth', () => {
 
   it('static keys from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY', async () => {
     const { path, out } = config('static', 'ci');
-    const agent = spawnAgent([`-config=${path}`], { AWS_ACCESS_KEY_ID: 'AKIDSTATICEXAMPLE', AWS_SECRET_ACCESS_KEY: SECRET_KEY });
+    const agent = spawnAgent([`-config=${path}`], {
+      AWS_ACCESS_KEY_ID: 'AKIDSTATICEXAMPLE',
+      AWS_SECRET_ACCESS_KEY: SECRET_KEY,
+    });
     await waitFor('first render', () => existsSync(out), 10_000);
     expect(readFileSync(out, 'utf8')).toBe(SENTINEL);
     expect((await agent.stop()).code).toBe(0);
@@ -88,9 +115,15 @@ describe('vaultlet agent: aws iam auth', () => {
     const tokenFile = join(work.dir, 'bad-eks-token');
     writeFileSync(tokenFile, `${SENTINEL}-forged`);
     const { path } = config('refused', 'app-irsa');
-    const agent = spawnAgent([`-config=${path}`], { AWS_ROLE_ARN: ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile, AWS_ENDPOINT_URL_STS: sts.url });
+    const agent = spawnAgent([`-config=${path}`], {
+      AWS_ROLE_ARN: ROLE_ARN,
+      AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile,
+      AWS_ENDPOINT_URL_STS: sts.url,
+    });
     await waitFor('a failed login', () => agent.logText().includes('"event":"login-failed"'));
-    expect(agent.logText()).toContain(`sts AssumeRoleWithWebIdentity for ${ROLE_ARN}: status 400: InvalidIdentityToken: The web identity token that was passed could not be validated by AWS.`);
+    expect(agent.logText()).toContain(
+      `sts AssumeRoleWithWebIdentity for ${ROLE_ARN}: status 400: InvalidIdentityToken: The web identity token that was passed could not be validated by AWS.`,
+    );
     expect((await agent.stop()).code).toBe(0);
     expect(agent.logText()).not.toContain(SENTINEL);
   });

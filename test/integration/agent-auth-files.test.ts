@@ -19,29 +19,57 @@ const SHORT = { token_ttl: 2, token_max_ttl: 5 };
 const SEED: VaultSeed = {
   secrets: { secret: { type: 'kv', version: 2, data: { 'app/config': { password: SENTINEL } } } },
   auth: {
-    approle: { type: 'approle', roles: { app: { role_id: 'role-id-app', secret_ids: [`${SENTINEL}-secret-id`], ...SHORT } } },
-    jwt: { type: 'jwt', jwt_validation_pubkeys: [signer.publicKeyPem], roles: { ci: { bound_audiences: ['vault'], ...SHORT } } },
-    issuer: { type: 'approle', roles: { short: { role_id: 'short', bind_secret_id: false, ...SHORT }, long: { role_id: 'long', bind_secret_id: false, token_ttl: 60, token_max_ttl: 120 } } },
+    approle: {
+      type: 'approle',
+      roles: { app: { role_id: 'role-id-app', secret_ids: [`${SENTINEL}-secret-id`], ...SHORT } },
+    },
+    jwt: {
+      type: 'jwt',
+      jwt_validation_pubkeys: [signer.publicKeyPem],
+      roles: { ci: { bound_audiences: ['vault'], ...SHORT } },
+    },
+    issuer: {
+      type: 'approle',
+      roles: {
+        short: { role_id: 'short', bind_secret_id: false, ...SHORT },
+        long: { role_id: 'long', bind_secret_id: false, token_ttl: 60, token_max_ttl: 120 },
+      },
+    },
   },
 };
 
 const env = setUpAgentTestEnv(SEED);
 
-const count = (method: string, path: string): number => env.vault.requests.filter((r) => r.method === method && r.path === path && r.status < 400).length;
+const count = (method: string, path: string): number =>
+  env.vault.requests.filter((r) => r.method === method && r.path === path && r.status < 400).length;
 
 /** Starts a sidecar with this auto_auth method and a KV template; resolves once it has rendered. */
-async function startWith(name: string, method: Record<string, unknown>): Promise<{ agent: AgentProcess; out: string; sink: string }> {
+async function startWith(
+  name: string,
+  method: Record<string, unknown>,
+): Promise<{ agent: AgentProcess; out: string; sink: string }> {
   const out = join(env.work.secretsDir, name);
   const sink = join(env.work.dir, `${name}.token`);
-  const config: AgentConfig = env.work.config(env.vault.url, [{ destination: out, contents: '{{ with secret "secret/app/config" }}{{ .Data.data.password }}{{ end }}' }], {
-    auto_auth: { method: { ...method, min_backoff: '100ms', max_backoff: '1s' }, sink: [{ type: 'file', config: { path: sink } }] },
-  } as Partial<AgentConfig>);
+  const config: AgentConfig = env.work.config(
+    env.vault.url,
+    [{ destination: out, contents: '{{ with secret "secret/app/config" }}{{ .Data.data.password }}{{ end }}' }],
+    {
+      auto_auth: {
+        method: { ...method, min_backoff: '100ms', max_backoff: '1s' },
+        sink: [{ type: 'file', config: { path: sink } }],
+      },
+    } as Partial<AgentConfig>,
+  );
   const agent = spawnAgent([`-config=${env.work.writeConfig(`${name}.json`, config)}`]);
   await waitFor(`${name}: first render`, () => existsSync(out), 10_000);
   return { agent, out, sink };
 }
 
-async function expectRenewedAndLoggedInAgain(agent: AgentProcess, loginPath: string, loginsBefore: number): Promise<void> {
+async function expectRenewedAndLoggedInAgain(
+  agent: AgentProcess,
+  loginPath: string,
+  loginsBefore: number,
+): Promise<void> {
   await waitFor('renewals', () => count('PUT', '/v1/auth/token/renew-self') >= 2, 8000);
   // Token TTL 2 s, max 5 s: renewals stop extending it, so the agent logs in again.
   await waitFor('a second login', () => count('PUT', loginPath) >= loginsBefore + 2, 10_000);
@@ -55,7 +83,11 @@ describe('vaultlet agent auth methods (files)', () => {
     writeFileSync(roleId, 'role-id-app\n');
     writeFileSync(secretId, `${SENTINEL}-secret-id\n`);
     const before = count('PUT', '/v1/auth/approle/login');
-    const { agent, out } = await startWith('approle', { type: 'approle', mount_path: 'auth/approle', config: { role_id_file_path: roleId, secret_id_file_path: secretId } });
+    const { agent, out } = await startWith('approle', {
+      type: 'approle',
+      mount_path: 'auth/approle',
+      config: { role_id_file_path: roleId, secret_id_file_path: secretId },
+    });
     expect(readFileSync(out, 'utf8')).toBe(SENTINEL);
     expect(existsSync(secretId)).toBe(false);
     expect(existsSync(roleId)).toBe(true);
@@ -88,7 +120,10 @@ describe('vaultlet agent auth methods (files)', () => {
     writeFileSync(tokenPath, `${first}\n`);
     const lookups = count('GET', '/v1/auth/token/lookup-self');
     const renewals = count('PUT', '/v1/auth/token/renew-self');
-    const { agent, out, sink } = await startWith('token-file', { type: 'token_file', config: { token_file_path: tokenPath } });
+    const { agent, out, sink } = await startWith('token-file', {
+      type: 'token_file',
+      config: { token_file_path: tokenPath },
+    });
     expect(readFileSync(out, 'utf8')).toBe(SENTINEL);
     expect(readFileSync(sink, 'utf8')).toBe(first);
     const second = await issue('long');

@@ -31,7 +31,10 @@ const hmac = (key: Buffer | string, data: string): Buffer => createHmac('sha256'
 
 /** `20150830T123600Z`. */
 export function amzDate(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 /** RFC 3986 percent-encoding, as SigV4 wants it: everything but A-Z a-z 0-9 - _ . ~ escaped. */
@@ -47,7 +50,10 @@ function canonicalQuery(search: URLSearchParams): string {
 
 function canonicalPath(pathname: string): string {
   if (pathname === '' || pathname === '/') return '/';
-  return pathname.split('/').map((segment) => uriEncode(decodeURIComponentSafe(segment))).join('/');
+  return pathname
+    .split('/')
+    .map((segment) => uriEncode(decodeURIComponentSafe(segment)))
+    .join('/');
 }
 
 function decodeURIComponentSafe(s: string): string {
@@ -71,7 +77,9 @@ function canonicalHeaderList(request: SignableRequest): [string, string][] {
 }
 
 export function signedHeaderNames(request: SignableRequest): string {
-  return canonicalHeaderList(request).map(([k]) => k).join(';');
+  return canonicalHeaderList(request)
+    .map(([k]) => k)
+    .join(';');
 }
 
 export function canonicalRequest(request: SignableRequest): string {
@@ -92,7 +100,9 @@ export function credentialScope(scope: SigningScope): string {
 }
 
 export function stringToSign(request: SignableRequest, scope: SigningScope): string {
-  return ['AWS4-HMAC-SHA256', amzDate(scope.date), credentialScope(scope), sha256Hex(canonicalRequest(request))].join('\n');
+  return ['AWS4-HMAC-SHA256', amzDate(scope.date), credentialScope(scope), sha256Hex(canonicalRequest(request))].join(
+    '\n',
+  );
 }
 
 export function signingKey(secretAccessKey: string, scope: SigningScope): Buffer {
@@ -101,7 +111,9 @@ export function signingKey(secretAccessKey: string, scope: SigningScope): Buffer
 }
 
 export function signature(request: SignableRequest, secretAccessKey: string, scope: SigningScope): string {
-  return createHmac('sha256', signingKey(secretAccessKey, scope)).update(stringToSign(request, scope), 'utf8').digest('hex');
+  return createHmac('sha256', signingKey(secretAccessKey, scope))
+    .update(stringToSign(request, scope), 'utf8')
+    .digest('hex');
 }
 
 /**
@@ -109,11 +121,16 @@ export function signature(request: SignableRequest, secretAccessKey: string, sco
  * Authorization. Every header passed in is signed; `host` is signed but not returned (the HTTP
  * layer sends it, as the SDKs do).
  */
-export function signRequest(request: SignableRequest, credentials: AwsCredentials, scope: SigningScope): Record<string, string> {
+export function signRequest(
+  request: SignableRequest,
+  credentials: AwsCredentials,
+  scope: SigningScope,
+): Record<string, string> {
   const headers: Record<string, string> = { ...request.headers, 'X-Amz-Date': amzDate(scope.date) };
   if (credentials.sessionToken !== undefined) headers['X-Amz-Security-Token'] = credentials.sessionToken;
   const toSign: SignableRequest = { ...request, headers };
   const sig = signature(toSign, credentials.secretAccessKey, scope);
-  headers['Authorization'] = `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/${credentialScope(scope)}, SignedHeaders=${signedHeaderNames(toSign)}, Signature=${sig}`;
+  headers['Authorization'] =
+    `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/${credentialScope(scope)}, SignedHeaders=${signedHeaderNames(toSign)}, Signature=${sig}`;
   return headers;
 }

@@ -1,7 +1,13 @@
 // The few fields the agent reads from STS's XML answers, found by tag name with indexOf (no
 // regular expression, no XML parser: linear in the response, which is bounded in size).
 
-const ENTITIES: Readonly<Record<string, string>> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&apos;': "'" };
+const ENTITIES: Readonly<Record<string, string>> = {
+  '&amp;': '&',
+  '&lt;': '<',
+  '&gt;': '>',
+  '&quot;': '"',
+  '&apos;': "'",
+};
 
 /** The text of the first `<tag>…</tag>` (entities decoded), or undefined. */
 export function xmlText(xml: string, tag: string): string | undefined {

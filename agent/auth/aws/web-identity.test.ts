@@ -18,8 +18,22 @@ function setup(respond: (req: CloudHttpRequest) => CloudHttpResponse) {
   const sent: CloudHttpRequest[] = [];
   const files = new MemoryCredentialFiles({ [TOKEN_FILE]: 'irsa-token-1\n' });
   const creds = new WebIdentityCredentials(
-    { roleArn: 'arn:aws:iam::1:role/app', tokenFilePath: TOKEN_FILE, sessionName: 'vaultlet-agent', stsEndpoint: 'http://127.0.0.1:9' },
-    { http: { send: (req) => { sent.push(req); return Promise.resolve(respond(req)); } }, files, clock },
+    {
+      roleArn: 'arn:aws:iam::1:role/app',
+      tokenFilePath: TOKEN_FILE,
+      sessionName: 'vaultlet-agent',
+      stsEndpoint: 'http://127.0.0.1:9',
+    },
+    {
+      http: {
+        send: (req) => {
+          sent.push(req);
+          return Promise.resolve(respond(req));
+        },
+      },
+      files,
+      clock,
+    },
   );
   return { clock, sent, files, creds };
 }
@@ -27,11 +41,19 @@ function setup(respond: (req: CloudHttpRequest) => CloudHttpResponse) {
 describe('IRSA web identity credentials', () => {
   it('calls AssumeRoleWithWebIdentity with the token file, and reuses the credentials until 5 minutes before they expire', async () => {
     const t = setup(() => answer('2026-01-01T13:00:00Z'));
-    expect(await t.creds.get()).toEqual({ accessKeyId: 'ASIAEXAMPLE', secretAccessKey: 's&cret', sessionToken: 'session' });
+    expect(await t.creds.get()).toEqual({
+      accessKeyId: 'ASIAEXAMPLE',
+      secretAccessKey: 's&cret',
+      sessionToken: 'session',
+    });
     expect(t.sent).toHaveLength(1);
     expect(t.sent[0]?.url).toBe('http://127.0.0.1:9/');
     expect(Object.fromEntries(new URLSearchParams(t.sent[0]?.body))).toEqual({
-      Action: 'AssumeRoleWithWebIdentity', RoleArn: 'arn:aws:iam::1:role/app', RoleSessionName: 'vaultlet-agent', Version: '2011-06-15', WebIdentityToken: 'irsa-token-1',
+      Action: 'AssumeRoleWithWebIdentity',
+      RoleArn: 'arn:aws:iam::1:role/app',
+      RoleSessionName: 'vaultlet-agent',
+      Version: '2011-06-15',
+      WebIdentityToken: 'irsa-token-1',
     });
     await t.clock.advance(54 * 60_000);
     await t.creds.get();
@@ -44,9 +66,14 @@ describe('IRSA web identity credentials', () => {
   });
 
   it('names STS errors by code and message, never the token', async () => {
-    const t = setup(() => ({ status: 400, body: '<ErrorResponse><Error><Code>InvalidIdentityToken</Code><Message>No OpenIDConnect provider found</Message></Error></ErrorResponse>' }));
+    const t = setup(() => ({
+      status: 400,
+      body: '<ErrorResponse><Error><Code>InvalidIdentityToken</Code><Message>No OpenIDConnect provider found</Message></Error></ErrorResponse>',
+    }));
     const err = await t.creds.get().catch((e: unknown) => e as Error);
-    expect((err as Error).message).toBe('sts AssumeRoleWithWebIdentity for arn:aws:iam::1:role/app: status 400: InvalidIdentityToken: No OpenIDConnect provider found');
+    expect((err as Error).message).toBe(
+      'sts AssumeRoleWithWebIdentity for arn:aws:iam::1:role/app: status 400: InvalidIdentityToken: No OpenIDConnect provider found',
+    );
     const missing = setup(() => answer('2026-01-01T13:00:00Z'));
     missing.files.files.delete(TOKEN_FILE);
     await expect(missing.creds.get()).rejects.toThrow(`the web identity token file ${TOKEN_FILE} is missing or empty`);

@@ -33,14 +33,25 @@ export class WebIdentityCredentials {
     const now = this.#deps.clock.now();
     if (this.#cached !== undefined && now < this.#cached.expiresAt - REFRESH_BEFORE_MS) return this.#cached.credentials;
     const token = this.#deps.files.read(this.#config.tokenFilePath)?.trim();
-    if (token === undefined || token === '') throw new AuthError(`the web identity token file ${this.#config.tokenFilePath} is missing or empty`);
+    if (token === undefined || token === '')
+      throw new AuthError(`the web identity token file ${this.#config.tokenFilePath} is missing or empty`);
     const form = new URLSearchParams({
-      Action: 'AssumeRoleWithWebIdentity', RoleArn: this.#config.roleArn, RoleSessionName: this.#config.sessionName, Version: '2011-06-15', WebIdentityToken: token,
+      Action: 'AssumeRoleWithWebIdentity',
+      RoleArn: this.#config.roleArn,
+      RoleSessionName: this.#config.sessionName,
+      Version: '2011-06-15',
+      WebIdentityToken: token,
     });
     const res = await this.#deps.http.send({
-      method: 'POST', url: `${this.#config.stsEndpoint}/`, headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }, body: form.toString(),
+      method: 'POST',
+      url: `${this.#config.stsEndpoint}/`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+      body: form.toString(),
     });
-    if (res.status !== 200) throw new AuthError(`sts AssumeRoleWithWebIdentity for ${this.#config.roleArn}: status ${res.status}: ${stsErrorSummary(res.body)}`);
+    if (res.status !== 200)
+      throw new AuthError(
+        `sts AssumeRoleWithWebIdentity for ${this.#config.roleArn}: status ${res.status}: ${stsErrorSummary(res.body)}`,
+      );
     const accessKeyId = xmlText(res.body, 'AccessKeyId');
     const secretAccessKey = xmlText(res.body, 'SecretAccessKey');
     const sessionToken = xmlText(res.body, 'SessionToken');

@@ -19,21 +19,33 @@ export interface AppRoleDeps {
 }
 
 export function appRoleMethod(settings: AppRoleAuthSettings, deps: AppRoleDeps): LoginMethod {
-  const roleIdFile = new RememberedFile({ path: settings.roleIdFilePath, files: deps.files, removeAfterReading: false, log: deps.log });
+  const roleIdFile = new RememberedFile({
+    path: settings.roleIdFilePath,
+    files: deps.files,
+    removeAfterReading: false,
+    log: deps.log,
+  });
   let secretId = '';
   return {
     label: settings.mountPath,
     async login() {
       const roleId = roleIdFile.read();
-      if (roleId === '') throw new AuthError(`no role ID: ${settings.roleIdFilePath} is missing or empty and no role ID was read from it before`);
+      if (roleId === '')
+        throw new AuthError(
+          `no role ID: ${settings.roleIdFilePath} is missing or empty and no role ID was read from it before`,
+        );
       const path = settings.secretIdFilePath;
       if (path !== undefined) {
         const text = deps.files.read(path)?.trim();
         if (text !== undefined && text !== '') {
-          secretId = settings.secretIdResponseWrappingPath === undefined ? text : await unwrapSecretId(deps.client, text, settings.secretIdResponseWrappingPath);
+          secretId =
+            settings.secretIdResponseWrappingPath === undefined
+              ? text
+              : await unwrapSecretId(deps.client, text, settings.secretIdResponseWrappingPath);
           if (settings.removeSecretIdFileAfterReading) removeQuietly(deps, path);
         }
-        if (secretId === '') throw new AuthError(`no secret ID: ${path} is missing or empty and no secret ID was read from it before`);
+        if (secretId === '')
+          throw new AuthError(`no secret ID: ${path} is missing or empty and no secret ID was read from it before`);
       }
       return { kind: 'login', path: `${settings.mountPath}/login`, body: { role_id: roleId, secret_id: secretId } };
     },
@@ -44,13 +56,17 @@ async function unwrapSecretId(client: VaultClient, wrappingToken: string, expect
   const lookup = await client.read(wrappingToken, 'sys/wrapping/lookup');
   const data = lookup?.data;
   const creationPath = isRecord(data) && typeof data['creation_path'] === 'string' ? data['creation_path'] : undefined;
-  if (creationPath === undefined) throw new AuthError('sys/wrapping/lookup gave no creation_path for the wrapped secret ID');
+  if (creationPath === undefined)
+    throw new AuthError('sys/wrapping/lookup gave no creation_path for the wrapped secret ID');
   if (creationPath.replace(/^\/+|\/+$/g, '') !== expectedPath) {
-    throw new AuthError(`the wrapped secret ID was created at ${JSON.stringify(creationPath.slice(0, 200))}, not at secret_id_response_wrapping_path ${JSON.stringify(expectedPath)}`);
+    throw new AuthError(
+      `the wrapped secret ID was created at ${JSON.stringify(creationPath.slice(0, 200))}, not at secret_id_response_wrapping_path ${JSON.stringify(expectedPath)}`,
+    );
   }
   const unwrapped = await client.write(wrappingToken, 'sys/wrapping/unwrap', {});
   const secretId = isRecord(unwrapped.data) ? unwrapped.data['secret_id'] : undefined;
-  if (typeof secretId !== 'string' || secretId === '') throw new AuthError('the unwrapped response has no data.secret_id');
+  if (typeof secretId !== 'string' || secretId === '')
+    throw new AuthError('the unwrapped response has no data.secret_id');
   return secretId;
 }
 
@@ -59,6 +75,9 @@ function removeQuietly(deps: AppRoleDeps, path: string): void {
     deps.files.remove(path);
   } catch (err) {
     // As Vault Agent: the secret ID was read; failing to delete the file does not stop the login.
-    deps.log.error({ event: 'credential-remove-failed', path, err: { message: (err as Error).message } }, 'could not remove a credential file after reading it');
+    deps.log.error(
+      { event: 'credential-remove-failed', path, err: { message: (err as Error).message } },
+      'could not remove a credential file after reading it',
+    );
   }
 }

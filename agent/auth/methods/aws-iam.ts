@@ -16,17 +16,28 @@ export function stsLoginUrl(region: string): string {
   return region === 'us-east-1' ? 'https://sts.amazonaws.com/' : `https://sts.${region}.amazonaws.com/`;
 }
 
-export function awsIamMethod(settings: AwsAuthSettings, deps: { http: CloudHttp; files: CredentialFiles; clock: Clock }): LoginMethod {
+export function awsIamMethod(
+  settings: AwsAuthSettings,
+  deps: { http: CloudHttp; files: CredentialFiles; clock: Clock },
+): LoginMethod {
   const source = settings.credentials;
-  const webIdentity = source.kind === 'web-identity' ? new WebIdentityCredentials({ ...source, stsEndpoint: settings.stsEndpoint }, deps) : undefined;
-  const credentials = (): Promise<AwsCredentials> => (webIdentity !== undefined ? webIdentity.get() : Promise.resolve(source as AwsCredentials));
+  const webIdentity =
+    source.kind === 'web-identity'
+      ? new WebIdentityCredentials({ ...source, stsEndpoint: settings.stsEndpoint }, deps)
+      : undefined;
+  const credentials = (): Promise<AwsCredentials> =>
+    webIdentity !== undefined ? webIdentity.get() : Promise.resolve(source as AwsCredentials);
   return {
     label: `${settings.mountPath} as role "${settings.role}"`,
     async login() {
       const url = stsLoginUrl(settings.region);
       const headers: Record<string, string> = { 'Content-Type': 'application/x-www-form-urlencoded; charset=utf-8' };
       if (settings.headerValue !== undefined) headers['X-Vault-AWS-IAM-Server-ID'] = settings.headerValue;
-      const signed = signRequest({ method: 'POST', url, headers, body: GET_CALLER_IDENTITY }, await credentials(), { region: settings.region, service: 'sts', date: new Date(deps.clock.now()) });
+      const signed = signRequest({ method: 'POST', url, headers, body: GET_CALLER_IDENTITY }, await credentials(), {
+        region: settings.region,
+        service: 'sts',
+        date: new Date(deps.clock.now()),
+      });
       // Go's http.Header: every value a list.
       const headerLists = Object.fromEntries(Object.entries(signed).map(([k, v]) => [k, [v]]));
       return {

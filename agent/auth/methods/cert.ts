@@ -7,8 +7,9 @@ import { loginFrom, type LoginMethod } from '../login-method.ts';
 export function certMethod(settings: CertAuthSettings): LoginMethod {
   return {
     label: settings.name === undefined ? settings.mountPath : `${settings.mountPath} as role "${settings.name}"`,
-    login: () => loginFrom(() => {
-      return { kind: 'login', path: `${settings.mountPath}/login`, body: { name: settings.name ?? '' } };
-    }),
+    login: () =>
+      loginFrom(() => {
+        return { kind: 'login', path: `${settings.mountPath}/login`, body: { name: settings.name ?? '' } };
+      }),
   };
 }

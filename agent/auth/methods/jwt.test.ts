@@ -6,7 +6,14 @@ import { MemoryCredentialFiles } from '../../../test/fakes/memory-credential-fil
 import { createLogSink } from '../../../test/helpers/log-sink.ts';
 
 const COMMON = { minBackoffMs: 1000, maxBackoffMs: 300_000, exitOnErr: false };
-const SETTINGS: JwtAuthSettings = { type: 'jwt', mountPath: 'auth/jwt', role: 'ci', path: '/var/run/jwt', removeJwtAfterReading: true, ...COMMON };
+const SETTINGS: JwtAuthSettings = {
+  type: 'jwt',
+  mountPath: 'auth/jwt',
+  role: 'ci',
+  path: '/var/run/jwt',
+  removeJwtAfterReading: true,
+  ...COMMON,
+};
 
 describe('jwt login method', () => {
   it('reads the file on every login, deletes it after reading and keeps the last JWT for logins after that', async () => {
@@ -24,15 +31,20 @@ describe('jwt login method', () => {
     const files = new MemoryCredentialFiles({ '/var/run/jwt': 'jwt-1' });
     await jwtMethod({ ...SETTINGS, removeJwtAfterReading: false }, files, createLogSink('info').log).login();
     expect(files.removed).toEqual([]);
-    await expect(jwtMethod(SETTINGS, new MemoryCredentialFiles({ '/var/run/jwt': '  \n' }), createLogSink('info').log).login())
-      .rejects.toThrow('no JWT: /var/run/jwt is missing or empty and no JWT was read from it before');
+    await expect(
+      jwtMethod(SETTINGS, new MemoryCredentialFiles({ '/var/run/jwt': '  \n' }), createLogSink('info').log).login(),
+    ).rejects.toThrow('no JWT: /var/run/jwt is missing or empty and no JWT was read from it before');
   });
 });
 
 describe('token_file login method', () => {
   it('hands over the token for lookup-self, never deleting the file; a replaced token is picked up', async () => {
     const files = new MemoryCredentialFiles({ '/home/vault/token': 'hvs.one\n' });
-    const method = tokenFileMethod({ type: 'token_file', mountPath: 'auth/token_file', tokenFilePath: '/home/vault/token', ...COMMON }, files, createLogSink('info').log);
+    const method = tokenFileMethod(
+      { type: 'token_file', mountPath: 'auth/token_file', tokenFilePath: '/home/vault/token', ...COMMON },
+      files,
+      createLogSink('info').log,
+    );
     expect(await method.login()).toEqual({ kind: 'token', token: 'hvs.one' });
     files.files.delete('/home/vault/token');
     expect(await method.login()).toEqual({ kind: 'token', token: 'hvs.one' });

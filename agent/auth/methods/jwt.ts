@@ -9,13 +9,20 @@ import { loginFrom, type LoginMethod } from '../login-method.ts';
 import { RememberedFile } from './remembered-file.ts';
 
 export function jwtMethod(settings: JwtAuthSettings, files: CredentialFiles, log: Logger): LoginMethod {
-  const file = new RememberedFile({ path: settings.path, files, removeAfterReading: settings.removeJwtAfterReading, log });
+  const file = new RememberedFile({
+    path: settings.path,
+    files,
+    removeAfterReading: settings.removeJwtAfterReading,
+    log,
+  });
   return {
     label: `${settings.mountPath} as role "${settings.role}"`,
-    login: () => loginFrom(() => {
-      const jwt = file.read();
-      if (jwt === '') throw new AuthError(`no JWT: ${settings.path} is missing or empty and no JWT was read from it before`);
-      return { kind: 'login', path: `${settings.mountPath}/login`, body: { jwt, role: settings.role } };
-    }),
+    login: () =>
+      loginFrom(() => {
+        const jwt = file.read();
+        if (jwt === '')
+          throw new AuthError(`no JWT: ${settings.path} is missing or empty and no JWT was read from it before`);
+        return { kind: 'login', path: `${settings.mountPath}/login`, body: { jwt, role: settings.role } };
+      }),
   };
 }

@@ -29,7 +29,10 @@ export class RememberedFile {
         this.#files.remove(this.path);
       } catch (err) {
         // Vault Agent logs this and goes on: the credential was read, the login can proceed.
-        this.#log.error({ event: 'credential-remove-failed', path: this.path, err: { message: toError(err).message } }, 'could not remove a credential file after reading it');
+        this.#log.error(
+          { event: 'credential-remove-failed', path: this.path, err: { message: toError(err).message } },
+          'could not remove a credential file after reading it',
+        );
       }
     }
     return text;

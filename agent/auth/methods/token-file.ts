@@ -12,10 +12,11 @@ export function tokenFileMethod(settings: TokenFileAuthSettings, files: Credenti
   const file = new RememberedFile({ path: settings.tokenFilePath, files, removeAfterReading: false, log });
   return {
     label: `token_file ${settings.tokenFilePath}`,
-    login: () => loginFrom(() => {
-      const token = file.read();
-      if (token === '') throw new AuthError(`no token: ${settings.tokenFilePath} is missing or empty`);
-      return { kind: 'token', token };
-    }),
+    login: () =>
+      loginFrom(() => {
+        const token = file.read();
+        if (token === '') throw new AuthError(`no token: ${settings.tokenFilePath} is missing or empty`);
+        return { kind: 'token', token };
+      }),
   };
 }

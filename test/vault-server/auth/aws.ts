@@ -50,14 +50,24 @@ function parseHeaders(json: string): Map<string, string> | undefined {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
   const out = new Map<string, string>();
   for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
-    const value = Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string').join(',') : typeof v === 'string' ? v : undefined;
+    const value = Array.isArray(v)
+      ? v.filter((x): x is string => typeof x === 'string').join(',')
+      : typeof v === 'string'
+        ? v
+        : undefined;
     if (value === undefined) return undefined;
     out.set(k, value);
   }
   return out;
 }
 
-function post(endpoint: string, path: string, host: string, headers: Map<string, string>, body: string): Promise<{ status: number; body: string }> {
+function post(
+  endpoint: string,
+  path: string,
+  host: string,
+  headers: Map<string, string>,
+  body: string,
+): Promise<{ status: number; body: string }> {
   const url = new URL(path, endpoint);
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
@@ -67,11 +77,18 @@ function post(endpoint: string, path: string, host: string, headers: Map<string,
     const r = send(url, { method: 'POST', headers: h, timeout: 10_000 }, (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
-      res.on('data', (c: Buffer) => { size += c.length; if (size <= MAX_STS_BODY) chunks.push(c); });
-      res.on('end', () => { resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }); });
+      res.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size <= MAX_STS_BODY) chunks.push(c);
+      });
+      res.on('end', () => {
+        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') });
+      });
       res.on('error', reject);
     });
-    r.on('timeout', () => { r.destroy(new Error('timeout')); });
+    r.on('timeout', () => {
+      r.destroy(new Error('timeout'));
+    });
     r.on('error', reject);
     r.end(body);
   });
@@ -83,7 +100,13 @@ export class AwsAuth {
   readonly #serverIdHeaderValue: string;
   readonly #issuer: LoginIssuer;
 
-  constructor(opts: { mount: string; roles: ReadonlyMap<string, AwsRole>; stsEndpoint: string; serverIdHeaderValue: string; tokens: TokenStore }) {
+  constructor(opts: {
+    mount: string;
+    roles: ReadonlyMap<string, AwsRole>;
+    stsEndpoint: string;
+    serverIdHeaderValue: string;
+    tokens: TokenStore;
+  }) {
     this.#roles = opts.roles;
     this.#stsEndpoint = opts.stsEndpoint;
     this.#serverIdHeaderValue = opts.serverIdHeaderValue;
@@ -93,7 +116,7 @@ export class AwsAuth {
   async login(body: Readonly<Record<string, unknown>>): Promise<VaultResponse> {
     const method = body['iam_http_request_method'];
     if (typeof method !== 'string' || method === '') return badRequest('missing iam_http_request_method');
-    if (method !== 'POST') return badRequest('invalid iam_http_request_method; currently only \'POST\' is supported');
+    if (method !== 'POST') return badRequest("invalid iam_http_request_method; currently only 'POST' is supported");
     const rawUrl = b64(body['iam_request_url']);
     if (rawUrl === undefined) return badRequest('missing iam_request_url');
     const reqBody = b64(body['iam_request_body']);
@@ -106,8 +129,10 @@ export class AwsAuth {
     } catch {
       return badRequest('error parsing iam_request_url');
     }
-    if (url.pathname !== '/' || url.search !== '') return badRequest('error validating iam_request_url: invalid request URL path or query');
-    if (new URLSearchParams(reqBody).get('Action') !== 'GetCallerIdentity') return badRequest('error parsing iam_request_body: iam_request_body must have \'Action=GetCallerIdentity\'');
+    if (url.pathname !== '/' || url.search !== '')
+      return badRequest('error validating iam_request_url: invalid request URL path or query');
+    if (new URLSearchParams(reqBody).get('Action') !== 'GetCallerIdentity')
+      return badRequest("error parsing iam_request_body: iam_request_body must have 'Action=GetCallerIdentity'");
     const headers = parseHeaders(headerJson);
     if (headers === undefined) return badRequest('error parsing iam_request_headers');
     if (this.#serverIdHeaderValue !== '') {
@@ -120,21 +145,33 @@ export class AwsAuth {
     } catch {
       return badRequest('error making upstream request: connection to STS failed');
     }
-    if (sts.status !== 200) return badRequest(`error making upstream request: received error code ${sts.status} from STS: ${sts.body.replace(/\s+/g, ' ').slice(0, 400)}`);
+    if (sts.status !== 200)
+      return badRequest(
+        `error making upstream request: received error code ${sts.status} from STS: ${sts.body.replace(/\s+/g, ' ').slice(0, 400)}`,
+      );
     const arn = xmlText(sts.body, 'Arn');
     const account = xmlText(sts.body, 'Account') ?? '';
     const userId = xmlText(sts.body, 'UserId') ?? '';
     if (arn === undefined) return badRequest('error making upstream request: no Arn in the GetCallerIdentity answer');
     const canonical = canonicalArn(arn);
-    const roleName = typeof body['role'] === 'string' && body['role'] !== '' ? body['role'] : canonical.slice(canonical.lastIndexOf('/') + 1);
+    const roleName =
+      typeof body['role'] === 'string' && body['role'] !== ''
+        ? body['role']
+        : canonical.slice(canonical.lastIndexOf('/') + 1);
     const role = this.#roles.get(roleName);
     if (role === undefined) return badRequest(`entry for role ${roleName} not found`);
     if (!role.boundIamPrincipalArns.some((p) => arnMatches(p, canonical))) {
       return badRequest(`IAM Principal ${JSON.stringify(arn)} does not belong to the role ${JSON.stringify(roleName)}`);
     }
     const metadata = {
-      account_id: account, auth_type: 'iam', canonical_arn: canonical, client_arn: arn, client_user_id: userId,
-      inferred_aws_region: '', inferred_entity_id: '', inferred_entity_type: '',
+      account_id: account,
+      auth_type: 'iam',
+      canonical_arn: canonical,
+      client_arn: arn,
+      client_user_id: userId,
+      inferred_aws_region: '',
+      inferred_entity_id: '',
+      inferred_entity_type: '',
     };
     return this.#issuer.issue(role, userId === '' ? canonical : userId, metadata, canonical);
   }
@@ -142,10 +179,11 @@ export class AwsAuth {
   #checkServerId(headers: Map<string, string>): string | undefined {
     const value = [...headers].find(([k]) => k.toLowerCase() === SERVER_ID_HEADER.toLowerCase())?.[1];
     if (value === undefined) return 'missing header';
-    if (value !== this.#serverIdHeaderValue) return `expected ${JSON.stringify(this.#serverIdHeaderValue)} but got ${JSON.stringify(value)}`;
+    if (value !== this.#serverIdHeaderValue)
+      return `expected ${JSON.stringify(this.#serverIdHeaderValue)} but got ${JSON.stringify(value)}`;
     const authz = [...headers].find(([k]) => k.toLowerCase() === 'authorization')?.[1] ?? '';
     const signed = /SignedHeaders=([^,\s]+)/.exec(authz)?.[1]?.split(';') ?? [];
-    if (!signed.includes(SERVER_ID_HEADER.toLowerCase())) return 'vault header wasn\'t signed';
+    if (!signed.includes(SERVER_ID_HEADER.toLowerCase())) return "vault header wasn't signed";
     return undefined;
   }
 }

@@ -36,11 +36,20 @@ export class CertAuth {
     const name = typeof body['name'] === 'string' ? body['name'] : '';
     const now = this.#now();
     const valid = Date.parse(client.validFrom) <= now && now <= Date.parse(client.validTo);
-    const match = this.#roles.find(({ role, trusted }) => (name === '' || role.name === name) && valid && this.#trusts(trusted, client) &&
-      (role.allowedCommonNames.length === 0 || role.allowedCommonNames.includes(commonName(client))));
+    const match = this.#roles.find(
+      ({ role, trusted }) =>
+        (name === '' || role.name === name) &&
+        valid &&
+        this.#trusts(trusted, client) &&
+        (role.allowedCommonNames.length === 0 || role.allowedCommonNames.includes(commonName(client))),
+    );
     if (match === undefined) return badRequest('invalid certificate or no client certificate supplied');
     const { role } = match;
-    const metadata = { cert_name: role.name, common_name: commonName(client), serial_number: client.serialNumber.toLowerCase() };
+    const metadata = {
+      cert_name: role.name,
+      common_name: commonName(client),
+      serial_number: client.serialNumber.toLowerCase(),
+    };
     return this.#issuer.issue(role, client.fingerprint256, metadata, role.name);
   }
 

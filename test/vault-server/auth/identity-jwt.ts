@@ -17,7 +17,13 @@ export function identityJwtSigner(): IdentityJwtSigner {
 
 function signWith(key: KeyObject, claims: { sub: string; aud?: string; ttlSeconds?: number; now?: number }): string {
   const iat = Math.floor((claims.now ?? Date.now()) / 1000);
-  const payload = { aud: claims.aud ?? 'vault', exp: iat + (claims.ttlSeconds ?? 600), iat, iss: 'https://ci.example.com', sub: claims.sub };
+  const payload = {
+    aud: claims.aud ?? 'vault',
+    exp: iat + (claims.ttlSeconds ?? 600),
+    iat,
+    iss: 'https://ci.example.com',
+    sub: claims.sub,
+  };
   const b64 = (v: string | Buffer): string => Buffer.from(v).toString('base64url');
   const input = `${b64(JSON.stringify({ alg: 'ES256', typ: 'JWT' }))}.${b64(JSON.stringify(payload))}`;
   return `${input}.${b64(sign('sha256', Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' }))}`;

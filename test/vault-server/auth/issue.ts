@@ -25,7 +25,12 @@ export class LoginIssuer {
     this.#mountType = mountType;
   }
 
-  issue(role: TokenRole, alias: string, metadata: Readonly<Record<string, string>>, displaySuffix: string): VaultResponse {
+  issue(
+    role: TokenRole,
+    alias: string,
+    metadata: Readonly<Record<string, string>>,
+    displaySuffix: string,
+  ): VaultResponse {
     const policies = [...new Set([...role.policies, ...(role.noDefaultPolicy ? [] : ['default'])])].sort();
     let entityId = this.#entities.get(alias);
     if (entityId === undefined) {
@@ -33,12 +38,27 @@ export class LoginIssuer {
       this.#entities.set(alias, entityId);
     }
     const token = this.#tokens.create({
-      policies, meta: metadata, displayName: `${this.#mount}-${displaySuffix}`, path: `auth/${this.#mount}/login`, entityId, ttl: role.ttl, maxTtl: role.maxTtl,
+      policies,
+      meta: metadata,
+      displayName: `${this.#mount}-${displaySuffix}`,
+      path: `auth/${this.#mount}/login`,
+      entityId,
+      ttl: role.ttl,
+      maxTtl: role.maxTtl,
     });
     return envelope({
       auth: {
-        client_token: token.id, accessor: token.accessor, policies, token_policies: policies, metadata,
-        lease_duration: token.creationTtl, renewable: true, entity_id: entityId, token_type: 'service', orphan: true, num_uses: 0,
+        client_token: token.id,
+        accessor: token.accessor,
+        policies,
+        token_policies: policies,
+        metadata,
+        lease_duration: token.creationTtl,
+        renewable: true,
+        entity_id: entityId,
+        token_type: 'service',
+        orphan: true,
+        num_uses: 0,
       },
       mountType: this.#mountType,
     });

@@ -14,8 +14,12 @@ export interface JwtRole extends TokenRole {
 }
 
 const VERIFY: Readonly<Record<string, { hash: string; dsa?: 'ieee-p1363' }>> = {
-  RS256: { hash: 'sha256' }, RS384: { hash: 'sha384' }, RS512: { hash: 'sha512' },
-  ES256: { hash: 'sha256', dsa: 'ieee-p1363' }, ES384: { hash: 'sha384', dsa: 'ieee-p1363' }, ES512: { hash: 'sha512', dsa: 'ieee-p1363' },
+  RS256: { hash: 'sha256' },
+  RS384: { hash: 'sha384' },
+  RS512: { hash: 'sha512' },
+  ES256: { hash: 'sha256', dsa: 'ieee-p1363' },
+  ES384: { hash: 'sha384', dsa: 'ieee-p1363' },
+  ES512: { hash: 'sha512', dsa: 'ieee-p1363' },
 };
 
 function decode(part: string | undefined): Record<string, unknown> | undefined {
@@ -33,7 +37,13 @@ export class JwtAuth {
   readonly #issuer: LoginIssuer;
   readonly #now: () => number;
 
-  constructor(opts: { mount: string; roles: ReadonlyMap<string, JwtRole>; publicKeysPem: readonly string[]; tokens: TokenStore; now: () => number }) {
+  constructor(opts: {
+    mount: string;
+    roles: ReadonlyMap<string, JwtRole>;
+    publicKeysPem: readonly string[];
+    tokens: TokenStore;
+    now: () => number;
+  }) {
     this.#roles = opts.roles;
     this.#keys = opts.publicKeysPem.map((pem) => createPublicKey(pem));
     this.#issuer = new LoginIssuer(opts.tokens, opts.mount, 'jwt');
@@ -50,18 +60,26 @@ export class JwtAuth {
     const parts = jwt.split('.');
     const header = decode(parts[0]);
     const claims = decode(parts[1]);
-    if (parts.length !== 3 || header === undefined || claims === undefined) return badRequest('error validating token: invalid JWT');
-    if (this.#keys.length > 0 && !this.#signatureOk(parts, header)) return badRequest('error validating signature: failed to verify id token signature');
+    if (parts.length !== 3 || header === undefined || claims === undefined)
+      return badRequest('error validating token: invalid JWT');
+    if (this.#keys.length > 0 && !this.#signatureOk(parts, header))
+      return badRequest('error validating signature: failed to verify id token signature');
     const now = Math.floor(this.#now() / 1000);
-    if (typeof claims['exp'] === 'number' && now > claims['exp'] + 150) return badRequest('error validating claims: token is expired (exp)');
+    if (typeof claims['exp'] === 'number' && now > claims['exp'] + 150)
+      return badRequest('error validating claims: token is expired (exp)');
     if (role.boundAudiences.length > 0) {
       const aud = claims['aud'];
       const auds = Array.isArray(aud) ? aud : [aud];
-      if (!auds.some((a) => typeof a === 'string' && role.boundAudiences.includes(a))) return badRequest('error validating claims: invalid audience (aud) claim: audience claim does not match any expected audience');
+      if (!auds.some((a) => typeof a === 'string' && role.boundAudiences.includes(a)))
+        return badRequest(
+          'error validating claims: invalid audience (aud) claim: audience claim does not match any expected audience',
+        );
     }
-    if (role.boundSubject !== '' && claims['sub'] !== role.boundSubject) return badRequest('error validating claims: sub claim does not match bound subject');
+    if (role.boundSubject !== '' && claims['sub'] !== role.boundSubject)
+      return badRequest('error validating claims: sub claim does not match bound subject');
     const user = claims[role.userClaim];
-    if (typeof user !== 'string' || user === '') return badRequest(`claim ${JSON.stringify(role.userClaim)} not found in token`);
+    if (typeof user !== 'string' || user === '')
+      return badRequest(`claim ${JSON.stringify(role.userClaim)} not found in token`);
     return this.#issuer.issue(role, user, { role: roleName }, user);
   }
 

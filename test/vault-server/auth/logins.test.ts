@@ -19,9 +19,24 @@ beforeAll(async () => {
   vault = await startVaultServer({
     seed: {
       auth: {
-        approle: { type: 'approle', roles: { app: { role_id: 'role-1', secret_ids: ['secret-1'], token_ttl: 60, token_policies: ['app'] }, once: { role_id: 'role-2', secret_ids: ['secret-2'], secret_id_num_uses: 1 } } },
-        jwt: { type: 'jwt', jwt_validation_pubkeys: [signer.publicKeyPem], roles: { ci: { bound_audiences: ['vault'], bound_subject: 'repo:app', token_ttl: 30 } } },
-        aws: { type: 'aws', sts_endpoint: sts.url, iam_server_id_header_value: 'vault.example.com', roles: { deployer: { bound_iam_principal_arn: ['arn:aws:iam::123456789012:user/*'], token_ttl: 120 } } },
+        approle: {
+          type: 'approle',
+          roles: {
+            app: { role_id: 'role-1', secret_ids: ['secret-1'], token_ttl: 60, token_policies: ['app'] },
+            once: { role_id: 'role-2', secret_ids: ['secret-2'], secret_id_num_uses: 1 },
+          },
+        },
+        jwt: {
+          type: 'jwt',
+          jwt_validation_pubkeys: [signer.publicKeyPem],
+          roles: { ci: { bound_audiences: ['vault'], bound_subject: 'repo:app', token_ttl: 30 } },
+        },
+        aws: {
+          type: 'aws',
+          sts_endpoint: sts.url,
+          iam_server_id_header_value: 'vault.example.com',
+          roles: { deployer: { bound_iam_principal_arn: ['arn:aws:iam::123456789012:user/*'], token_ttl: 120 } },
+        },
       },
     },
   });
@@ -39,14 +54,24 @@ describe('approle login', () => {
     const res = await login('approle', { role_id: 'role-1', secret_id: 'secret-1' });
     expect(res.status).toBe(200);
     expect(normalizeIds(res.body)).toMatchObject({
-      auth: { policies: ['app', 'default'], metadata: { role_name: 'app' }, lease_duration: 60, renewable: true, token_type: 'service' }, mount_type: 'approle',
+      auth: {
+        policies: ['app', 'default'],
+        metadata: { role_name: 'app' },
+        lease_duration: 60,
+        renewable: true,
+        token_type: 'service',
+      },
+      mount_type: 'approle',
     });
   });
 
   it('answers bad role and secret IDs alike, and spends a one-use secret ID', async () => {
     expect((await login('approle', {})).text).toBe('{"errors":["missing role_id"]}\n');
     expect((await login('approle', { role_id: 'role-1' })).text).toBe('{"errors":["missing secret_id"]}\n');
-    for (const body of [{ role_id: 'nope', secret_id: 'secret-1' }, { role_id: 'role-1', secret_id: 'nope' }]) {
+    for (const body of [
+      { role_id: 'nope', secret_id: 'secret-1' },
+      { role_id: 'role-1', secret_id: 'nope' },
+    ]) {
       const res = await login('approle', body);
       expect([res.status, res.text]).toEqual([400, '{"errors":["invalid role or secret ID"]}\n']);
     }
@@ -61,40 +86,75 @@ describe('jwt login', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ auth: { metadata: { role: 'ci' }, lease_duration: 30 }, mount_type: 'jwt' });
     const other = identityJwtSigner();
-    expect((await login('jwt', { role: 'ci', jwt: other.sign({ sub: 'repo:app' }) })).text).toBe('{"errors":["error validating signature: failed to verify id token signature"]}\n');
+    expect((await login('jwt', { role: 'ci', jwt: other.sign({ sub: 'repo:app' }) })).text).toBe(
+      '{"errors":["error validating signature: failed to verify id token signature"]}\n',
+    );
     expect((await login('jwt', { role: 'ci', jwt: signer.sign({ sub: 'repo:app', aud: 'other' }) })).status).toBe(400);
-    expect((await login('jwt', { role: 'ci', jwt: signer.sign({ sub: 'repo:evil' }) })).text).toBe('{"errors":["error validating claims: sub claim does not match bound subject"]}\n');
-    expect((await login('jwt', { role: 'nope', jwt: 'x' })).text).toBe('{"errors":["role \\"nope\\" could not be found"]}\n');
+    expect((await login('jwt', { role: 'ci', jwt: signer.sign({ sub: 'repo:evil' }) })).text).toBe(
+      '{"errors":["error validating claims: sub claim does not match bound subject"]}\n',
+    );
+    expect((await login('jwt', { role: 'nope', jwt: 'x' })).text).toBe(
+      '{"errors":["role \\"nope\\" could not be found"]}\n',
+    );
     expect((await login('jwt', { role: 'ci' })).text).toBe('{"errors":["missing token"]}\n');
   });
 });
 
 describe('aws iam login', () => {
   const settings = (secret: string, headerValue?: string): AwsAuthSettings => ({
-    type: 'aws', mountPath: 'auth/aws', role: 'deployer', region: 'us-east-1', stsEndpoint: sts.url, minBackoffMs: 1000, maxBackoffMs: 300_000, exitOnErr: false,
-    credentials: { kind: 'static', accessKeyId: 'AKIDEXAMPLE', secretAccessKey: secret }, ...(headerValue !== undefined ? { headerValue } : {}),
+    type: 'aws',
+    mountPath: 'auth/aws',
+    role: 'deployer',
+    region: 'us-east-1',
+    stsEndpoint: sts.url,
+    minBackoffMs: 1000,
+    maxBackoffMs: 300_000,
+    exitOnErr: false,
+    credentials: { kind: 'static', accessKeyId: 'AKIDEXAMPLE', secretAccessKey: secret },
+    ...(headerValue !== undefined ? { headerValue } : {}),
   });
   const body = async (s: AwsAuthSettings): Promise<unknown> => {
-    const request = await awsIamMethod(s, { http: { send: () => Promise.reject(new Error('unused')) }, files: new MemoryCredentialFiles(), clock: { now: Date.now, setTimer: () => ({ cancel: () => undefined }) } }).login();
+    const request = await awsIamMethod(s, {
+      http: { send: () => Promise.reject(new Error('unused')) },
+      files: new MemoryCredentialFiles(),
+      clock: { now: Date.now, setTimer: () => ({ cancel: () => undefined }) },
+    }).login();
     return request.kind === 'login' ? request.body : undefined;
   };
 
   it('replays the signed GetCallerIdentity to STS and binds the caller ARN to the role', async () => {
-    const res = await login('aws', await body(settings('wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', 'vault.example.com')));
+    const res = await login(
+      'aws',
+      await body(settings('wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', 'vault.example.com')),
+    );
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
-      auth: { lease_duration: 120, metadata: { auth_type: 'iam', account_id: '123456789012', client_arn: 'arn:aws:iam::123456789012:user/deployer', canonical_arn: 'arn:aws:iam::123456789012:user/deployer' } },
+      auth: {
+        lease_duration: 120,
+        metadata: {
+          auth_type: 'iam',
+          account_id: '123456789012',
+          client_arn: 'arn:aws:iam::123456789012:user/deployer',
+          canonical_arn: 'arn:aws:iam::123456789012:user/deployer',
+        },
+      },
       mount_type: 'aws',
     });
     expect(sts.calls.at(-1)).toEqual({ action: 'GetCallerIdentity', status: 200 });
   });
 
   it('refuses a missing server ID header and passes on STS refusing a bad signature', async () => {
-    expect((await login('aws', await body(settings('wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY')))).text).toBe('{"errors":["error validating X-Vault-AWS-IAM-Server-ID header: missing header"]}\n');
+    expect((await login('aws', await body(settings('wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY')))).text).toBe(
+      '{"errors":["error validating X-Vault-AWS-IAM-Server-ID header: missing header"]}\n',
+    );
     const res = await login('aws', await body(settings('wrong-secret', 'vault.example.com')));
     expect(res.status).toBe(400);
     // Go's JSON encoder escapes < and > (\u003c): compare the decoded message.
-    expect((res.body as { errors: string[] }).errors[0]).toMatch(/^error making upstream request: received error code 403 from STS: <ErrorResponse .*<Code>SignatureDoesNotMatch<\/Code>/);
-    expect((await login('aws', { iam_http_request_method: 'GET' })).text).toBe('{"errors":["invalid iam_http_request_method; currently only \'POST\' is supported"]}\n');
+    expect((res.body as { errors: string[] }).errors[0]).toMatch(
+      /^error making upstream request: received error code 403 from STS: <ErrorResponse .*<Code>SignatureDoesNotMatch<\/Code>/,
+    );
+    expect((await login('aws', { iam_http_request_method: 'GET' })).text).toBe(
+      '{"errors":["invalid iam_http_request_method; currently only \'POST\' is supported"]}\n',
+    );
   });
 });
