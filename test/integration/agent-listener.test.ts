@@ -5,7 +5,9 @@
 // agent), cache-clear, metrics, and POST /agent/v1/quit stopping a sidecar.
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { createTlsDir } from '../helpers/tls-dir.ts';
 import { join } from 'node:path';
 import type { AgentConfig, ListenerStanza } from '../../shared/agent-config.ts';
 import type { VaultSeed } from '../vault-server/seed.ts';
@@ -189,6 +191,58 @@ describe('agent listener (vault-k8s agent-cache-enable config)', () => {
   }, 20_000);
 });
 
+describe('listener kinds', () => {
+  it('serves a unix socket, a TLS listener and a metrics_only listener side by side', async () => {
+    const tls = await createTlsDir();
+    const socket = join(env.work.dir, 'agent.sock');
+    try {
+      const config = env.work.config(
+        env.vault.url,
+        [{ destination: join(env.work.secretsDir, 'kinds.txt'), contents: 'x' }],
+        {
+          listener: [
+            { type: 'unix', address: socket, tls_disable: true },
+            {
+              type: 'tcp',
+              address: '127.0.0.1:0',
+              tls_cert_file: tls.certFile,
+              tls_key_file: tls.keyFile,
+            } as ListenerStanza,
+            { type: 'tcp', address: '127.0.0.1:0', tls_disable: true, role: 'metrics_only' } as ListenerStanza,
+          ],
+          api_proxy: { use_auto_auth_token: true },
+        } as Partial<AgentConfig>,
+      );
+      const agent = spawnAgent([`-config=${env.work.writeConfig('kinds.json', config)}`]);
+      const lines = await waitFor('three listeners', () => {
+        const started = agent.stdout
+          .join('')
+          .split('\n')
+          .filter((l) => l.includes('"event":"listener-started"'));
+        return started.length === 3
+          ? started.map((l) => JSON.parse(l) as { address: string; tls: boolean; role: string })
+          : undefined;
+      });
+      const [unix, secure, metricsOnly] = lines;
+      expect(unix?.address).toBe(socket);
+      const viaSocket = await send({ socketPath: socket, path: '/v1/secret/data/app/config' });
+      expect(viaSocket.status).toBe(200);
+      const t = new URL(`https://${secure?.address ?? ''}`);
+      const viaTls = await send(
+        { host: t.hostname, port: t.port, path: '/v1/secret/data/app/config', ca: readFileSync(tls.caFile, 'utf8') },
+        true,
+      );
+      expect({ status: viaTls.status, tls: secure?.tls }).toEqual({ status: 200, tls: true });
+      const m = new URL(`http://${metricsOnly?.address ?? ''}`);
+      expect((await send({ host: m.hostname, port: m.port, path: '/v1/secret/data/app/config' })).status).toBe(404);
+      expect((await send({ host: m.hostname, port: m.port, path: '/agent/v1/metrics' })).status).toBe(200);
+      expect((await agent.stop()).code).toBe(0);
+    } finally {
+      await tls.remove();
+    }
+  }, 20_000);
+});
+
 describe('persistent cache (vault-k8s init + sidecar with agent-cache-enable)', () => {
   it('maps persist "kubernetes" onto the hand-off: the sidecar adopts the init token and lease, one login and one lease for the pod', async () => {
     const cacheDir = join(env.work.dir, 'agent-cache');
@@ -222,6 +276,26 @@ describe('persistent cache (vault-k8s init + sidecar with agent-cache-enable)', 
     expect((await sidecar.stop()).code).toBe(0);
   }, 20_000);
 });
+
+function send(
+  options: { socketPath?: string; host?: string; port?: string; path: string; ca?: string },
+  secure = false,
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const done = (res: IncomingMessage): void => {
+      let body = '';
+      res.on('data', (c: Buffer) => {
+        body += c.toString();
+      });
+      res.on('end', () => {
+        resolve({ status: res.statusCode ?? 0, body });
+      });
+    };
+    const r = secure ? httpsRequest(options, done) : httpRequest(options, done);
+    r.on('error', reject);
+    r.end();
+  });
+}
 
 function rawGet(
   base: string,
