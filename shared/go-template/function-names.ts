@@ -51,7 +51,8 @@ export const SPRIG_RENDERED = [
   'typeOf', 'kindOf', 'kindIs', 'typeIs', 'typeIsLike', 'deepEqual',
   'base', 'dir', 'ext', 'clean', 'isAbs', 'osBase', 'osDir', 'osExt', 'osClean', 'osIsAbs',
   'semver', 'semverCompare', 'urlParse', 'urlJoin', 'decryptAES', 'encryptAES', 'randInt', 'shuffle', 'genPrivateKey',
-  'derivePassword',
+  'derivePassword', 'genCA', 'genCAWithKey', 'genSelfSignedCert', 'genSelfSignedCertWithKey', 'genSignedCert',
+  'genSignedCertWithKey', 'buildCustomCert',
 ] as const;
 
 const CHANGES_EVERY_RENDER =
@@ -94,10 +95,6 @@ export const NOT_RENDERED_BY_VAULTLET: ReadonlyMap<string, string> = new Map<str
   ['plugin', 'plugin runs an external program from the agent container; vaultlet does not (use the template\'s exec command)'],
   ...['spew_dump', 'spew_printf', 'spew_sdump', 'spew_sprintf'].map((n): [string, string] => [n, `${n} prints Go's internal memory layout (a debugging aid); vaultlet does not render it`]),
   ...['bcrypt', 'htpasswd'].map((n): [string, string] => [`sprig_${n}`, `sprig_${n} ${GENERATES}; vaultlet does not render it`]),
-  ...[
-    'genCA', 'genCAWithKey', 'genSelfSignedCert', 'genSelfSignedCertWithKey', 'genSignedCert',
-    'genSignedCertWithKey', 'buildCustomCert',
-  ].map((n): [string, string] => [`sprig_${n}`, `sprig_${n} ${GENERATES}; issue certificates with Vault's PKI engine (pkiCert)`]),
 ]);
 
 /** Accepted by the parser (valid for Vault Agent) but not rendered by vaultlet: render fails naming the function. */

@@ -18,6 +18,7 @@ import { SEMVER_FUNCTIONS } from './semver.ts';
 import { DECRYPT_AES_FUNCTIONS } from './decrypt-aes.ts';
 import { SPRIG_RANDOM_FUNCTIONS } from './sprig-random.ts';
 import { DERIVE_PASSWORD_FUNCTIONS } from './derive-password.ts';
+import { SPRIG_CERT_FUNCTIONS } from './sprig-certs.ts';
 import { writeToFile } from './write-to-file.ts';
 import { sockaddr } from './sockaddr.ts';
 
@@ -54,7 +55,7 @@ export const CONSUL_TEMPLATE_FUNCTION_TABLE: ReadonlyMap<string, GoFunction> = n
   ...[
     ...SPRIG_STRING_FUNCTIONS, ...SPRIG_COLLECTION_FUNCTIONS, ...SPRIG_TEXT_FUNCTIONS, ...SPRIG_DATE_FUNCTIONS,
     ...SPRIG_MUST_FUNCTIONS, ...SPRIG_URL_FUNCTIONS, ...SEMVER_FUNCTIONS, ...DECRYPT_AES_FUNCTIONS, ...SPRIG_RANDOM_FUNCTIONS,
-    ...DERIVE_PASSWORD_FUNCTIONS,
+    ...DERIVE_PASSWORD_FUNCTIONS, ...SPRIG_CERT_FUNCTIONS,
   ].map(([name, fn]): [string, GoFunction] => [`sprig_${name}`, fn]),
   ...PARSE_ONLY_FUNCTIONS.map((name): [string, GoFunction] => [name, unsupported(name)]),
 ]);

@@ -3,7 +3,7 @@
 // longer defines; function_denylist. Expectations follow Sprig v3's and consul-template's
 // documented examples and Go's semantics.
 import { describe, expect, it } from '@jest/globals';
-import { createCipheriv, createPrivateKey } from 'node:crypto';
+import { createCipheriv, createPrivateKey, createPublicKey, generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { TemplateSyntaxError } from '../../../shared/template-errors.ts';
 import {
   notRenderedReason,
@@ -183,6 +183,52 @@ describe('Sprig functions with a random result', () => {
   });
 });
 
+describe('Sprig certificate functions', () => {
+  const pems = (out: string): string[] => out.split(/(?=-----BEGIN )/);
+
+  it('issues a CA and a certificate it signs, valid from the render clock, with the SANs asked for', () => {
+    const out = render(
+      '{{ $ca := sprig_genCA "my-ca" 365 }}{{ $c := sprig_genSignedCert "web.example.com" (sprig_list "10.0.0.1" "::1") (sprig_list "web.example.com") 30 $ca }}{{ $ca.Cert }}{{ $c.Cert }}{{ $c.Key }}',
+    );
+    const [caPem = '', leafPem = '', keyPem = ''] = pems(out);
+    const ca = new X509Certificate(caPem);
+    const leaf = new X509Certificate(leafPem);
+    expect([ca.subject, ca.ca, ca.validFrom]).toEqual(['CN=my-ca', true, 'Nov 25 09:30:15 2026 GMT']);
+    expect(ca.validTo).toBe('Nov 25 09:30:15 2027 GMT');
+    expect([leaf.subject, leaf.issuer, leaf.ca]).toEqual(['CN=web.example.com', 'CN=my-ca', false]);
+    expect(leaf.subjectAltName).toBe('DNS:web.example.com, IP Address:10.0.0.1, IP Address:0:0:0:0:0:0:0:1');
+    expect(leaf.checkIssued(ca) && leaf.verify(ca.publicKey)).toBe(true);
+    expect(leaf.keyUsage).toEqual(['1.3.6.1.5.5.7.3.1', '1.3.6.1.5.5.7.3.2']);
+    expect(keyPem).toMatch(/^-----BEGIN RSA PRIVATE KEY-----\n/);
+    expect(createPublicKey(keyPem).export({ type: 'spki', format: 'pem' })).toBe(
+      leaf.publicKey.export({ type: 'spki', format: 'pem' }),
+    );
+  });
+
+  it('uses a given key, self-signs, and rebuilds a certificate from base64', () => {
+    const key = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+      .privateKey.export({ type: 'sec1', format: 'pem' })
+      .toString();
+    const out = render(
+      `{{ $c := sprig_genSelfSignedCertWithKey "self" nil nil 1 "${key.replaceAll('\n', '\\n')}" }}{{ $c.Cert }}{{ $c.Key }}{{ $b := sprig_buildCustomCert ($c.Cert | sprig_b64enc) ($c.Key | sprig_b64enc) }}{{ eq $b.Cert $c.Cert }}`,
+    );
+    const [certPem = '', keyPem = ''] = pems(out);
+    const cert = new X509Certificate(certPem);
+    expect([cert.subject, cert.issuer, cert.ca]).toEqual(['CN=self', 'CN=self', false]);
+    expect(cert.verify(cert.publicKey)).toBe(true);
+    expect(keyPem).toBe(`${key.trimEnd()}\n` + 'true');
+  });
+
+  it('fails on a bad IP or a bad base64 certificate', () => {
+    expect(() => render('{{ sprig_genSelfSignedCert "x" (sprig_list "10.0.0.300") nil 1 }}')).toThrow(
+      'error calling sprig_genSelfSignedCert: error parsing ip: 10.0.0.300',
+    );
+    expect(() => render('{{ sprig_buildCustomCert "%%%" "" }}')).toThrow(
+      'error calling sprig_buildCustomCert: unable to decode base64 certificate',
+    );
+  });
+});
+
 describe('consul-template writeToFile and sockaddr', () => {
   it('records writeToFile calls of a complete render for the renderer, printing nothing', () => {
     const t = goTemplateEngine.compile(
@@ -267,7 +313,8 @@ describe('functions Vault Agent does not define, or vaultlet does not render', (
   it('names the alternative for Consul, Nomad and generating functions; nothing for rendered ones', () => {
     expect(notRenderedReason('key')).toContain('Consul');
     expect(notRenderedReason('nomadVar')).toContain('Nomad');
-    expect(notRenderedReason('sprig_genCA')).toContain('pkiCert');
+    expect(notRenderedReason('sprig_bcrypt')).toContain('vaultlet does not render it');
+    expect(notRenderedReason('plugin')).toContain('external program');
     expect(notRenderedReason('sprig_upper')).toBeUndefined();
     expect(notRenderedReason('writeToFile')).toBeUndefined();
     for (const name of [

@@ -193,6 +193,6 @@ export function denyable(name: string, helper: HelperDelegate): HelperDelegate {
     const options = args[args.length - 1] as HelperOptions;
     const state = (options.data as Record<string, unknown> | undefined)?.[STATE_KEY] as RenderState | undefined;
     if (state?.context.functionDenylist?.includes(name) === true) throw new HelperError(name, 'function is disabled', options);
-    return helper.apply(this, args) as unknown;
+    return (helper as (this: unknown, ...a: unknown[]) => unknown).apply(this, args);
   };
 }
