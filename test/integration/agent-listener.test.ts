@@ -5,7 +5,8 @@
 // agent), cache-clear, metrics, and POST /agent/v1/quit stopping a sidecar.
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { createServer, request as httpRequest, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { request as httpsRequest } from 'node:https';
 import { createTlsDir } from '../helpers/tls-dir.ts';
 import { join } from 'node:path';
@@ -136,6 +137,16 @@ describe('agent listener (vault-k8s agent-cache-enable config)', () => {
     expect(revoked.status).toBe(204);
     expect((await fetch(`${base}/v1/database/creds/app`)).headers.get('x-cache')).toBe('MISS');
     expect(count('GET', '/v1/database/creds/app')).toBe(readsBefore + 3);
+    // Two identical requests at once: one Vault request, one lease, the same answer.
+    expect((await fetch(`${base}/agent/v1/cache-clear`, { method: 'POST', body: '{"type":"all"}' })).status).toBe(200);
+    // Vault answers slowly, so the second request arrives while the first is still out.
+    env.vault.faults.setLatency(300);
+    const pair = await Promise.all([fetch(`${base}/v1/database/creds/app`), fetch(`${base}/v1/database/creds/app`)]);
+    env.vault.faults.setLatency(0);
+    expect(pair.map((r) => r.headers.get('x-cache')).sort()).toEqual(['HIT', 'MISS']);
+    const [p1, p2] = (await Promise.all(pair.map((r) => r.json()))) as { lease_id: string }[];
+    expect(p1?.lease_id).toBe(p2?.lease_id);
+    expect(count('GET', '/v1/database/creds/app')).toBe(readsBefore + 4);
     expect((await fetch(`${base}/agent/v1/cache-clear`, { method: 'POST', body: '{"type":"bogus"}' })).status).toBe(
       400,
     );
@@ -145,11 +156,11 @@ describe('agent listener (vault-k8s agent-cache-enable config)', () => {
       Counters: { Name: string; Sum: number }[];
     };
     const sum = (n: string): number | undefined => metrics.Counters.find((c) => c.Name === n)?.Sum;
-    expect(sum('vault.agent.cache.hit')).toBe(2);
+    expect(sum('vault.agent.cache.hit')).toBe(3);
     expect(sum('vault.agent.cache.miss')).toBeGreaterThanOrEqual(3);
     expect(sum('vault.agent.proxy.client_error')).toBe(1);
     const prom = await (await fetch(`${base}/agent/v1/metrics?format=prometheus`)).text();
-    expect(prom).toContain('vault_agent_cache_hit 2');
+    expect(prom).toContain('vault_agent_cache_hit 3');
 
     // Quit: a 405 for GET, then POST stops the sidecar with 0 within 2 s.
     expect((await fetch(`${base}/agent/v1/quit`)).status).toBe(405);
@@ -159,6 +170,8 @@ describe('agent listener (vault-k8s agent-cache-enable config)', () => {
     expect({ code, fast: at - t0 < 2000 }).toEqual({ code: 0, fast: true });
     expect(agent.logText()).not.toContain(SENTINEL);
     expect(agent.logText()).not.toContain(a.data.password);
+    // Nor the auto-auth token it added to every proxied request.
+    expect(agent.logText()).not.toContain(readFileSync(join(env.work.dir, '.vault-token'), 'utf8'));
   }, 30_000);
 
   it('"force" replaces the client token; require_request_header answers 412; quit is refused when not enabled', async () => {
@@ -241,6 +254,28 @@ describe('listener kinds', () => {
       await tls.remove();
     }
   }, 20_000);
+});
+
+describe('listener start failure', () => {
+  it('exits 1 naming the address when the listener cannot bind', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => {
+      taken.listen(0, '127.0.0.1', resolve);
+    });
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      const config = env.work.config(
+        env.vault.url,
+        [{ destination: join(env.work.secretsDir, 'bind.txt'), contents: 'x' }],
+        { listener: vaultK8sListener({ address: `127.0.0.1:${port}` }) },
+      );
+      const agent = spawnAgent([`-config=${env.work.writeConfig('bind.json', config)}`]);
+      expect((await agent.exited).code).toBe(1);
+      expect(agent.stderr.join('')).toContain(`listener[0]: cannot listen on 127.0.0.1:${port} (EADDRINUSE)`);
+    } finally {
+      taken.close();
+    }
+  });
 });
 
 describe('persistent cache (vault-k8s init + sidecar with agent-cache-enable)', () => {
