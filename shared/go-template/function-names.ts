@@ -52,7 +52,7 @@ export const SPRIG_RENDERED = [
   'base', 'dir', 'ext', 'clean', 'isAbs', 'osBase', 'osDir', 'osExt', 'osClean', 'osIsAbs',
   'semver', 'semverCompare', 'urlParse', 'urlJoin', 'decryptAES', 'encryptAES', 'randInt', 'shuffle', 'genPrivateKey',
   'derivePassword', 'genCA', 'genCAWithKey', 'genSelfSignedCert', 'genSelfSignedCertWithKey', 'genSignedCert',
-  'genSignedCertWithKey', 'buildCustomCert',
+  'genSignedCertWithKey', 'buildCustomCert', 'bcrypt', 'htpasswd',
 ] as const;
 
 const CHANGES_EVERY_RENDER =
@@ -88,13 +88,10 @@ export const NEEDS_CONSUL_OR_NOMAD: ReadonlyMap<string, string> = new Map<string
   ),
 ]);
 
-const GENERATES = `generates a new random value on every render (${CHANGES_EVERY_RENDER})`;
-
 /** Defined by Vault Agent, parsed by vaultlet, but not rendered by vaultlet's agent. Name -> why. */
 export const NOT_RENDERED_BY_VAULTLET: ReadonlyMap<string, string> = new Map<string, string>([
   ['plugin', 'plugin runs an external program from the agent container; vaultlet does not (use the template\'s exec command)'],
   ...['spew_dump', 'spew_printf', 'spew_sdump', 'spew_sprintf'].map((n): [string, string] => [n, `${n} prints Go's internal memory layout (a debugging aid); vaultlet does not render it`]),
-  ...['bcrypt', 'htpasswd'].map((n): [string, string] => [`sprig_${n}`, `sprig_${n} ${GENERATES}; vaultlet does not render it`]),
 ]);
 
 /** Accepted by the parser (valid for Vault Agent) but not rendered by vaultlet: render fails naming the function. */

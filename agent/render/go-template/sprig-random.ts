@@ -1,5 +1,6 @@
 // Sprig's functions that Vault Agent still defines although they draw a new random value on every
-// render: `randInt`, `shuffle`, `encryptAES` (random IV) and `genPrivateKey`. A file using them
+// render: `randInt`, `shuffle`, `encryptAES` (random IV), `genPrivateKey`, `bcrypt` and
+// `htpasswd` (random salt). A file using them
 // changes whenever the template renders again (when a secret it reads changes), as with Vault Agent.
 // Numbers come from the render's injected random source; IVs and keys from node:crypto.
 import type { GoFunction } from './execute.ts';
@@ -7,6 +8,24 @@ import { arity } from './function-error.ts';
 import { int, str } from './args.ts';
 import { consulHost } from './consul-misc.ts';
 import { crypto } from '../../lazy-builtins.ts';
+import { BcryptError, bcryptHash } from './bcrypt.ts';
+
+/** Sprig's bcrypt: golang.org/x/crypto/bcrypt at its default cost (10), errors as text. */
+function bcrypt(input: string): string {
+  try {
+    return bcryptHash(Buffer.from(input), crypto().randomBytes(16), 10);
+  } catch (err) {
+    if (err instanceof BcryptError) return `failed to encrypt string with bcrypt: ${err.message}`;
+    throw err;
+  }
+}
+
+/** Sprig's htpasswd: `user:` + a bcrypt hash, or `{SHA}` + base64 SHA-1 with the "sha" algorithm. */
+function htpasswd(user: string, password: string, algorithm: string): string {
+  if (user.includes(':')) return `invalid username: ${user}`;
+  if (algorithm === 'sha') return `${user}:{SHA}${crypto().createHash('sha1').update(password).digest('base64')}`;
+  return `${user}:${bcrypt(password)}`;
+}
 
 /** Go's rand.Intn(n): panics (an error here) unless n > 0. */
 function intn(n: number, random: () => number): number {
@@ -69,4 +88,6 @@ export const SPRIG_RANDOM_FUNCTIONS: ReadonlyMap<string, GoFunction> = new Map<s
   ['shuffle', (a, ctx) => (arity(a, 1), shuffle(str(a[0]), () => consulHost(ctx, 'sprig_shuffle').random()))],
   ['encryptAES', (a) => (arity(a, 2), encryptAES(str(a[0]), str(a[1])))],
   ['genPrivateKey', (a) => (arity(a, 1), genPrivateKey(str(a[0])))],
+  ['bcrypt', (a) => (arity(a, 1), bcrypt(str(a[0])))],
+  ['htpasswd', (a) => (arity(a, 2, 3), htpasswd(str(a[0]), str(a[1]), a.length > 2 ? str(a[2]) : 'bcrypt'))],
 ]);

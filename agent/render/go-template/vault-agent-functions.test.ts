@@ -13,6 +13,7 @@ import {
 import { fakeContext, vaultResponse } from '../../../test/fixtures/templates/go-context.ts';
 import type { InterfaceAddress, RenderContext } from '../engine.ts';
 import { goTemplateEngine } from './engine.ts';
+import { bcryptHash } from './bcrypt.ts';
 
 const SENTINEL = 'secret-SENTINEL-value';
 
@@ -183,6 +184,49 @@ describe('Sprig functions with a random result', () => {
   });
 });
 
+describe('bcrypt and htpasswd', () => {
+  const ALPHABET = './ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  /** bcrypt's base64 of a 22-character salt: its 16 bytes. */
+  const saltBytes = (text: string): Buffer => {
+    const out: number[] = [];
+    let acc = 0;
+    let bits = 0;
+    for (const ch of text) {
+      acc = ((acc << 6) | ALPHABET.indexOf(ch)) & 0xffff;
+      bits += 6;
+      if (bits >= 8) {
+        bits -= 8;
+        out.push((acc >> bits) & 0xff);
+      }
+    }
+    return Buffer.from(out.slice(0, 16));
+  };
+
+  it.each([
+    ['', '$2a$06$DCq7YPn5Rq63x1Lad4cll.TV4S6ytwfsfvkgY8jIucDrjc8deX1s.'],
+    ['a', '$2a$06$m0CrhHm10qJ3lXRY.5zDGO3rS2KdeeWLuGmsfGlMfOxih58VYVfxe'],
+    ['abc', '$2a$06$If6bvum7DFjUnE9p2uDeDu0YHzrHM6tf.iqN8.yx.jNN1ILEf7h0i'],
+  ])('hashes %j as the published bcrypt test vector', (password, hash) => {
+    expect(bcryptHash(Buffer.from(password), saltBytes(hash.slice(7, 29)), 6)).toBe(hash);
+  });
+
+  it('renders bcrypt and htpasswd with a fresh salt at cost 10', () => {
+    const out = render(
+      '{{ sprig_bcrypt "pw" }} {{ sprig_htpasswd "user" "pw" }} {{ sprig_htpasswd "user" "pw" "sha" }} {{ sprig_htpasswd "a:b" "pw" }}',
+    );
+    const [hash = '', entry = '', sha = '', bad = ''] = out.split(' ');
+    expect(hash).toMatch(/^\$2a\$10\$[./A-Za-z0-9]{53}$/);
+    expect(bcryptHash(Buffer.from('pw'), saltBytes(hash.slice(7, 29)), 10)).toBe(hash);
+    expect(entry).toMatch(/^user:\$2a\$10\$/);
+    expect(entry.slice(5)).not.toBe(hash);
+    expect(sha).toBe('user:{SHA}GpHWL3ymc5liWkNopqtdSjuqYHM=');
+    expect(bad).toBe('invalid');
+    expect(render(`{{ sprig_bcrypt "${'x'.repeat(73)}" }}`)).toBe(
+      'failed to encrypt string with bcrypt: bcrypt: password length exceeds 72 bytes',
+    );
+  });
+});
+
 describe('Sprig certificate functions', () => {
   const pems = (out: string): string[] => out.split(/(?=-----BEGIN )/);
 
@@ -313,7 +357,7 @@ describe('functions Vault Agent does not define, or vaultlet does not render', (
   it('names the alternative for Consul, Nomad and generating functions; nothing for rendered ones', () => {
     expect(notRenderedReason('key')).toContain('Consul');
     expect(notRenderedReason('nomadVar')).toContain('Nomad');
-    expect(notRenderedReason('sprig_bcrypt')).toContain('vaultlet does not render it');
+    expect(notRenderedReason('spew_dump')).toContain('vaultlet does not render it');
     expect(notRenderedReason('plugin')).toContain('external program');
     expect(notRenderedReason('sprig_upper')).toBeUndefined();
     expect(notRenderedReason('writeToFile')).toBeUndefined();
