@@ -91,7 +91,8 @@ export const NEEDS_CONSUL_OR_NOMAD: ReadonlyMap<string, string> = new Map<string
 /** Defined by Vault Agent, parsed by vaultlet, but not rendered by vaultlet's agent. Name -> why. */
 export const NOT_RENDERED_BY_VAULTLET: ReadonlyMap<string, string> = new Map<string, string>([
   ['plugin', 'plugin runs an external program from the agent container; vaultlet does not (use the template\'s exec command)'],
-  ...['spew_dump', 'spew_printf', 'spew_sdump', 'spew_sprintf'].map((n): [string, string] => [n, `${n} prints Go's internal memory layout (a debugging aid); vaultlet does not render it`]),
+  ...['spew_dump', 'spew_printf'].map((n): [string, string] => [n, `${n} writes template data to the agent's standard output, its log; vaultlet never logs template data, so it does not render it`]),
+  ...['spew_sdump', 'spew_sprintf'].map((n): [string, string] => [n, `${n} prints Go's internal memory layout, addresses included (a debugging aid); vaultlet does not render it`]),
 ]);
 
 /** Accepted by the parser (valid for Vault Agent) but not rendered by vaultlet: render fails naming the function. */
