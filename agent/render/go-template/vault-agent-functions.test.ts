@@ -357,7 +357,7 @@ describe('functions Vault Agent does not define, or vaultlet does not render', (
   it('names the alternative for Consul, Nomad and generating functions; nothing for rendered ones', () => {
     expect(notRenderedReason('key')).toContain('Consul');
     expect(notRenderedReason('nomadVar')).toContain('Nomad');
-    expect(notRenderedReason('spew_dump')).toContain('vaultlet does not render it');
+    expect(notRenderedReason('spew_dump')).toContain('log');
     expect(notRenderedReason('plugin')).toContain('external program');
     expect(notRenderedReason('sprig_upper')).toBeUndefined();
     expect(notRenderedReason('writeToFile')).toBeUndefined();
