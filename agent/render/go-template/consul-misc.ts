@@ -22,6 +22,8 @@ export interface ConsulHost {
   interfaces(): readonly InterfaceAddress[];
   /** Uniform in [0, 1), for Sprig's randInt and shuffle. */
   random(): number;
+  /** Counts a costly call (key generation, bcrypt, scrypt); throws past the per-render budget. */
+  spend(name: string): void;
 }
 
 function isConsulHost(v: unknown): v is ConsulHost {

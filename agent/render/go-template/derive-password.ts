@@ -5,6 +5,7 @@ import type { GoFunction } from './execute.ts';
 import { arity } from './function-error.ts';
 import { int, str } from './args.ts';
 import { crypto } from '../../lazy-builtins.ts';
+import { consulHost } from './consul-misc.ts';
 
 const SEED = 'com.lyndir.masterpassword';
 
@@ -80,5 +81,12 @@ export function derivePassword(counter: number, type: string, password: string, 
 }
 
 export const DERIVE_PASSWORD_FUNCTIONS: ReadonlyMap<string, GoFunction> = new Map<string, GoFunction>([
-  ['derivePassword', (a) => (arity(a, 5), derivePassword(int(a[0]), str(a[1]), str(a[2]), str(a[3]), str(a[4])))],
+  [
+    'derivePassword',
+    (a, ctx) => {
+      arity(a, 5);
+      consulHost(ctx, 'sprig_derivePassword').spend('sprig_derivePassword');
+      return derivePassword(int(a[0]), str(a[1]), str(a[2]), str(a[3]), str(a[4]));
+    },
+  ],
 ]);

@@ -139,8 +139,15 @@ function collectSecrets(v: unknown, out: string[]): void {
   else if (isMap(v)) for (const k of Object.keys(v)) collectSecrets(v[k], out);
 }
 
+/**
+ * Key generation, bcrypt and scrypt cost tens to hundreds of milliseconds each: a template looping
+ * over them could hold the agent's CPU for minutes. No real template needs more than a few.
+ */
+const MAX_COSTLY_CALLS = 16;
+
 export class RenderHost implements ConsulHost {
   private scratchStore: GoStruct | undefined;
+  private costlyCalls = 0;
   readonly dependencies: SecretRequest[] = [];
   readonly missing: SecretRequest[] = [];
   readonly fileWrites: FileWrite[] = [];
@@ -181,6 +188,13 @@ export class RenderHost implements ConsulHost {
 
   random(): number {
     return (this.context.random ?? Math.random)();
+  }
+
+  spend(name: string): void {
+    this.costlyCalls++;
+    if (this.costlyCalls > MAX_COSTLY_CALLS) {
+      throw new Error(`${name}: more than ${MAX_COSTLY_CALLS} key generations, bcrypt or scrypt calls in one render`);
+    }
   }
 
   secret(args: readonly string[]): unknown {

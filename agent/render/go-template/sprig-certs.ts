@@ -196,7 +196,9 @@ type Make = (args: readonly unknown[], now: Date) => GoStruct;
 function withClock(name: string, n: number, make: Make): GoFunction {
   return (a, ctx) => {
     arity(a, n);
-    return make(a, consulHost(ctx, `sprig_${name}`).now());
+    const host = consulHost(ctx, `sprig_${name}`);
+    host.spend(`sprig_${name}`);
+    return make(a, host.now());
   };
 }
 

@@ -87,7 +87,21 @@ export const SPRIG_RANDOM_FUNCTIONS: ReadonlyMap<string, GoFunction> = new Map<s
   ],
   ['shuffle', (a, ctx) => (arity(a, 1), shuffle(str(a[0]), () => consulHost(ctx, 'sprig_shuffle').random()))],
   ['encryptAES', (a) => (arity(a, 2), encryptAES(str(a[0]), str(a[1])))],
-  ['genPrivateKey', (a) => (arity(a, 1), genPrivateKey(str(a[0])))],
-  ['bcrypt', (a) => (arity(a, 1), bcrypt(str(a[0])))],
-  ['htpasswd', (a) => (arity(a, 2, 3), htpasswd(str(a[0]), str(a[1]), a.length > 2 ? str(a[2]) : 'bcrypt'))],
+  [
+    'genPrivateKey',
+    (a, ctx) => (
+      arity(a, 1),
+      consulHost(ctx, 'sprig_genPrivateKey').spend('sprig_genPrivateKey'),
+      genPrivateKey(str(a[0]))
+    ),
+  ],
+  ['bcrypt', (a, ctx) => (arity(a, 1), consulHost(ctx, 'sprig_bcrypt').spend('sprig_bcrypt'), bcrypt(str(a[0])))],
+  [
+    'htpasswd',
+    (a, ctx) => {
+      arity(a, 2, 3);
+      consulHost(ctx, 'sprig_htpasswd').spend('sprig_htpasswd');
+      return htpasswd(str(a[0]), str(a[1]), a.length > 2 ? str(a[2]) : 'bcrypt');
+    },
+  ],
 ]);

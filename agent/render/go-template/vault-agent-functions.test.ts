@@ -227,6 +227,17 @@ describe('bcrypt and htpasswd', () => {
   });
 });
 
+describe('costly Sprig calls', () => {
+  it('allows 16 key generations, bcrypt or scrypt calls per render and fails the 17th', () => {
+    expect(render('{{ range loop 16 }}{{ sprig_htpasswd "u" "p" "sha" }}{{ end }}')).toHaveLength(
+      16 * 'u:{SHA}UW6tzE0ngGAg2nBr2Y0Ldqr0phk='.length,
+    );
+    expect(() => render('{{ range loop 17 }}{{ sprig_htpasswd "u" "p" "sha" }}{{ end }}')).toThrow(
+      'error calling sprig_htpasswd: sprig_htpasswd: more than 16 key generations, bcrypt or scrypt calls in one render',
+    );
+  });
+});
+
 describe('Sprig certificate functions', () => {
   const pems = (out: string): string[] => out.split(/(?=-----BEGIN )/);
 
