@@ -10,6 +10,7 @@ import type { LoginMethod } from './login-method.ts';
 import { appRoleMethod } from './methods/approle.ts';
 import { awsIamMethod } from './methods/aws-iam.ts';
 import { certMethod } from './methods/cert.ts';
+import { gcpGceMethod } from './methods/gcp-gce.ts';
 import { jwtMethod } from './methods/jwt.ts';
 import { kubernetesMethod } from './methods/kubernetes.ts';
 import { tokenFileMethod } from './methods/token-file.ts';
@@ -34,6 +35,7 @@ export const LOGIN_METHODS: Factories = {
   token_file: (s, d) => tokenFileMethod(s, d.files, d.log),
   cert: (s) => certMethod(s),
   aws: (s, d) => awsIamMethod(s, { http: d.cloud, files: d.files, clock: d.clock }),
+  gcp: (s, d) => gcpGceMethod(s, d.cloud),
 };
 
 export function createLoginMethod(settings: AuthSettings, deps: LoginMethodDeps): LoginMethod {

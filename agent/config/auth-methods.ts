@@ -9,6 +9,7 @@ import type {
   AwsAuthSettings,
   AwsCredentialSource,
   CertAuthSettings,
+  GcpAuthSettings,
   JwtAuthSettings,
   KubernetesAuthSettings,
   TokenFileAuthSettings,
@@ -39,6 +40,7 @@ export const METHOD_CONFIG_KEYS: Readonly<Record<AuthMethodType, readonly string
   token_file: ['token_file_path'],
   cert: ['name', 'ca_cert', 'client_cert', 'client_key'],
   aws: ['type', 'role', 'region', 'header_value', 'access_key', 'secret_key', 'session_token'],
+  gcp: ['type', 'role', 'service_account'],
 };
 
 interface Reader {
@@ -213,6 +215,24 @@ function awsCredentials(r: Reader): AwsCredentialSource | undefined {
   );
 }
 
+function gcp(r: Reader): Parsed<GcpAuthSettings> {
+  const flavour = r.problems.string(r.config['type'], `${r.path}.type`, { nonEmpty: true });
+  if (r.config['type'] === undefined) r.problems.add(`${r.path}.type`, 'is required for the gcp method ("gce")');
+  if (flavour !== undefined && flavour !== 'gce')
+    r.problems.add(`${r.path}.type`, 'only "gce" is supported (the iam flavour is not)');
+  const role = required(r, 'role', 'gcp');
+  const serviceAccount =
+    r.problems.string(r.config['service_account'], `${r.path}.service_account`, { nonEmpty: true }) ?? 'default';
+  if (!/^[A-Za-z0-9@._-]{1,200}$/.test(serviceAccount))
+    r.problems.add(`${r.path}.service_account`, 'must be "default" or a service account email');
+  // The Go metadata client's GCE_METADATA_HOST: host or host:port, no scheme.
+  const metadataHost = r.env('GCE_METADATA_HOST') ?? 'metadata.google.internal';
+  if (!/^[A-Za-z0-9.-]{1,253}(?::\d{1,5})?$/.test(metadataHost))
+    r.problems.add('GCE_METADATA_HOST', 'must be a host or host:port such as 169.254.169.254');
+  if (role === undefined || flavour !== 'gce') return undefined;
+  return { type: 'gcp', role, serviceAccount, metadataHost };
+}
+
 const READERS: Readonly<Record<AuthMethodType, (r: Reader) => Parsed<AuthSettings>>> = {
   kubernetes,
   approle,
@@ -220,6 +240,7 @@ const READERS: Readonly<Record<AuthMethodType, (r: Reader) => Parsed<AuthSetting
   token_file: tokenFile,
   cert,
   aws,
+  gcp,
 };
 
 /** The method-specific settings of `type`, or undefined (with problems) when they are not usable. */

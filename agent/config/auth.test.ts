@@ -153,6 +153,28 @@ describe('auto_auth methods', () => {
     ]);
   });
 
+  it('gcp: type gce and role required, service account default, metadata host from GCE_METADATA_HOST', () => {
+    expect(
+      resolve({ type: 'gcp', config: { type: 'gce', role: 'web' } }, { GCE_METADATA_HOST: '127.0.0.1:8080' }).auth,
+    ).toEqual({
+      type: 'gcp',
+      mountPath: 'auth/gcp',
+      role: 'web',
+      serviceAccount: 'default',
+      metadataHost: '127.0.0.1:8080',
+      ...COMMON,
+    });
+    expect(resolve({ type: 'gcp', config: { role: 'web' } }).problems).toEqual([
+      { field: 'auto_auth.method.config.type', message: 'is required for the gcp method ("gce")' },
+    ]);
+    expect(resolve({ type: 'gcp', config: { type: 'iam', role: 'web' } }).problems).toEqual([
+      { field: 'auto_auth.method.config.type', message: 'only "gce" is supported (the iam flavour is not)' },
+    ]);
+    expect(
+      resolve({ type: 'gcp', config: { type: 'gce', role: 'web' } }, { GCE_METADATA_HOST: 'http://evil/#' }).problems,
+    ).toEqual([{ field: 'GCE_METADATA_HOST', message: 'must be a host or host:port such as 169.254.169.254' }]);
+  });
+
   it('reports keys of another method as unknown, never echoing values', () => {
     const { problems } = resolve({
       type: 'approle',
@@ -188,6 +210,7 @@ describe('auto_auth methods', () => {
       token_file: { token_file_path: '/t' },
       cert: { name: 'web' },
       aws: { role: 'app', access_key: 'AKIDEXAMPLE', secret_key: 'example' },
+      gcp: { type: 'gce', role: 'app' },
     };
     const files = { read: () => 'credential', remove: () => undefined };
     for (const name of AGENT_AUTH_METHODS) {
@@ -198,7 +221,7 @@ describe('auto_auth methods', () => {
       const method = createLoginMethod(auth, {
         files,
         client: {} as VaultClient,
-        cloud: { send: () => Promise.reject(new Error('offline')) },
+        cloud: { send: () => Promise.resolve({ status: 200, body: 'header.claims.signature' }) },
         clock: new ManualClock(),
         log: createLogSink('info').log,
       });

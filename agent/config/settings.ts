@@ -15,7 +15,7 @@ export const AGENT_SUBSYSTEMS = ['auto-auth', 'caching', 'proxying', 'templating
 export type AgentSubsystem = (typeof AGENT_SUBSYSTEMS)[number];
 
 /** Auth methods this agent implements. Others are rejected with "not supported yet". */
-export const SUPPORTED_AUTH_METHODS = ['kubernetes', 'approle', 'jwt', 'token_file', 'cert', 'aws'] as const;
+export const SUPPORTED_AUTH_METHODS = ['kubernetes', 'approle', 'jwt', 'token_file', 'cert', 'aws', 'gcp'] as const;
 export type AuthMethodType = (typeof SUPPORTED_AUTH_METHODS)[number];
 
 export interface VaultConnectionSettings {
@@ -112,7 +112,16 @@ export interface AwsAuthSettings extends AuthCommonSettings {
   readonly stsEndpoint: string;
 }
 
-export type AuthSettings = KubernetesAuthSettings | AppRoleAuthSettings | JwtAuthSettings | TokenFileAuthSettings | CertAuthSettings | AwsAuthSettings;
+export interface GcpAuthSettings extends AuthCommonSettings {
+  readonly type: 'gcp';
+  readonly role: string;
+  /** The instance's service account whose identity token is asked for (`service_account`, default `default`). */
+  readonly serviceAccount: string;
+  /** Metadata server `host[:port]`: GCE_METADATA_HOST, else metadata.google.internal. */
+  readonly metadataHost: string;
+}
+
+export type AuthSettings = KubernetesAuthSettings | AppRoleAuthSettings | JwtAuthSettings | TokenFileAuthSettings | CertAuthSettings | AwsAuthSettings | GcpAuthSettings;
 
 export interface SinkSettings {
   readonly path: string;

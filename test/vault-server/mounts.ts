@@ -12,6 +12,7 @@ import { AppRoleAuth, type AppRoleRole } from './auth/approle.ts';
 import { JwtAuth, type JwtRole } from './auth/jwt.ts';
 import { AwsAuth, type AwsRole } from './auth/aws.ts';
 import { CertAuth } from './auth/cert.ts';
+import { GcpAuth, type GcpRole } from './auth/gcp.ts';
 import type { TokenRole } from './auth/issue.ts';
 import type { VaultResponse } from './http-types.ts';
 import type { NamedMount } from './sys/ui-mounts.ts';
@@ -131,6 +132,13 @@ function buildAuth(name: string, a: AuthMountSeed, deps: Deps): LoginEndpoint {
     case 'cert': {
       const roles = Object.entries(a.roles ?? {}).map(([r, role]) => ({ ...tokenRole(role), name: r, certificatePem: role.certificate, allowedCommonNames: role.allowed_common_names ?? [] }));
       return new CertAuth({ mount: name, roles, tokens: deps.tokens, now: deps.now });
+    }
+    case 'gcp': {
+      const roles = new Map<string, GcpRole>();
+      for (const [r, role] of Object.entries(a.roles ?? {})) {
+        roles.set(r, { ...tokenRole(role), boundProjects: role.bound_projects ?? [], boundZones: role.bound_zones ?? [], boundServiceAccounts: role.bound_service_accounts ?? [] });
+      }
+      return new GcpAuth({ mount: name, roles, publicKeysPem: a.gce_identity_pubkeys ?? [], tokens: deps.tokens, now: deps.now });
     }
   }
 }

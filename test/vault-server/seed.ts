@@ -129,7 +129,22 @@ export interface CertAuthSeed {
   readonly roles?: Readonly<Record<string, CertRoleSeed>>;
 }
 
-export type AuthMountSeed = KubernetesAuthSeed | AppRoleAuthSeed | JwtAuthSeed | AwsAuthSeed | CertAuthSeed;
+export interface GcpRoleSeed extends TokenRoleSeed {
+  /** Only `gce` roles. */
+  readonly type?: 'gce';
+  readonly bound_projects?: readonly string[];
+  readonly bound_zones?: readonly string[];
+  readonly bound_service_accounts?: readonly string[];
+}
+
+export interface GcpAuthSeed {
+  readonly type: 'gcp';
+  /** PEM public keys the instance identity tokens are checked with (signatures unchecked when absent). */
+  readonly gce_identity_pubkeys?: readonly string[];
+  readonly roles?: Readonly<Record<string, GcpRoleSeed>>;
+}
+
+export type AuthMountSeed = KubernetesAuthSeed | AppRoleAuthSeed | JwtAuthSeed | AwsAuthSeed | CertAuthSeed | GcpAuthSeed;
 
 /** Policy name → path pattern (Vault syntax: trailing `*`, `+` segments) → capabilities. */
 export type PolicySeed = Readonly<Record<string, readonly string[]>>;
@@ -255,11 +270,13 @@ const ROLE_KEYS: Readonly<Record<string, readonly string[]>> = {
   jwt: ['bound_audiences', 'bound_subject', 'user_claim'],
   aws: ['auth_type', 'bound_iam_principal_arn'],
   cert: ['certificate', 'allowed_common_names'],
+  gcp: ['type', 'bound_projects', 'bound_zones', 'bound_service_accounts'],
 };
 const MOUNT_KEYS: Readonly<Record<string, readonly string[]>> = {
   kubernetes: ['type', 'roles'], approle: ['type', 'roles'], jwt: ['type', 'roles', 'jwt_validation_pubkeys'],
   aws: ['type', 'roles', 'sts_endpoint', 'iam_server_id_header_value'],
   cert: ['type', 'roles'],
+  gcp: ['type', 'roles', 'gce_identity_pubkeys'],
 };
 
 function checkAuth(c: Checker, name: string, raw: unknown): void {
@@ -268,11 +285,12 @@ function checkAuth(c: Checker, name: string, raw: unknown): void {
   const type = typeof m['type'] === 'string' ? m['type'] : '';
   const roleKeys = ROLE_KEYS[type];
   if (roleKeys === undefined) {
-    c.fail(`${f}.type`, 'must be kubernetes, approle, jwt, aws or cert');
+    c.fail(`${f}.type`, 'must be kubernetes, approle, jwt, aws, cert or gcp');
     return;
   }
   c.keys(m, MOUNT_KEYS[type] ?? [], f);
   c.strings(m['jwt_validation_pubkeys'], `${f}.jwt_validation_pubkeys`);
+  c.strings(m['gce_identity_pubkeys'], `${f}.gce_identity_pubkeys`);
   checkString(c, m['sts_endpoint'], `${f}.sts_endpoint`);
   checkString(c, m['iam_server_id_header_value'], `${f}.iam_server_id_header_value`);
   for (const [r, role] of Object.entries(c.object(m['roles'], `${f}.roles`))) {
@@ -280,7 +298,7 @@ function checkAuth(c: Checker, name: string, raw: unknown): void {
     const o = c.object(role, g);
     c.keys(o, [...roleKeys, ...TOKEN_ROLE_KEYS], g);
     const required = type === 'kubernetes' ? ['bound_service_account_names', 'bound_service_account_namespaces'] : type === 'aws' ? ['bound_iam_principal_arn'] : type === 'cert' ? ['certificate'] : [];
-    for (const k of ['bound_service_account_names', 'bound_service_account_namespaces', 'secret_ids', 'bound_audiences', 'bound_iam_principal_arn', 'allowed_common_names']) {
+    for (const k of ['bound_service_account_names', 'bound_service_account_namespaces', 'secret_ids', 'bound_audiences', 'bound_iam_principal_arn', 'allowed_common_names', 'bound_projects', 'bound_zones', 'bound_service_accounts']) {
       if (required.includes(k) && o[k] === undefined) c.fail(`${g}.${k}`, 'is required');
       c.strings(o[k], `${g}.${k}`);
     }
@@ -290,6 +308,7 @@ function checkAuth(c: Checker, name: string, raw: unknown): void {
     c.bool(o['bind_secret_id'], `${g}.bind_secret_id`);
     if (o['secret_id_num_uses'] !== undefined && !(Number.isInteger(o['secret_id_num_uses']) && (o['secret_id_num_uses'] as number) >= 0)) c.fail(`${g}.secret_id_num_uses`, 'must be a non-negative integer');
     if (o['auth_type'] !== undefined && o['auth_type'] !== 'iam') c.fail(`${g}.auth_type`, 'must be iam');
+    if (type === 'gcp' && o['type'] !== undefined && o['type'] !== 'gce') c.fail(`${g}.type`, 'must be gce');
   }
 }
 
