@@ -30,7 +30,7 @@ export async function handleCacheClear(
 ): Promise<void> {
   if (req.method !== 'POST' && req.method !== 'PUT') return respondError(res, 405);
   const body = await readBody(req, 64 * 1024);
-  if (body === undefined) return respondError(res, 413, 'request body too large');
+  if (typeof body === 'string') return respondError(res, 413, 'request body too large');
   let parsed: unknown;
   try {
     parsed = JSON.parse(body.toString('utf8'));

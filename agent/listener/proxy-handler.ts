@@ -30,6 +30,8 @@ import { readBody, respondError } from './respond.ts';
 
 /** Vault's default max_request_size. */
 const MAX_REQUEST_BYTES = 32 * 1024 * 1024;
+/** Request bodies held at once across all requests (bodies are kept whole so a retry can resend them). */
+const BODY_BUDGET_BYTES = 16 * 1024 * 1024;
 const USER_AGENT = 'vaultlet-agent API Proxy';
 
 export interface AutoAuthTokens {
@@ -54,6 +56,7 @@ export interface ProxyDeps {
 
 export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res: ServerResponse) => void {
   const inFlight = new Map<string, Promise<void>>();
+  let bufferedBytes = 0;
   return (req, res) => {
     handle(req, res).catch((err: unknown) => {
       deps.log.error(
@@ -64,6 +67,20 @@ export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res:
     });
   };
 
+  /** Reserves body bytes against the shared budget, released when the response is done. */
+  function budgetFor(res: ServerResponse): (n: number) => boolean {
+    let held = 0;
+    res.once('close', () => {
+      bufferedBytes -= held;
+    });
+    return (n) => {
+      if (bufferedBytes + n > BODY_BUDGET_BYTES) return false;
+      bufferedBytes += n;
+      held += n;
+      return true;
+    };
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = targetPath(req.url ?? '/');
     if (path === undefined) return respondError(res, 400, 'invalid request target');
@@ -72,8 +89,9 @@ export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res:
     const body =
       headers['content-length'] === undefined && headers['transfer-encoding'] === undefined
         ? drained(req)
-        : await readBody(req, MAX_REQUEST_BYTES);
-    if (body === undefined) return respondError(res, 413, 'request body too large');
+        : await readBody(req, MAX_REQUEST_BYTES, budgetFor(res));
+    if (body === 'too-large') return respondError(res, 413, 'request body too large');
+    if (body === 'busy') return respondError(res, 503, 'too much request data in flight; retry');
     const client = clientToken(headers);
     const auto = wantsAutoAuth(client, deps.useAutoAuthToken)
       ? (deps.tokens.current() ?? (await deps.tokens.wait()))

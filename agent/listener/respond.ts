@@ -16,8 +16,15 @@ export function respondError(res: ServerResponse, status: number, message?: stri
   res.end(body);
 }
 
-/** Reads a request body up to `limit` bytes; undefined when it is larger (the caller answers 413). */
-export function readBody(stream: NodeJS.ReadableStream, limit: number): Promise<Buffer | undefined> {
+/**
+ * Reads a request body up to `limit` bytes. `reserve(n)` is asked before each chunk is kept (a
+ * budget shared by concurrent requests): 'too-large' past the limit, 'busy' when the budget refuses.
+ */
+export function readBody(
+  stream: NodeJS.ReadableStream,
+  limit: number,
+  reserve: (bytes: number) => boolean = () => true,
+): Promise<Buffer | 'too-large' | 'busy'> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -25,9 +32,9 @@ export function readBody(stream: NodeJS.ReadableStream, limit: number): Promise<
     stream.on('data', (chunk: Buffer) => {
       if (over) return;
       size += chunk.length;
-      if (size > limit) {
+      if (size > limit || !reserve(chunk.length)) {
         over = true;
-        resolve(undefined);
+        resolve(size > limit ? 'too-large' : 'busy');
         return;
       }
       chunks.push(chunk);
