@@ -152,6 +152,47 @@ describe('Sprig functions Vault Agent defines', () => {
   });
 });
 
+describe('Sprig must twins and os path aliases', () => {
+  it.each<[string, string]>([
+    [
+      '{{ sprig_mustRest (sprig_list 1 2 3) }} {{ sprig_mustInitial (sprig_list 1 2 3) }} {{ sprig_mustFirst (sprig_list 1 2) }}',
+      '[2 3] [1 2] 1',
+    ],
+    [
+      '{{ sprig_mustAppend (sprig_list 1) 2 }} {{ sprig_mustPush (sprig_list 1) 2 }} {{ sprig_mustPrepend (sprig_list 1) 0 }}',
+      '[1 2] [1 2] [0 1]',
+    ],
+    [
+      '{{ sprig_mustReverse (sprig_list 1 2) }} {{ sprig_mustUniq (sprig_list 1 1 2) }} {{ sprig_mustWithout (sprig_list 1 2) 1 }}',
+      '[2 1] [1 2] [2]',
+    ],
+    [
+      '{{ sprig_mustCompact (sprig_list 1 "" 2) }} {{ sprig_mustSlice (sprig_list 1 2 3) 1 }} {{ sprig_mustChunk 1 (sprig_list 1 2) }}',
+      '[1 2] [2 3] [[1] [2]]',
+    ],
+    [
+      '{{ sprig_mustMerge (sprig_dict "a" 1) (sprig_dict "a" 2 "b" 3) }} {{ sprig_mustMergeOverwrite (sprig_dict "a" 1) (sprig_dict "a" 2) }}',
+      'map[a:1 b:3] map[a:2]',
+    ],
+    ['{{ sprig_mustDeepCopy (sprig_list 1) }} {{ sprig_mustToPrettyJson (sprig_dict "a" 1) }}', '[1] {\n  "a": 1\n}'],
+    [
+      '{{ sprig_mustRegexMatch "^a" "ab" }} {{ sprig_mustRegexFindAll "[0-9]" "a1b2" -1 }} {{ sprig_mustRegexSplit "," "a,b" -1 }}',
+      'true [1 2] [a b]',
+    ],
+    [
+      '{{ sprig_mustRegexReplaceAll "a(x*)b" "-ab-axxb-" "${1}W" }} {{ sprig_mustRegexReplaceAllLiteral "a(x*)b" "-ab-axxb-" "${1}" }}',
+      '-W-xxW- -${1}-${1}-',
+    ],
+    [
+      '{{ sprig_osDir "/a/b.txt" }} {{ sprig_osExt "/a/b.txt" }} {{ sprig_osClean "/a/../b/" }} {{ sprig_osIsAbs "a" }}',
+      '/a .txt /b false',
+    ],
+    ['{{ sprig_toDate "2006-01-02" "2020-01-01" | sprig_must_date_modify "24h" }}', '2020-01-02 00:00:00 +0000 UTC'],
+  ])('%s', (template, expected) => {
+    expect(render(template)).toBe(expected);
+  });
+});
+
 describe('Sprig functions with a random result', () => {
   it("draws randInt and shuffle from the render's random source", () => {
     const draws = [0.5, 0.99, 0, 0.25];
@@ -272,6 +313,26 @@ describe('Sprig certificate functions', () => {
     expect([cert.subject, cert.issuer, cert.ca]).toEqual(['CN=self', 'CN=self', false]);
     expect(cert.verify(cert.publicKey)).toBe(true);
     expect(keyPem).toBe(`${key.trimEnd()}\n` + 'true');
+  });
+
+  it('signs with a given key and a CA made from a given key', () => {
+    const caKey = generateKeyPairSync('rsa', { modulusLength: 2048 })
+      .privateKey.export({ type: 'pkcs1', format: 'pem' })
+      .toString();
+    const leafKey = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const esc = (k: string): string => k.replaceAll('\n', '\\n');
+    const out = render(
+      `{{ $ca := sprig_genCAWithKey "ca" 1 "${esc(caKey)}" }}{{ $c := sprig_genSignedCertWithKey "leaf" nil nil 1 $ca "${esc(leafKey)}" }}{{ $ca.Cert }}{{ $c.Cert }}{{ $ca.Key }}{{ $c.Key }}`,
+    );
+    const [caPem = '', leafPem = '', caKeyOut = '', leafKeyOut = ''] = pems(out);
+    const ca = new X509Certificate(caPem);
+    const leaf = new X509Certificate(leafPem);
+    expect(leaf.verify(ca.publicKey) && leaf.checkIssued(ca)).toBe(true);
+    expect([caKeyOut, leafKeyOut]).toEqual([caKey, leafKey]);
+    expect(
+      new X509Certificate(render('{{ (sprig_genSelfSignedCert "s" nil (sprig_list "s.example") 1).Cert }}'))
+        .subjectAltName,
+    ).toBe('DNS:s.example');
   });
 
   it('fails on a bad IP or a bad base64 certificate', () => {
