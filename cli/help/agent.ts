@@ -9,8 +9,7 @@ export const AGENT_FLAG_HELP: Readonly<Record<AgentFlagName, Omit<FlagHelp, 'nam
   config: {
     value: 'path',
     description:
-      'Vault Agent config file (JSON or HCL) or directory of them; repeatable. Without it, VAULT_CONFIG is read.',
-    env: 'VAULT_CONFIG',
+      'Vault Agent config file (JSON or HCL) or directory of them; repeatable. Without it, the config is read from VAULT_CONFIG.',
     default: '',
   },
   'log-level': {

@@ -40,7 +40,8 @@ describe('vaultlet CLI', () => {
   it('agent help lists -config and VAULT_CONFIG', async () => {
     const r = await runCli(['agent', '-config=/x', '-h'], {});
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/ {2}-config path\n.*env VAULT_CONFIG/);
+    expect(r.stdout).toMatch(/ {2}-config path\n.*read from VAULT_CONFIG/);
+    expect(r.stdout).toMatch(/^ {2}VAULT_CONFIG\n {8}The whole config/m);
   });
 
   it.each([['--version'], ['version'], ['-version']])('%s prints the version', async (arg) => {
