@@ -188,6 +188,14 @@ describe('Sprig must twins and os path aliases', () => {
       '/a .txt /b false',
     ],
     ['{{ sprig_toDate "2006-01-02" "2020-01-01" | sprig_must_date_modify "24h" }}', '2020-01-02 00:00:00 +0000 UTC'],
+    [
+      '{{ toUnescapedJSONPretty (sprig_dict "a" "<") }} {{ sprig_trimall "$" "$5.00$" }} {{ sprig_int64 "42" }} {{ sprig_biggest 1 5 3 }}',
+      '{\n  "a": "<"\n} 5.00 42 5',
+    ],
+    [
+      '{{ sprig_add1f 1.5 }} {{ sprig_minf 1.5 0.5 }} {{ sprig_tuple 1 "a" }} {{ sprig_push (sprig_list 1) 2 }} {{ sprig_values (sprig_dict "a" 1) }}',
+      '2.5 0.5 [1 a] [1 2] [1]',
+    ],
   ])('%s', (template, expected) => {
     expect(render(template)).toBe(expected);
   });
