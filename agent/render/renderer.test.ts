@@ -8,6 +8,10 @@ import { createLogSink } from '../../test/helpers/log-sink.ts';
 import type { TemplateSettings } from '../config/settings.ts';
 import type { TemplateFiles } from './template-files.ts';
 import { goTemplateEngine } from './go-template/engine.ts';
+import { nodeTemplateFiles } from './node-template-files.ts';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const SENTINEL = 'rendered-SENTINEL';
 
@@ -121,6 +125,21 @@ describe('Renderer: writeToFile, file and sandbox_path', () => {
       const failures = await r.renderAll([goJob(templateSettings(0, '/s/box/out', `{{ "x" | writeToFile "${path}" "" "" "0644" }}`, extra))]);
       expect(failures.map((f) => f.error.message)).toEqual([expect.stringContaining(path)]);
       expect(output.writes).toEqual([]);
+    }
+  });
+
+  it('does not append through a symlink planted at the path', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vaultlet-append-'));
+    try {
+      writeFileSync(join(dir, 'private'), 'private-SENTINEL');
+      symlinkSync(join(dir, 'private'), join(dir, 'log'));
+      const output = new MemoryOutput();
+      const r = withFiles(output, nodeTemplateFiles);
+      const failures = await r.renderAll([goJob(templateSettings(0, join(dir, 'out'), `{{ "x" | writeToFile "${join(dir, 'log')}" "" "" "0644" "append" }}`))]);
+      expect(failures.map((f) => f.error.message)).toEqual([expect.stringContaining('cannot append')]);
+      expect(output.writes).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -144,7 +144,8 @@ export class Renderer {
     if (write.append) {
       let existing = '';
       try {
-        existing = files.readRegular(files.realpath(path), MAX_TEMPLATE_FILE_BYTES);
+        // The path itself, not its target: a symlink planted there must not pull another file in.
+        existing = files.readRegular(path, MAX_TEMPLATE_FILE_BYTES);
       } catch (err) {
         if (!isMissing(files, path)) throw new TemplateFileError(`writeToFile: cannot append to ${JSON.stringify(write.path)}`, { cause: err });
       }
