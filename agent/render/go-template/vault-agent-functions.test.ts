@@ -410,9 +410,20 @@ describe('consul-template writeToFile and sockaddr', () => {
     );
     // 203.0.113.0/24 is RFC 6890 documentation space: not public.
     expect(out).toBe('10.1.2.3 8.8.4.4 8.8.4.4 10.1.2.3 fe80::1 10.1.2.3');
-    expect(() => render('{{ sockaddr "GetAllInterfaces | include \\"name\\" \\"lo\\"" }}')).toThrow(
-      'error calling sockaddr: sockaddr: vaultlet evaluates only',
+    const pipe = (expr: string): string =>
+      render(`{{ sockaddr ${JSON.stringify(expr)} }}`, { interfaces: () => addresses });
+    expect(pipe('GetAllInterfaces | include "name" "^eth" | include "type" "IPv4" | attr "address"')).toBe('10.1.2.3');
+    expect(pipe('GetAllInterfaces | exclude "flags" "loopback" | join "address" ","')).toBe(
+      'fe80::1,10.1.2.3,203.0.113.9,8.8.4.4',
     );
+    expect(pipe('GetPrivateInterfaces | include "rfc" "1918" | attr "name"')).toBe('eth0');
+    expect(pipe('GetDefaultInterfaces | include "flag" "forwardable" | offset 1 | limit 2')).toBe(
+      '203.0.113.9 8.8.4.4',
+    );
+    expect(() => pipe('GetAllInterfaces | sort "address"')).toThrow(
+      'error calling sockaddr: sockaddr: vaultlet evaluates',
+    );
+    expect(() => pipe('GetAllInterfaces | attr "mtu"')).toThrow('unknown attribute "mtu"');
   });
 });
 
