@@ -251,7 +251,7 @@ describe('loadAgentSettings', () => {
   it.each<[string, Record<string, unknown>, FieldError[]]>([
     ['no auto_auth', withConfig((c) => { delete c['auto_auth']; }), [{ field: 'auto_auth', message: 'is required (vaultlet logs in with auto_auth only)' }]],
     ['an unsupported auth method', withConfig((c) => { c['auto_auth'] = { method: { type: 'alicloud', config: { role: 'r' } }, sink: [] }; }), [
-      { field: 'auto_auth.method.type', message: 'auth method "alicloud" is not supported yet (supported: kubernetes, approle, jwt, token_file, cert, aws, gcp)' },
+      { field: 'auto_auth.method.type', message: 'auth method "alicloud" is not supported yet (supported: kubernetes, approle, jwt, token_file, cert, aws, gcp, azure)' },
     ]],
     ['kubernetes without role', withConfig((c) => { c['auto_auth'] = { method: { type: 'kubernetes', config: {} } }; }), [
       { field: 'auto_auth.method.config.role', message: 'is required for the kubernetes method' },

@@ -5,7 +5,7 @@
 // Template functions are listed in go-template/function-names.ts (RENDERED_FUNCTIONS).
 
 /** `auto_auth.method.type` values the agent logs in with. */
-export const AGENT_AUTH_METHODS: ReadonlySet<string> = new Set(['kubernetes', 'approle', 'jwt', 'token_file', 'aws', 'cert', 'gcp']);
+export const AGENT_AUTH_METHODS: ReadonlySet<string> = new Set(['kubernetes', 'approle', 'jwt', 'token_file', 'aws', 'cert', 'gcp', 'azure']);
 
 /** Agent features a VAULT_CONFIG can ask for, and whether the agent implements them. */
 export interface AgentFeatures {

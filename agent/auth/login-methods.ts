@@ -9,6 +9,7 @@ import type { CredentialFiles } from './credential-files.ts';
 import type { LoginMethod } from './login-method.ts';
 import { appRoleMethod } from './methods/approle.ts';
 import { awsIamMethod } from './methods/aws-iam.ts';
+import { azureMethod } from './methods/azure.ts';
 import { certMethod } from './methods/cert.ts';
 import { gcpGceMethod } from './methods/gcp-gce.ts';
 import { jwtMethod } from './methods/jwt.ts';
@@ -36,6 +37,7 @@ export const LOGIN_METHODS: Factories = {
   cert: (s) => certMethod(s),
   aws: (s, d) => awsIamMethod(s, { http: d.cloud, files: d.files, clock: d.clock }),
   gcp: (s, d) => gcpGceMethod(s, d.cloud),
+  azure: (s, d) => azureMethod(s, d.cloud),
 };
 
 export function createLoginMethod(settings: AuthSettings, deps: LoginMethodDeps): LoginMethod {

@@ -8,6 +8,7 @@ import type {
   AuthSettings,
   AwsAuthSettings,
   AwsCredentialSource,
+  AzureAuthSettings,
   CertAuthSettings,
   GcpAuthSettings,
   JwtAuthSettings,
@@ -41,6 +42,7 @@ export const METHOD_CONFIG_KEYS: Readonly<Record<AuthMethodType, readonly string
   cert: ['name', 'ca_cert', 'client_cert', 'client_key'],
   aws: ['type', 'role', 'region', 'header_value', 'access_key', 'secret_key', 'session_token'],
   gcp: ['type', 'role', 'service_account'],
+  azure: ['role', 'resource', 'object_id', 'client_id'],
 };
 
 interface Reader {
@@ -233,6 +235,28 @@ function gcp(r: Reader): Parsed<GcpAuthSettings> {
   return { type: 'gcp', role, serviceAccount, metadataHost };
 }
 
+function azure(r: Reader): Parsed<AzureAuthSettings> {
+  const role = required(r, 'role', 'azure');
+  const resource = required(r, 'resource', 'azure');
+  const objectId = r.problems.string(r.config['object_id'], `${r.path}.object_id`, { nonEmpty: true });
+  const clientId = r.problems.string(r.config['client_id'], `${r.path}.client_id`, { nonEmpty: true });
+  if (objectId !== undefined && clientId !== undefined)
+    r.problems.add(`${r.path}.client_id`, 'must not be set together with object_id');
+  // The Azure Identity SDKs' IMDS override (AAD Pod Identity): an http(s) base URL.
+  const imdsUrl = (r.env('AZURE_POD_IDENTITY_AUTHORITY_HOST') ?? 'http://169.254.169.254').replace(/\/+$/, '');
+  if (!/^https?:\/\/[^/?#]+$/.test(imdsUrl))
+    r.problems.add('AZURE_POD_IDENTITY_AUTHORITY_HOST', 'must be a URL such as http://169.254.169.254');
+  if (role === undefined || resource === undefined) return undefined;
+  return {
+    type: 'azure',
+    role,
+    resource,
+    imdsUrl,
+    ...optional('objectId', objectId),
+    ...optional('clientId', clientId),
+  };
+}
+
 const READERS: Readonly<Record<AuthMethodType, (r: Reader) => Parsed<AuthSettings>>> = {
   kubernetes,
   approle,
@@ -241,6 +265,7 @@ const READERS: Readonly<Record<AuthMethodType, (r: Reader) => Parsed<AuthSetting
   cert,
   aws,
   gcp,
+  azure,
 };
 
 /** The method-specific settings of `type`, or undefined (with problems) when they are not usable. */

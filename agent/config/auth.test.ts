@@ -175,6 +175,29 @@ describe('auto_auth methods', () => {
     ).toEqual([{ field: 'GCE_METADATA_HOST', message: 'must be a host or host:port such as 169.254.169.254' }]);
   });
 
+  it('azure: role and resource required, object_id or client_id, IMDS from AZURE_POD_IDENTITY_AUTHORITY_HOST', () => {
+    expect(
+      resolve(
+        { type: 'azure', config: { role: 'web', resource: 'https://management.azure.com/', client_id: 'c-1' } },
+        { AZURE_POD_IDENTITY_AUTHORITY_HOST: 'http://127.0.0.1:9/' },
+      ).auth,
+    ).toEqual({
+      type: 'azure',
+      mountPath: 'auth/azure',
+      role: 'web',
+      resource: 'https://management.azure.com/',
+      clientId: 'c-1',
+      imdsUrl: 'http://127.0.0.1:9',
+      ...COMMON,
+    });
+    expect(
+      resolve({ type: 'azure', config: { role: 'web', resource: 'r', client_id: 'c', object_id: 'o' } }).problems,
+    ).toEqual([{ field: 'auto_auth.method.config.client_id', message: 'must not be set together with object_id' }]);
+    expect(resolve({ type: 'azure', config: { role: 'web' } }).problems).toEqual([
+      { field: 'auto_auth.method.config.resource', message: 'is required for the azure method' },
+    ]);
+  });
+
   it('reports keys of another method as unknown, never echoing values', () => {
     const { problems } = resolve({
       type: 'approle',
@@ -211,6 +234,7 @@ describe('auto_auth methods', () => {
       cert: { name: 'web' },
       aws: { role: 'app', access_key: 'AKIDEXAMPLE', secret_key: 'example' },
       gcp: { type: 'gce', role: 'app' },
+      azure: { role: 'app', resource: 'https://management.azure.com/' },
     };
     const files = { read: () => 'credential', remove: () => undefined };
     for (const name of AGENT_AUTH_METHODS) {
@@ -221,7 +245,14 @@ describe('auto_auth methods', () => {
       const method = createLoginMethod(auth, {
         files,
         client: {} as VaultClient,
-        cloud: { send: () => Promise.resolve({ status: 200, body: 'header.claims.signature' }) },
+        cloud: {
+          // The metadata servers' answers: a bare JWT (GCE), JSON (Azure IMDS).
+          send: (req) =>
+            Promise.resolve({
+              status: 200,
+              body: req.url.includes('/metadata/') ? '{"access_token":"h.c.s","compute":{}}' : 'h.c.s',
+            }),
+        },
         clock: new ManualClock(),
         log: createLogSink('info').log,
       });

@@ -15,7 +15,16 @@ export const AGENT_SUBSYSTEMS = ['auto-auth', 'caching', 'proxying', 'templating
 export type AgentSubsystem = (typeof AGENT_SUBSYSTEMS)[number];
 
 /** Auth methods this agent implements. Others are rejected with "not supported yet". */
-export const SUPPORTED_AUTH_METHODS = ['kubernetes', 'approle', 'jwt', 'token_file', 'cert', 'aws', 'gcp'] as const;
+export const SUPPORTED_AUTH_METHODS = [
+  'kubernetes',
+  'approle',
+  'jwt',
+  'token_file',
+  'cert',
+  'aws',
+  'gcp',
+  'azure',
+] as const;
 export type AuthMethodType = (typeof SUPPORTED_AUTH_METHODS)[number];
 
 export interface VaultConnectionSettings {
@@ -96,9 +105,19 @@ export interface CertAuthSettings extends AuthCommonSettings {
 
 /** Where the AWS credentials come from, resolved from the environment the SDKs read. */
 export type AwsCredentialSource =
-  | { readonly kind: 'static'; readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string }
+  | {
+      readonly kind: 'static';
+      readonly accessKeyId: string;
+      readonly secretAccessKey: string;
+      readonly sessionToken?: string;
+    }
   /** IRSA: AssumeRoleWithWebIdentity with the (re-read) token file. */
-  | { readonly kind: 'web-identity'; readonly roleArn: string; readonly tokenFilePath: string; readonly sessionName: string };
+  | {
+      readonly kind: 'web-identity';
+      readonly roleArn: string;
+      readonly tokenFilePath: string;
+      readonly sessionName: string;
+    };
 
 export interface AwsAuthSettings extends AuthCommonSettings {
   readonly type: 'aws';
@@ -121,7 +140,27 @@ export interface GcpAuthSettings extends AuthCommonSettings {
   readonly metadataHost: string;
 }
 
-export type AuthSettings = KubernetesAuthSettings | AppRoleAuthSettings | JwtAuthSettings | TokenFileAuthSettings | CertAuthSettings | AwsAuthSettings | GcpAuthSettings;
+export interface AzureAuthSettings extends AuthCommonSettings {
+  readonly type: 'azure';
+  readonly role: string;
+  /** The audience of the managed identity token (`resource`), e.g. https://management.azure.com/. */
+  readonly resource: string;
+  /** A user-assigned identity, by object or client ID (at most one). */
+  readonly objectId?: string;
+  readonly clientId?: string;
+  /** IMDS base URL: AZURE_POD_IDENTITY_AUTHORITY_HOST, else http://169.254.169.254. */
+  readonly imdsUrl: string;
+}
+
+export type AuthSettings =
+  | KubernetesAuthSettings
+  | AppRoleAuthSettings
+  | JwtAuthSettings
+  | TokenFileAuthSettings
+  | CertAuthSettings
+  | AwsAuthSettings
+  | GcpAuthSettings
+  | AzureAuthSettings;
 
 export interface SinkSettings {
   readonly path: string;

@@ -13,6 +13,7 @@ import { JwtAuth, type JwtRole } from './auth/jwt.ts';
 import { AwsAuth, type AwsRole } from './auth/aws.ts';
 import { CertAuth } from './auth/cert.ts';
 import { GcpAuth, type GcpRole } from './auth/gcp.ts';
+import { AzureAuth, type AzureRole } from './auth/azure.ts';
 import type { TokenRole } from './auth/issue.ts';
 import type { VaultResponse } from './http-types.ts';
 import type { NamedMount } from './sys/ui-mounts.ts';
@@ -139,6 +140,13 @@ function buildAuth(name: string, a: AuthMountSeed, deps: Deps): LoginEndpoint {
         roles.set(r, { ...tokenRole(role), boundProjects: role.bound_projects ?? [], boundZones: role.bound_zones ?? [], boundServiceAccounts: role.bound_service_accounts ?? [] });
       }
       return new GcpAuth({ mount: name, roles, publicKeysPem: a.gce_identity_pubkeys ?? [], tokens: deps.tokens, now: deps.now });
+    }
+    case 'azure': {
+      const roles = new Map<string, AzureRole>();
+      for (const [r, role] of Object.entries(a.roles ?? {})) {
+        roles.set(r, { ...tokenRole(role), boundSubscriptionIds: role.bound_subscription_ids ?? [], boundResourceGroups: role.bound_resource_groups ?? [] });
+      }
+      return new AzureAuth({ mount: name, roles, resource: a.resource, publicKeysPem: a.azure_identity_pubkeys ?? [], tokens: deps.tokens, now: deps.now });
     }
   }
 }

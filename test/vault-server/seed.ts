@@ -144,7 +144,21 @@ export interface GcpAuthSeed {
   readonly roles?: Readonly<Record<string, GcpRoleSeed>>;
 }
 
-export type AuthMountSeed = KubernetesAuthSeed | AppRoleAuthSeed | JwtAuthSeed | AwsAuthSeed | CertAuthSeed | GcpAuthSeed;
+export interface AzureRoleSeed extends TokenRoleSeed {
+  readonly bound_subscription_ids?: readonly string[];
+  readonly bound_resource_groups?: readonly string[];
+}
+
+export interface AzureAuthSeed {
+  readonly type: 'azure';
+  /** The audience tokens must have (Vault's azure `resource`), e.g. https://management.azure.com/. */
+  readonly resource: string;
+  /** PEM public keys the access tokens are checked with (signatures unchecked when absent). */
+  readonly azure_identity_pubkeys?: readonly string[];
+  readonly roles?: Readonly<Record<string, AzureRoleSeed>>;
+}
+
+export type AuthMountSeed = KubernetesAuthSeed | AppRoleAuthSeed | JwtAuthSeed | AwsAuthSeed | CertAuthSeed | GcpAuthSeed | AzureAuthSeed;
 
 /** Policy name → path pattern (Vault syntax: trailing `*`, `+` segments) → capabilities. */
 export type PolicySeed = Readonly<Record<string, readonly string[]>>;
@@ -271,12 +285,14 @@ const ROLE_KEYS: Readonly<Record<string, readonly string[]>> = {
   aws: ['auth_type', 'bound_iam_principal_arn'],
   cert: ['certificate', 'allowed_common_names'],
   gcp: ['type', 'bound_projects', 'bound_zones', 'bound_service_accounts'],
+  azure: ['bound_subscription_ids', 'bound_resource_groups'],
 };
 const MOUNT_KEYS: Readonly<Record<string, readonly string[]>> = {
   kubernetes: ['type', 'roles'], approle: ['type', 'roles'], jwt: ['type', 'roles', 'jwt_validation_pubkeys'],
   aws: ['type', 'roles', 'sts_endpoint', 'iam_server_id_header_value'],
   cert: ['type', 'roles'],
   gcp: ['type', 'roles', 'gce_identity_pubkeys'],
+  azure: ['type', 'roles', 'resource', 'azure_identity_pubkeys'],
 };
 
 function checkAuth(c: Checker, name: string, raw: unknown): void {
@@ -285,12 +301,14 @@ function checkAuth(c: Checker, name: string, raw: unknown): void {
   const type = typeof m['type'] === 'string' ? m['type'] : '';
   const roleKeys = ROLE_KEYS[type];
   if (roleKeys === undefined) {
-    c.fail(`${f}.type`, 'must be kubernetes, approle, jwt, aws, cert or gcp');
+    c.fail(`${f}.type`, 'must be kubernetes, approle, jwt, aws, cert, gcp or azure');
     return;
   }
   c.keys(m, MOUNT_KEYS[type] ?? [], f);
   c.strings(m['jwt_validation_pubkeys'], `${f}.jwt_validation_pubkeys`);
   c.strings(m['gce_identity_pubkeys'], `${f}.gce_identity_pubkeys`);
+  c.strings(m['azure_identity_pubkeys'], `${f}.azure_identity_pubkeys`);
+  if (type === 'azure' && typeof m['resource'] !== 'string') c.fail(`${f}.resource`, 'is required (a string)');
   checkString(c, m['sts_endpoint'], `${f}.sts_endpoint`);
   checkString(c, m['iam_server_id_header_value'], `${f}.iam_server_id_header_value`);
   for (const [r, role] of Object.entries(c.object(m['roles'], `${f}.roles`))) {
@@ -298,7 +316,7 @@ function checkAuth(c: Checker, name: string, raw: unknown): void {
     const o = c.object(role, g);
     c.keys(o, [...roleKeys, ...TOKEN_ROLE_KEYS], g);
     const required = type === 'kubernetes' ? ['bound_service_account_names', 'bound_service_account_namespaces'] : type === 'aws' ? ['bound_iam_principal_arn'] : type === 'cert' ? ['certificate'] : [];
-    for (const k of ['bound_service_account_names', 'bound_service_account_namespaces', 'secret_ids', 'bound_audiences', 'bound_iam_principal_arn', 'allowed_common_names', 'bound_projects', 'bound_zones', 'bound_service_accounts']) {
+    for (const k of ['bound_service_account_names', 'bound_service_account_namespaces', 'secret_ids', 'bound_audiences', 'bound_iam_principal_arn', 'allowed_common_names', 'bound_projects', 'bound_zones', 'bound_service_accounts', 'bound_subscription_ids', 'bound_resource_groups']) {
       if (required.includes(k) && o[k] === undefined) c.fail(`${g}.${k}`, 'is required');
       c.strings(o[k], `${g}.${k}`);
     }
