@@ -10,8 +10,9 @@ import { PREVIEW_USAGE as USAGE } from './usage.ts';
 
 export const PLACEHOLDER_VAULT_ADDR = 'https://vault.vault.svc:8200';
 
-// The mutated objects are what the webhook will do at admission; applied as a manifest they would
-// put the injected containers into the workload itself, and the webhook would inject again.
+// The mutated objects show what the webhook will do at admission. Applied as a manifest they would
+// put a frozen copy of the injected containers into the workload itself (and the webhook skips a
+// pod already marked injected, so later configuration changes would never reach it).
 const REVIEW_NOTE =
   'note: this output is for review, not for kubectl apply: applying it would write the injected containers into your workloads; ' +
   'apply your manifest as written and let the webhook inject\n';
