@@ -87,8 +87,12 @@ export const SPRIG_DATE_FUNCTIONS: ReadonlyMap<string, GoFunction> = new Map<str
       arity(a, 1);
       // Sprig reads a string or an int64 only: a template's integer literal (an int) gives 0s.
       const v = a[0];
-      const secs = typeof v === 'string' && /^[+-]?\d+$/.test(v) ? BigInt(v) : 0n;
-      return formatGoDuration(secs * SECOND);
+      // strconv.ParseInt fails (giving 0) past int64; Duration(n) * Second wraps as Go's int64 does.
+      const secs =
+        typeof v === 'string' && /^[+-]?\d{1,19}$/.test(v) && BigInt.asIntN(64, BigInt(v)) === BigInt(v)
+          ? BigInt(v)
+          : 0n;
+      return formatGoDuration(BigInt.asIntN(64, secs * SECOND));
     },
   ],
   ['durationRound', (a, ctx) => (arity(a, 1), durationRound(a[0], () => consulHost(ctx, 'sprig_durationRound').now()))],
