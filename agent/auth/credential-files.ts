@@ -1,7 +1,7 @@
 // (adapter) The files auth methods read credentials from (service-account and IRSA tokens, role
 // and secret IDs, token files) and delete after reading. Reads are bounded: a credential file is
 // small, and a huge or endless one (a FIFO, /dev/zero) must not exhaust memory.
-import { closeSync, fstatSync, openSync, readSync, unlinkSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, unlinkSync } from 'node:fs';
 import { AuthError } from '../errors.ts';
 
 /** Larger than any JWT or token Vault issues or accepts in practice. */
@@ -18,7 +18,9 @@ export const nodeCredentialFiles: CredentialFiles = {
   read(path) {
     let fd: number;
     try {
-      fd = openSync(path, 'r');
+      // O_NONBLOCK: opening a FIFO planted at the path must not wait for a writer (it is then
+      // refused as not a regular file); regular files ignore the flag.
+      fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw new AuthError(`cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
