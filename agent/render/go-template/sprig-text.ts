@@ -171,7 +171,11 @@ function abbreviateFull(s: string, offsetIn: number, maxWidth: number): string |
 /** Sprig's toDecimal: the value's text read as octal; 0 when it is not. */
 function toDecimal(v: unknown): number {
   const t = typeof v === 'string' ? v : formatValue(v);
-  return /^[+-]?[0-7]+$/.test(t) ? Number.parseInt(t, 8) : 0;
+  // strconv.ParseInt(t, 8, 64): out of int64 range is an error, which Sprig turns into 0.
+  if (!/^[+-]?[0-7]{1,22}$/.test(t)) return 0;
+  const magnitude = BigInt(`0o${t.replace(/^[+-]/, '')}`);
+  const n = t.startsWith('-') ? -magnitude : magnitude;
+  return BigInt.asIntN(64, n) === n ? Number(n) : 0;
 }
 
 const s1 =

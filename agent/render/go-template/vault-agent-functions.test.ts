@@ -56,8 +56,8 @@ describe('Sprig functions Vault Agent defines', () => {
       'he... ...5678... keep',
     ],
     [
-      '{{ sprig_plural "one anchovy" "many anchovies" 2 }} {{ sprig_toDecimal "0777" }} {{ sprig_hello }}',
-      'many anchovies 511 Hello!',
+      '{{ sprig_plural "one anchovy" "many anchovies" 2 }} {{ sprig_toDecimal "0777" }} {{ sprig_toDecimal "-17" }} {{ sprig_toDecimal "1777777777777777777777" }} {{ sprig_toDecimal "8" }} {{ sprig_hello }}',
+      'many anchovies 511 -15 0 0 Hello!',
     ],
     [
       '{{ sprig_sha512sum "" }}',
