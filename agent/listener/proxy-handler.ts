@@ -153,18 +153,13 @@ export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res:
     const json = status === 200 && /json/i.test(String(upstream.headers['content-type'] ?? ''));
     if (!json || (opts.cache === undefined && !opts.sanitize)) return stream(upstream, res, status, headers);
     // Buffer what the cache may keep (bounded); a larger answer streams on as it is.
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of upstream as AsyncIterable<Buffer>) {
-      chunks.push(chunk);
-      size += chunk.length;
-      if (size > DEFAULT_MAX_BODY_BYTES && !opts.sanitize) {
-        res.writeHead(status, headers);
-        for (const c of chunks) res.write(c);
-        return stream(upstream, res, undefined, headers);
-      }
+    const collected = await collect(upstream, opts.sanitize ? MAX_REQUEST_BYTES : DEFAULT_MAX_BODY_BYTES);
+    if (Array.isArray(collected)) {
+      res.writeHead(status, headers);
+      for (const c of collected) res.write(c);
+      return stream(upstream, res, undefined, headers);
     }
-    let bytes = Buffer.concat(chunks);
+    let bytes = collected;
     let parsed: unknown;
     try {
       parsed = JSON.parse(bytes.toString('utf8'));
@@ -210,6 +205,42 @@ export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res:
       await sleep(deps.clock, 1000 + Math.round(500 * deps.random()));
     }
   }
+}
+
+/**
+ * The whole body when it fits in `limit`; otherwise the chunks read so far, with the stream paused
+ * and left readable (not destroyed, as leaving a for-await loop would) for the rest to be piped.
+ */
+function collect(upstream: IncomingMessage, limit: number): Promise<Buffer | Buffer[]> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size > limit) {
+        upstream.pause();
+        detach();
+        resolve(chunks);
+      }
+    };
+    const onEnd = (): void => {
+      detach();
+      resolve(Buffer.concat(chunks));
+    };
+    const onError = (err: Error): void => {
+      detach();
+      reject(err);
+    };
+    const detach = (): void => {
+      upstream.off('data', onData);
+      upstream.off('end', onEnd);
+      upstream.off('error', onError);
+    };
+    upstream.on('data', onData);
+    upstream.once('end', onEnd);
+    upstream.once('error', onError);
+  });
 }
 
 const EMPTY = Buffer.alloc(0);

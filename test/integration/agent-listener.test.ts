@@ -162,6 +162,18 @@ describe('agent listener (vault-k8s agent-cache-enable config)', () => {
     const prom = await (await fetch(`${base}/agent/v1/metrics?format=prometheus`)).text();
     expect(prom).toContain('vault_agent_cache_hit 3');
 
+    // A large answer (over what the cache buffers) streams through whole, Vault's headers kept.
+    const big = 'x'.repeat(3 * 1024 * 1024);
+    env.vault.writeKv('secret', 'app/big', { blob: big });
+    const bigRead = await fetch(`${base}/v1/secret/data/app/big`);
+    expect(bigRead.status).toBe(200);
+    expect(bigRead.headers.get('cache-control')).toBe('no-store');
+    expect(((await bigRead.json()) as { data: { data: { blob: string } } }).data.data.blob).toBe(big);
+    // Vault's error status and body come back unchanged.
+    const missing = await fetch(`${base}/v1/secret/data/app/nothing-here`);
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toEqual({ errors: [] });
+
     // Quit: a 405 for GET, then POST stops the sidecar with 0 within 2 s.
     expect((await fetch(`${base}/agent/v1/quit`)).status).toBe(405);
     const t0 = Date.now();
