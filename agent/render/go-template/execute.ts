@@ -25,7 +25,7 @@ import { TemplateRenderError } from '../../../shared/template-errors.ts';
 import { ExecFailure, GoTemplateExecError, positionIn } from './exec-error.ts';
 import { formatValue } from './format.ts';
 import { ArgCountError, ArgTypeError } from './function-error.ts';
-import { GoFloat, GoNilPointer, GoStruct, GoTime, isMap, isTrue, mapGet, sortedKeys, typeName } from './values.ts';
+import { GoFloat, GoNilPointer, GoStruct, GoTime, isMap, isTrue, mapGet, sortedKeys, typeName, UTC_ZONE } from './values.ts';
 import { formatGoTime } from './go-time.ts';
 
 export interface CallContext {
@@ -437,9 +437,9 @@ function idealConstant(n: NumberNode): unknown {
 function timeMethod(t: GoTime, name: string): ((args: readonly unknown[]) => unknown) | undefined {
   switch (name) {
     case 'Unix': return () => Math.floor(t.date.getTime() / 1000);
-    case 'UTC': return () => t;
-    case 'Format': return (args) => formatGoTime(t.date, typeof args[0] === 'string' ? args[0] : '');
-    case 'Year': return () => t.date.getUTCFullYear();
+    case 'UTC': return () => new GoTime(t.date, UTC_ZONE, t.nanos);
+    case 'Format': return (args) => formatGoTime(t.date, typeof args[0] === 'string' ? args[0] : '', t.zone, t.nanos);
+    case 'Year': return () => new Date(t.date.getTime() + t.zone.offset * 1000).getUTCFullYear();
     default: return undefined;
   }
 }

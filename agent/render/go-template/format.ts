@@ -115,7 +115,7 @@ export function formatValue(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(formatValue).join(' ')}]`;
   if (v instanceof GoStruct && v.stringer !== undefined) return v.stringer();
   if (v instanceof GoStruct) return `&{${[...v.fields.values()].map(formatValue).join(' ')}}`;
-  if (v instanceof GoTime) return formatGoTime(v.date, GO_TIME_STRING_LAYOUT);
+  if (v instanceof GoTime) return formatGoTime(v.date, GO_TIME_STRING_LAYOUT, v.zone, v.nanos);
   if (v instanceof GoFunc) return '0x1';
   if (isMap(v)) return `map[${sortedKeys(v).map((k) => `${k}:${formatValue(v[k])}`).join(' ')}]`;
   return typeof v === 'bigint' ? v.toString() : '?';

@@ -1,6 +1,8 @@
 // Go's time.Parse for a reference layout ("2006-01-02 15:04"), as Sprig's toDate calls it with
-// the agent's zone (UTC). A zone offset in the text is applied, and the instant kept in UTC.
+// the agent's zone (UTC): a parsed offset other than UTC's gives the time a fixed zone (named
+// after a parsed abbreviation, else unnamed), as Go's FixedZone.
 import { TOKEN } from './go-time.ts';
+import { UTC_ZONE, type GoZone } from './values.ts';
 
 const MONTHS = [
   'January',
@@ -30,6 +32,15 @@ interface Fields {
   nanos: number;
   pm: boolean | undefined;
   offsetSeconds: number;
+  offsetParsed: boolean;
+  zoneName: string;
+}
+
+export interface ParsedGoTime {
+  readonly date: Date;
+  readonly zone: GoZone;
+  /** Nanoseconds below the millisecond. */
+  readonly nanos: number;
 }
 
 /** Go's ParseError text: `parsing time "V" as "L": cannot parse "REST" as "ELEMENT"`. */
@@ -43,7 +54,7 @@ function outOfRange(value: string, what: string): never {
 }
 
 /** Parses `value` by the Go `layout`; throws GoTimeParseError with Go's message when it does not match. */
-export function parseGoTime(layout: string, value: string): Date {
+export function parseGoTime(layout: string, value: string): ParsedGoTime {
   const f: Fields = {
     year: 1,
     month: 1,
@@ -54,6 +65,8 @@ export function parseGoTime(layout: string, value: string): Date {
     nanos: 0,
     pm: undefined,
     offsetSeconds: 0,
+    offsetParsed: false,
+    zoneName: '',
   };
   let rest = value;
   let last = 0;
@@ -140,11 +153,15 @@ export function parseGoTime(layout: string, value: string): Date {
         f.pm = ap === 'PM';
         break;
       }
-      case 'MST':
-        take(/^([A-Z]{3,5}|[+-]\d{2,4})/);
+      case 'MST': {
+        const name = take(/^([A-Z]{3,5}|GMT[+-]\d{1,2}|[+-]\d{2,4})/);
+        // A numeric "abbreviation" (+03) names no zone, as in Go.
+        if (!/^[+-]/.test(name)) f.zoneName = name;
         break;
+      }
       default:
         if (token.startsWith('Z') || token.startsWith('-')) {
+          f.offsetParsed = true;
           f.offsetSeconds = parseOffset(
             take(token.startsWith('Z') ? /^(Z|[+-]\d{2}(:?\d{2}(:?\d{2})?)?)/ : /^[+-]\d{2}(:?\d{2}(:?\d{2})?)?/),
           );
@@ -174,7 +191,18 @@ export function parseGoTime(layout: string, value: string): Date {
   const d = new Date(0);
   d.setUTCFullYear(f.year, f.month - 1, f.day);
   d.setUTCHours(f.hour, f.minute, f.second, Math.floor(f.nanos / 1_000_000));
-  return new Date(d.getTime() - f.offsetSeconds * 1000);
+  const zone = zoneOf(f);
+  return { date: new Date(d.getTime() - zone.offset * 1000), zone, nanos: f.nanos % 1_000_000 };
+}
+
+/** Go's choice of location: the local zone (UTC) when the offset and name match it, else a FixedZone. */
+function zoneOf(f: Fields): GoZone {
+  if (f.offsetParsed) {
+    return f.offsetSeconds === 0 && (f.zoneName === '' || f.zoneName === 'UTC') ? UTC_ZONE : { offset: f.offsetSeconds, name: f.zoneName };
+  }
+  if (f.zoneName === '' || f.zoneName === 'UTC') return UTC_ZONE;
+  const gmt = /^GMT([+-]\d{1,2})$/.exec(f.zoneName);
+  return { offset: gmt === null ? 0 : Number(gmt[1]) * 3600, name: f.zoneName };
 }
 
 function fractionNanos(text: string): number {

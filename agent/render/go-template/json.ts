@@ -35,7 +35,7 @@ export function marshal(value: unknown, options: MarshalOptions, depth = 0): str
   if (typeof value === 'bigint') return value.toString();
   if (value instanceof JsonNumber) return value.text === '' ? '0' : value.text;
   if (value instanceof GoFloat) return floatJson(value.value);
-  if (value instanceof GoTime) return quoteJson(formatGoTime(value.date, '2006-01-02T15:04:05.999999999Z07:00'), false);
+  if (value instanceof GoTime) return quoteJson(formatGoTime(value.date, '2006-01-02T15:04:05.999999999Z07:00', value.zone, value.nanos), false);
   if (value instanceof GoFunc) throw new Error('json: unsupported type: func');
   if (depth > 1000) throw new Error('json: nesting too deep');
   const nl = options.indent === '' ? '' : `\n${options.indent.repeat(depth + 1)}`;

@@ -7,7 +7,7 @@ import { arity } from './function-error.ts';
 import { str } from './args.ts';
 import { consulHost } from './consul-misc.ts';
 import { formatGoDuration, parseGoDuration } from './go-duration.ts';
-import { GoTimeParseError, parseGoTime } from './go-time-parse.ts';
+import { GoTimeParseError, parseGoTime, type ParsedGoTime } from './go-time-parse.ts';
 import { ArgTypeError } from './function-error.ts';
 import { GoTime } from './values.ts';
 
@@ -18,9 +18,25 @@ function zeroTime(): Date {
   return d;
 }
 
-function time(v: unknown): Date {
-  if (v instanceof GoTime) return v.date;
+function timeValue(v: unknown): GoTime {
+  if (v instanceof GoTime) return v;
   throw new ArgTypeError('time.Time', v);
+}
+
+function time(v: unknown): Date {
+  return timeValue(v).date;
+}
+
+function toGoTime(p: ParsedGoTime): GoTime {
+  return new GoTime(p.date, p.zone, p.nanos);
+}
+
+/** Time.Add: nanosecond arithmetic, the location kept. */
+function addDuration(t: GoTime, ns: bigint): GoTime {
+  const total = BigInt(t.date.getTime()) * 1_000_000n + BigInt(t.nanos) + ns;
+  let ms = total / 1_000_000n;
+  if (total < 0n && ms * 1_000_000n !== total) ms -= 1n;
+  return new GoTime(new Date(Number(ms)), t.zone, Number(total - ms * 1_000_000n));
 }
 
 const SECOND = 1_000_000_000n;
@@ -63,14 +79,14 @@ export const SPRIG_DATE_FUNCTIONS: ReadonlyMap<string, GoFunction> = new Map<str
     (a) => {
       arity(a, 2);
       try {
-        return new GoTime(parseGoTime(str(a[0]), str(a[1])));
+        return toGoTime(parseGoTime(str(a[0]), str(a[1])));
       } catch (err) {
         if (err instanceof GoTimeParseError) return new GoTime(zeroTime());
         throw err;
       }
     },
   ],
-  ['mustToDate', (a) => (arity(a, 2), new GoTime(parseGoTime(str(a[0]), str(a[1]))))],
+  ['mustToDate', (a) => (arity(a, 2), toGoTime(parseGoTime(str(a[0]), str(a[1]))))],
   ['unixEpoch', (a) => (arity(a, 1), String(Math.floor(time(a[0]).getTime() / 1000)))],
   ...['mustDateModify', 'must_date_modify'].map((name): [string, GoFunction] => [
     name,
@@ -78,7 +94,7 @@ export const SPRIG_DATE_FUNCTIONS: ReadonlyMap<string, GoFunction> = new Map<str
       arity(a, 2);
       const d = parseGoDuration(str(a[0]));
       if (d === undefined) throw new Error(`time: invalid duration ${JSON.stringify(str(a[0]))}`);
-      return new GoTime(new Date(time(a[1]).getTime() + Number(d / 1_000_000n)));
+      return addDuration(timeValue(a[1]), d);
     },
   ]),
   [

@@ -44,10 +44,23 @@ export class GoNilPointer {
   }
 }
 
+/** A time's location: seconds east of UTC and the zone name ("" prints as the offset, as Go's FixedZone). */
+export interface GoZone {
+  readonly offset: number;
+  readonly name: string;
+}
+
+export const UTC_ZONE: GoZone = Object.freeze({ offset: 0, name: 'UTC' });
+
 export class GoTime {
   readonly date: Date;
-  constructor(date: Date) {
+  readonly zone: GoZone;
+  /** Nanoseconds below the millisecond (0–999999): Go keeps nanoseconds, Date milliseconds. */
+  readonly nanos: number;
+  constructor(date: Date, zone: GoZone = UTC_ZONE, nanos = 0) {
     this.date = date;
+    this.zone = zone;
+    this.nanos = nanos;
   }
 }
 

@@ -124,6 +124,21 @@ describe('Sprig functions Vault Agent defines', () => {
     ).toBe('ZedaFaxcZaso9* cannot find password template nope');
   });
 
+  it("keeps a parsed zone offset and nanoseconds, as Go's time.Time prints and formats them", () => {
+    const t = 'sprig_toDate "2006-01-02T15:04:05.999999999Z07:00" "2024-01-01T10:00:00.123456789+02:00"';
+    expect(render(`{{ ${t} }}`)).toBe('2024-01-01 10:00:00.123456789 +0200 +0200');
+    expect(render(`{{ (${t}).Format "15:04 MST -07:00" }} {{ (${t}).UTC }} {{ ${t} | sprig_unixEpoch }}`)).toBe(
+      '10:00 +0200 +02:00 2024-01-01 08:00:00.123456789 +0000 UTC 1704096000',
+    );
+    expect(render(`{{ ${t} | sprig_mustDateModify "-10h1ns" }}`)).toBe('2024-01-01 00:00:00.123456788 +0200 +0200');
+    expect(
+      render(
+        '{{ sprig_toDate "2006-01-02 15:04 MST" "2024-01-01 10:00 PST" }} {{ sprig_toDate "2006-01-02 Z07:00" "2024-01-01 Z" }}',
+      ),
+    ).toBe('2024-01-01 10:00:00 +0000 PST 2024-01-01 00:00:00 +0000 UTC');
+    expect(render(`{{ toJSON (sprig_list (${t})) }}`)).toBe('["2024-01-01T10:00:00.123456789+02:00"]');
+  });
+
   it('decrypts what AES-256-CBC with a zero-padded password key encrypted', () => {
     const crypt = aesCiphertext('secretkey', 'plain text');
     expect(render(`{{ "${crypt}" | sprig_decryptAES "secretkey" }}`)).toBe('plain text');
