@@ -44,12 +44,16 @@ export interface ListenerDeps {
   /** `POST /agent/v1/quit`: stop the agent (exit 0). */
   readonly quit: () => void;
   readonly readFile: (path: string) => string;
+  /** V8 flags set once the listeners start; default V8_FLAGS_WITH_LISTENER (tests in a shared process pass []). */
+  readonly v8Flags?: readonly string[];
 }
 
 export interface AgentListeners {
   /** Where each listener is listening: `host:port` (the real port when 0 was asked) or the socket path. */
   readonly addresses: readonly string[];
   readonly metrics: AgentMetrics;
+  /** Entries in the lease cache (0 without a cache). */
+  cacheEntries(): number;
   close(): Promise<void>;
 }
 
@@ -73,7 +77,7 @@ const V8_FLAGS_WITH_LISTENER = ['--no-maglev', '--no-turbofan'];
 export async function startAgentListeners(deps: ListenerDeps): Promise<AgentListeners> {
   const { settings, tokens, clock, log } = deps;
   const v8 = requireBuiltin('node:v8') as typeof V8;
-  for (const flag of V8_FLAGS_WITH_LISTENER) v8.setFlagsFromString(flag);
+  for (const flag of deps.v8Flags ?? V8_FLAGS_WITH_LISTENER) v8.setFlagsFromString(flag);
   if (settings.telemetry.unusedSinks.length > 0) {
     log.warn(
       { event: 'telemetry-sinks-unused', keys: settings.telemetry.unusedSinks },
@@ -163,7 +167,7 @@ export async function startAgentListeners(deps: ListenerDeps): Promise<AgentList
     await closeAll();
     throw err;
   }
-  return { addresses, metrics, close: closeAll };
+  return { addresses, metrics, cacheEntries: () => cache?.size ?? 0, close: closeAll };
 }
 
 function createServer(

@@ -1,0 +1,169 @@
+// The listeners in-process, over real sockets, against a stand-in Vault: the wiring the
+// integration tests cannot reach by timing alone (a re-login empties the cache of the old token's
+// entries; the quit route calls the agent's stop).
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { systemClock } from '../../shared/clock.ts';
+import { agentSettings } from '../../test/fakes/agent-settings.ts';
+import { createLogSink } from '../../test/helpers/log-sink.ts';
+import type { CurrentToken } from '../auth/token-manager.ts';
+import { VaultClient } from '../vault/client.ts';
+import { createHttpTransport } from '../vault/http-transport.ts';
+import { startAgentListeners, type AgentListeners, type ListenerTokens } from './start.ts';
+
+const token = (t: string): CurrentToken => ({
+  token: t,
+  accessor: `acc-${t}`,
+  expiresAt: Date.now() + 600_000,
+  renewable: true,
+  leaseSeconds: 600,
+});
+
+/** Issues a new renewable lease per read, records which token each read came with. */
+function fakeVault(): Promise<{ server: Server; url: string; reads: string[] }> {
+  const reads: string[] = [];
+  let n = 0;
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      const body =
+        req.url === '/v1/sys/leases/renew'
+          ? { lease_id: 'x', renewable: true, lease_duration: 600 }
+          : {
+              lease_id: `database/creds/app/${++n}`,
+              renewable: true,
+              lease_duration: 600,
+              data: { username: `u${n}` },
+            };
+      if (req.url === '/v1/database/creds/app') reads.push(String(req.headers['x-vault-token']));
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    });
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, reads });
+    });
+  });
+}
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
+
+async function start(
+  vaultUrl: string,
+  quit: () => void = () => undefined,
+): Promise<{ listeners: AgentListeners; base: string; relogin: (t: string) => void }> {
+  let current = token('first');
+  const subscribers: ((t: CurrentToken, p: CurrentToken | undefined) => void)[] = [];
+  const tokens: ListenerTokens = {
+    get current() {
+      return current;
+    },
+    token: () => Promise.resolve(current.token),
+    onToken: (fn) => {
+      subscribers.push(fn);
+    },
+  };
+  const agent = agentSettings({ vault: { address: vaultUrl, skipVerify: false, numRetries: 0, timeoutMs: 5000 } });
+  const client = new VaultClient({
+    transport: createHttpTransport({ address: vaultUrl }),
+    clock: systemClock,
+    random: () => 0.5,
+  });
+  const listeners = await startAgentListeners({
+    agent,
+    client,
+    tokens,
+    clock: systemClock,
+    random: () => 0.5,
+    log: createLogSink().log,
+    quit,
+    readFile: () => '',
+    v8Flags: [],
+    settings: {
+      listeners: [
+        {
+          index: 0,
+          type: 'tcp',
+          address: '127.0.0.1:0',
+          requireRequestHeader: false,
+          role: 'default',
+          enableQuit: true,
+        },
+      ],
+      useAutoAuthToken: true,
+      cache: {},
+      telemetry: {
+        disableHostname: true,
+        prometheusRetentionMs: 0,
+        metricsPrefix: 'vault',
+        blockedPrefixes: [],
+        unusedSinks: [],
+      },
+    },
+  });
+  cleanups.push(async () => {
+    await listeners.close();
+    client.close();
+  });
+  return {
+    listeners,
+    base: `http://${listeners.addresses[0] ?? ''}`,
+    relogin: (t) => {
+      const previous = current;
+      current = token(t);
+      for (const s of subscribers) s(current, previous);
+    },
+  };
+}
+
+describe('agent listeners (in-process)', () => {
+  it('drops the cached entries of a replaced auto-auth token: the next read goes to Vault with the new one', async () => {
+    const vault = await fakeVault();
+    cleanups.push(
+      () =>
+        new Promise((r) => {
+          vault.server.close(() => {
+            r();
+          });
+          vault.server.closeAllConnections();
+        }),
+    );
+    const { base, relogin, listeners } = await start(vault.url);
+    const read = async (): Promise<string | null> =>
+      (await fetch(`${base}/v1/database/creds/app`)).headers.get('x-cache');
+    expect([await read(), await read()]).toEqual(['MISS', 'HIT']);
+    expect(listeners.cacheEntries()).toBe(1);
+    relogin('second');
+    // The old token's entry can no longer be asked for (keys hold the token): it is dropped, and
+    // its lease is no longer renewed.
+    expect(listeners.cacheEntries()).toBe(0);
+    expect([await read(), await read()]).toEqual(['MISS', 'HIT']);
+    expect(vault.reads).toEqual(['first', 'second']);
+    expect(listeners.metrics.count('agent.auth.success')).toBe(1);
+  });
+
+  it('calls the agent stop on POST /agent/v1/quit, after answering', async () => {
+    const vault = await fakeVault();
+    cleanups.push(
+      () =>
+        new Promise((r) => {
+          vault.server.close(() => {
+            r();
+          });
+          vault.server.closeAllConnections();
+        }),
+    );
+    let quits = 0;
+    const { base } = await start(vault.url, () => {
+      quits++;
+    });
+    expect((await fetch(`${base}/agent/v1/quit`, { method: 'POST' })).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(quits).toBe(1);
+  });
+});
