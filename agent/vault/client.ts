@@ -98,6 +98,19 @@ export class VaultClient {
     return tokenInfo(init.path, body);
   }
 
+  /**
+   * sys/wrapping/lookup, unauthenticated with the wrapping token in the body (as Vault Agent asks,
+   * so the single-use token is not spent): where the wrapped response was created.
+   */
+  async wrappingLookup(wrappingToken: string): Promise<{ creationPath: string }> {
+    const path = 'sys/wrapping/lookup';
+    const body = await this.#call({ method: 'PUT', path, body: { token: wrappingToken }, ...ns(this.#namespace) }, this.#retries);
+    const data = field(body, 'data');
+    const creationPath = isRecord(data) ? data['creation_path'] : undefined;
+    if (typeof creationPath !== 'string') throw new VaultShapeError(path, 'no data.creation_path');
+    return { creationPath };
+  }
+
   async renewSelf(token: string, namespace?: string): Promise<TokenInfo> {
     const path = 'auth/token/renew-self';
     const body = await this.#call({ method: 'PUT', path, token, body: { increment: 0 }, ...ns(namespace ?? this.#namespace) }, 0);

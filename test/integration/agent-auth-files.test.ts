@@ -96,6 +96,57 @@ describe('vaultlet agent auth methods (files)', () => {
     expect(agent.logText()).not.toContain(SENTINEL);
   }, 30_000);
 
+  it('approle with secret_id_response_wrapping_path: checks where the wrapped secret ID was made, unwraps it and logs in', async () => {
+    const wrap = async (method: string, path: string): Promise<string> => {
+      const res = await vaultCall(env.vault.url, method, `/v1/${path}`, {
+        token: env.vault.rootToken,
+        headers: { 'x-vault-wrap-ttl': '300' },
+      });
+      return (res.body as { wrap_info: { token: string } }).wrap_info.token;
+    };
+    const roleId = join(env.work.dir, 'wrapped-role-id');
+    const secretId = join(env.work.dir, 'wrapped-secret-id');
+    writeFileSync(roleId, 'role-id-app');
+    writeFileSync(secretId, await wrap('PUT', 'auth/approle/role/app/secret-id'));
+    const method = {
+      type: 'approle',
+      config: {
+        role_id_file_path: roleId,
+        secret_id_file_path: secretId,
+        secret_id_response_wrapping_path: 'auth/approle/role/app/secret-id',
+      },
+    };
+    const { agent, out } = await startWith('approle-wrapped', method);
+    expect(readFileSync(out, 'utf8')).toBe(SENTINEL);
+    expect(existsSync(secretId)).toBe(false);
+    expect(
+      env.vault.requests
+        .filter((r) => r.path.startsWith('/v1/sys/wrapping/'))
+        .map((r) => `${r.method} ${r.path} ${r.status}`),
+    ).toEqual(['PUT /v1/sys/wrapping/lookup 200', 'PUT /v1/sys/wrapping/unwrap 200']);
+    expect((await agent.stop()).code).toBe(0);
+
+    // A wrapping token made elsewhere (here: wrapping a KV read) is refused before it is unwrapped.
+    writeFileSync(secretId, await wrap('GET', 'secret/data/app/config'));
+    const refused = spawnAgent([
+      `-config=${env.work.writeConfig(
+        'approle-wrapped-bad.json',
+        env.work.config(env.vault.url, [], {
+          auto_auth: {
+            method: { ...method, min_backoff: '100ms', max_backoff: '1s' },
+            sink: [{ type: 'file', config: { path: join(env.work.dir, 'bad.token') } }],
+          },
+        }),
+      )}`,
+    ]);
+    await waitFor('a refused login', () => refused.logText().includes('"event":"login-failed"'));
+    expect(refused.logText()).toContain(
+      'the wrapped secret ID was created at \\"secret/data/app/config\\", not at secret_id_response_wrapping_path',
+    );
+    expect(env.vault.requests.filter((r) => r.path === '/v1/sys/wrapping/unwrap')).toHaveLength(1);
+    expect((await refused.stop()).code).toBe(0);
+  }, 30_000);
+
   it('jwt: logs in with the JWT file, deletes it, renews and logs in again', async () => {
     const jwtPath = join(env.work.dir, 'ci-jwt');
     const jwt = signer.sign({ sub: 'repo:app', ttlSeconds: 600 });

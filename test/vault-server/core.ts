@@ -16,6 +16,7 @@ import { handleLeases } from './sys/leases.ts';
 import { health, sealStatus, type ClusterIdentity } from './sys/health.ts';
 import { uiMount } from './sys/ui-mounts.ts';
 import type { ServerStatus } from './sys/status.ts';
+import { WrappingStore } from './wrapping.ts';
 
 const CAPABILITY: Readonly<Record<string, Capability>> = { GET: 'read', HEAD: 'read', LIST: 'list', PUT: 'update', POST: 'update', DELETE: 'delete' };
 const LEASE_PATH = /^sys\/(?:leases\/)?(renew|revoke|lookup)(?:\/(.*))?$/;
@@ -25,6 +26,7 @@ export class VaultCore {
   readonly tokens: TokenStore;
   readonly leases: LeaseStore;
   readonly rootToken: string;
+  readonly wrapping: WrappingStore;
   readonly #now: () => number;
   readonly #seed: VaultSeed;
   readonly #mounts: Mounts;
@@ -37,6 +39,7 @@ export class VaultCore {
     this.leases = opts.leases;
     this.#mounts = opts.mounts;
     this.rootToken = this.tokens.createRoot(opts.seed.root_token).id;
+    this.wrapping = new WrappingStore(opts.now);
   }
 
   static async create(seed: VaultSeed, now: () => number): Promise<VaultCore> {
@@ -64,6 +67,12 @@ export class VaultCore {
   }
 
   async handle(req: VaultRequest): Promise<VaultResponse> {
+    const answer = await this.#route(req);
+    const wrappable = req.wrapTtl !== undefined && !req.path.startsWith('sys/wrapping/');
+    return wrappable ? this.wrapping.wrap(req.path, req.wrapTtl ?? '', answer) : answer;
+  }
+
+  async #route(req: VaultRequest): Promise<VaultResponse> {
     const { path } = req;
     if (path === 'sys/health') return health({ method: req.method, query: req.query, status: this.status, nowMs: this.#now(), cluster: this.#cluster });
     if (path === 'sys/seal-status') return sealStatus(this.status, this.#cluster);
@@ -71,6 +80,9 @@ export class VaultCore {
     const login = /^auth\/(.+)\/login$/.exec(path);
     const auth = login === null ? undefined : this.#mounts.auth.get(login[1] ?? '');
     if (auth !== undefined) return req.method === 'PUT' || req.method === 'POST' ? auth.login(req.body, req.clientCertificate) : unsupportedOperation;
+    if (path === 'sys/wrapping/lookup') return req.method === 'GET' || req.method === 'PUT' || req.method === 'POST' ? this.wrapping.lookup(req.body['token'], req.token) : unsupportedOperation;
+    // A spent or unknown wrapping token gets Vault's 400 from the unwrap endpoint, not the 403 of a bad token.
+    if (path === 'sys/wrapping/unwrap' && req.token !== undefined && req.token !== '' && this.tokens.find(req.token) === undefined) return this.wrapping.unwrap(req.token);
     if (req.token === undefined || req.token === '') return permissionDenied;
     const token = this.tokens.find(req.token);
     if (token === undefined) return invalidToken;
@@ -84,13 +96,16 @@ export class VaultCore {
     const leaseOp = LEASE_PATH.exec(path);
     const firstSegment = path.split('/')[0] ?? '';
     const engine = this.#mounts.engines.get(firstSegment);
-    const known = path.startsWith('auth/token/') || leaseOp !== null || engine !== undefined;
+    const authRoute = /^auth\/(.+?)\/(role\/.+)$/.exec(path);
+    const authEndpoint = authRoute === null ? undefined : this.#mounts.auth.get(authRoute[1] ?? '');
+    const known = path.startsWith('auth/token/') || leaseOp !== null || engine !== undefined || authEndpoint?.handle !== undefined;
     if (!known) return noHandler(path);
     // Vault gives list requests a trailing slash before the ACL check, so `app/*` grants LIST on `app`.
     if (!acl.allows(capability === 'list' ? `${path}/` : path, capability)) return policyDenied;
     if (path.startsWith('auth/token/')) {
       return handleTokenSelf({ method: req.method, op: path.slice('auth/token/'.length), body: req.body, token }, this.tokens, this.leases);
     }
+    if (authEndpoint?.handle !== undefined) return authEndpoint.handle(req.method, authRoute?.[2] ?? '');
     if (leaseOp !== null) {
       return handleLeases({ method: req.method, op: leaseOp[1] ?? '', suffix: leaseOp[2] ?? '', body: req.body, nowMs: this.#now() }, this.leases);
     }

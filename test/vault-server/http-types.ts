@@ -14,6 +14,8 @@ export interface VaultRequest {
   readonly body: Readonly<Record<string, unknown>>;
   /** The TLS client certificate, when the server runs HTTPS and the client sent one (cert auth). */
   readonly clientCertificate?: X509Certificate;
+  /** X-Vault-Wrap-TTL: answer with a wrapping token instead of the response. */
+  readonly wrapTtl?: string;
 }
 
 export interface VaultResponse {

@@ -33,6 +33,8 @@ function mountInfo(type: string, description: string, options: Record<string, st
 export interface LoginEndpoint {
   /** `clientCertificate`: the TLS peer certificate, for cert auth. */
   login(body: Readonly<Record<string, unknown>>, clientCertificate?: X509Certificate): VaultResponse | Promise<VaultResponse>;
+  /** Other authenticated paths under the mount (`route`: the part after `auth/<mount>/`), e.g. AppRole's `role/<r>/secret-id`. */
+  handle?(method: string, route: string): VaultResponse;
 }
 
 export interface Mounts {
@@ -115,6 +117,7 @@ function buildAuth(name: string, a: AuthMountSeed, deps: Deps): LoginEndpoint {
       const roles: AppRoleRole[] = Object.entries(a.roles ?? {}).map(([r, role]) => ({
         ...tokenRole(role), name: r, roleId: role.role_id ?? randomUUID(), bindSecretId: role.bind_secret_id ?? true,
         secretIds: new Map((role.secret_ids ?? []).map((id) => [id, role.secret_id_num_uses ?? 0])),
+        secretIdNumUses: role.secret_id_num_uses ?? 0,
       }));
       return new AppRoleAuth({ mount: name, roles, tokens: deps.tokens });
     }

@@ -235,7 +235,12 @@ class Server implements VaultTestServer {
     const body = parseBody(bodyText);
     if (body === undefined) return errors(400, ['failed to parse JSON input: request body is not a JSON object']);
     const list = raw.method === 'LIST' || (raw.method === 'GET' && url.searchParams.get('list') === 'true');
-    const request: VaultRequest = { method: list ? 'LIST' : raw.method.toUpperCase(), path, query: url.searchParams, token, body, ...(clientCertificate !== undefined ? { clientCertificate } : {}) };
+    const wrapTtl = raw.headers['x-vault-wrap-ttl'];
+    const request: VaultRequest = {
+      method: list ? 'LIST' : raw.method.toUpperCase(), path, query: url.searchParams, token, body,
+      ...(clientCertificate !== undefined ? { clientCertificate } : {}),
+      ...(typeof wrapTtl === 'string' && wrapTtl !== '' ? { wrapTtl } : {}),
+    };
     return this.core.handle(request);
   }
 }

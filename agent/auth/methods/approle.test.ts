@@ -103,9 +103,11 @@ describe('approle login method', () => {
     );
     expect(await ok.method.login()).toMatchObject({ body: { secret_id: 'unwrapped-secret' } });
     expect(ok.transport.sent.map((r) => [r.method, r.path, r.token])).toEqual([
-      ['GET', 'sys/wrapping/lookup', 'hvs.wrapping-token'],
+      ['PUT', 'sys/wrapping/lookup', undefined],
       ['PUT', 'sys/wrapping/unwrap', 'hvs.wrapping-token'],
     ]);
+    // The lookup carries the wrapping token in the body, unauthenticated: it does not spend its single use.
+    expect(ok.transport.sent[0]?.body).toEqual({ token: 'hvs.wrapping-token' });
     const bad = setup(
       { secretIdResponseWrappingPath: 'auth/approle/role/app/secret-id' },
       files,

@@ -53,11 +53,7 @@ export function appRoleMethod(settings: AppRoleAuthSettings, deps: AppRoleDeps):
 }
 
 async function unwrapSecretId(client: VaultClient, wrappingToken: string, expectedPath: string): Promise<string> {
-  const lookup = await client.read(wrappingToken, 'sys/wrapping/lookup');
-  const data = lookup?.data;
-  const creationPath = isRecord(data) && typeof data['creation_path'] === 'string' ? data['creation_path'] : undefined;
-  if (creationPath === undefined)
-    throw new AuthError('sys/wrapping/lookup gave no creation_path for the wrapped secret ID');
+  const { creationPath } = await client.wrappingLookup(wrappingToken);
   if (creationPath.replace(/^\/+|\/+$/g, '') !== expectedPath) {
     throw new AuthError(
       `the wrapped secret ID was created at ${JSON.stringify(creationPath.slice(0, 200))}, not at secret_id_response_wrapping_path ${JSON.stringify(expectedPath)}`,

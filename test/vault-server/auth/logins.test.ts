@@ -80,6 +80,40 @@ describe('approle login', () => {
   });
 });
 
+describe('approle secret IDs and response wrapping', () => {
+  it('makes secret IDs for a role, wrapped on request; lookup does not spend the wrapping token, unwrap does', async () => {
+    const root = { token: vault.rootToken };
+    const plain = await vaultCall(vault.url, 'PUT', '/v1/auth/approle/role/app/secret-id', root);
+    const secretId = (plain.body as { data: { secret_id: string } }).data.secret_id;
+    expect((await login('approle', { role_id: 'role-1', secret_id: secretId })).status).toBe(200);
+    expect((await vaultCall(vault.url, 'PUT', '/v1/auth/approle/role/nope/secret-id', root)).text).toBe(
+      '{"errors":["role \\"nope\\" does not exist"]}\n',
+    );
+
+    const wrapped = await vaultCall(vault.url, 'PUT', '/v1/auth/approle/role/app/secret-id', {
+      ...root,
+      headers: { 'x-vault-wrap-ttl': '60s' },
+    });
+    expect(normalizeIds(wrapped.body)).toMatchObject({
+      data: null,
+      wrap_info: { ttl: 60, creation_path: 'auth/approle/role/app/secret-id' },
+      auth: null,
+    });
+    const wrapToken = (wrapped.body as { wrap_info: { token: string } }).wrap_info.token;
+    for (let i = 0; i < 2; i++) {
+      const lookup = await vaultCall(vault.url, 'PUT', '/v1/sys/wrapping/lookup', { body: { token: wrapToken } });
+      expect(lookup.body).toMatchObject({
+        data: { creation_path: 'auth/approle/role/app/secret-id', creation_ttl: 60 },
+      });
+    }
+    const unwrapped = await vaultCall(vault.url, 'PUT', '/v1/sys/wrapping/unwrap', { token: wrapToken });
+    const unwrappedId = (unwrapped.body as { data: { secret_id: string } }).data.secret_id;
+    expect((await login('approle', { role_id: 'role-1', secret_id: unwrappedId })).status).toBe(200);
+    const again = await vaultCall(vault.url, 'PUT', '/v1/sys/wrapping/unwrap', { token: wrapToken });
+    expect([again.status, again.text]).toEqual([400, '{"errors":["wrapping token is not valid or does not exist"]}\n']);
+  });
+});
+
 describe('jwt login', () => {
   it('checks signature, audience and subject, and names the alias by the user claim', async () => {
     const res = await login('jwt', { role: 'ci', jwt: signer.sign({ sub: 'repo:app' }) });
