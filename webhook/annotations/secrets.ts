@@ -73,19 +73,25 @@ export function readSecrets(reader: AnnotationReader, opts: SecretOptions, warni
   if (declared.length > MAX_SECRETS) {
     reader.fail(
       `${VAULT_PREFIX}agent-inject-secret-*`,
-      `the pod declares ${declared.length} secrets; at most ${MAX_SECRETS} secrets (and templates) per pod are injected`,
+      `the pod declares ${declared.length} secrets, more than the ${MAX_SECRETS} secrets (and templates) one pod may have`,
     );
   }
   // Past the cap the pod is denied; the first secrets are still read so their problems are listed too.
   const names = declared.slice(0, MAX_SECRETS);
   const budget = newTemplateBudget();
-  const secrets = names.map((name) => readSecret(reader, name, opts, budget));
+  const secrets = names.map((name) => readSecret(reader, name, opts, budget, warnings));
   warnOrphans(reader, new Set(names), warnings);
   warnSharedDestinations(secrets, warnings);
   return secrets;
 }
 
-function readSecret(reader: AnnotationReader, name: string, opts: SecretOptions, budget: TemplateBudget): SecretSpec {
+function readSecret(
+  reader: AnnotationReader,
+  name: string,
+  opts: SecretOptions,
+  budget: TemplateBudget,
+  warnings: string[],
+): SecretSpec {
   const get = (prefix: string): string | undefined => reader.raw(VAULT_PREFIX + prefix + name);
   const preserve = opts.preserveCase || reader.bool(`preserve-secret-case-${name}`, false);
   const customPath = get('secret-volume-path-') ?? '';
@@ -115,8 +121,11 @@ function readSecret(reader: AnnotationReader, name: string, opts: SecretOptions,
   }
   const command = nonEmpty(get('agent-inject-command-'));
   const perms = nonEmpty(get('agent-inject-perms-'));
+  // vault-k8s passes perms through unchecked and admits the pod; so does vaultlet, with a warning.
   if (perms !== undefined && !/^0?[0-7]{3}$/.test(perms)) {
-    reader.fail(`${VAULT_PREFIX}agent-inject-perms-${name}`, 'must be an octal file mode such as 0600 or 0440');
+    warnings.push(
+      `annotation "${VAULT_PREFIX}agent-inject-perms-${name}" is not an octal file mode such as 0600 or 0440; it is passed to the agent as written, which may refuse it`,
+    );
   }
   const reloadKey = `${VAULTLET_PREFIX}agent-inject-reload-url-${name}`;
   const reloadRaw = reader.raw(reloadKey);

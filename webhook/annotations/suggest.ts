@@ -61,28 +61,43 @@ function suggest(name: string, fixed: ReadonlySet<string>, perName: readonly str
   const consider = (text: string, distance: number): void => {
     if (distance <= MAX_DISTANCE && (best === undefined || distance < best.distance)) best = { text, distance };
   };
-  for (const k of fixed) consider(k, editDistance(name, k));
+  for (const k of fixed) consider(k, editDistance(name, k, MAX_DISTANCE));
   // A per-name key: compare the start of the key with the prefix, keep the user's NAME.
   for (const p of perName) {
     for (let cut = Math.max(1, p.length - 3); cut <= Math.min(name.length - 1, p.length + 3); cut++) {
       // Prefer cuts right after a '-', where the user's NAME most likely starts.
       const boundary = name[cut - 1] === '-' ? 0 : 0.5;
-      consider(p + name.slice(cut), editDistance(name.slice(0, cut), p) + boundary);
+      consider(p + name.slice(cut), editDistance(name.slice(0, cut), p, MAX_DISTANCE) + boundary);
     }
   }
   return best?.text;
 }
 
-/** Levenshtein distance (insert, delete, substitute). */
-export function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+/**
+ * Levenshtein distance (insert, delete, substitute). Past `max` it stops early and returns max + 1:
+ * suggestions only care about close keys, and each unknown key is compared with every known one.
+ */
+export function editDistance(a: string, b: string, max = Infinity): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let prev = new Int32Array(b.length + 1);
+  let cur = new Int32Array(b.length + 1);
+  for (let j = 0; j <= b.length; j++) prev[j] = j;
   for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
+    cur[0] = i;
+    let rowMin = i;
+    const ca = a.charCodeAt(i - 1);
     for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      cur.push(Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost));
+      // Typed arrays of the right length: every index read here is in range.
+      let d = prev[j]! + 1;
+      const insert = cur[j - 1]! + 1;
+      if (insert < d) d = insert;
+      const substitute = prev[j - 1]! + (ca === b.charCodeAt(j - 1) ? 0 : 1);
+      if (substitute < d) d = substitute;
+      cur[j] = d;
+      if (d < rowMin) rowMin = d;
     }
-    prev = cur;
+    if (rowMin > max) return max + 1;
+    [prev, cur] = [cur, prev];
   }
-  return prev[b.length] ?? 0;
+  return prev[b.length]!;
 }

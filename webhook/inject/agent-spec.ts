@@ -74,7 +74,8 @@ export interface CacheSpec {
   readonly enable: boolean;
   readonly persistent: boolean;
   readonly useAutoAuthToken: string;
-  readonly listenerPort: number;
+  /** As written: vault-k8s puts it in the listener address unchecked. */
+  readonly listenerPort: string;
   readonly exitOnErr: boolean;
 }
 
@@ -140,7 +141,7 @@ export function readAgentSpec(
     secretVolumePath,
     customPaths: [...new Set(secrets.map((s) => s.mountPath).filter((p) => p !== secretVolumePath))].sort(),
     secrets,
-    vault: readVault(r, config, configMap !== ''),
+    vault: readVault(r, config, configMap !== '', warnings),
     auth: auth.spec,
     env: {
       goMaxProcs: r.str('go-max-procs', ''),
@@ -153,7 +154,7 @@ export function readAgentSpec(
     },
     resources: readResources(r, config),
     security: readSecurity(r, view, config),
-    cache: readCache(r, flow),
+    cache: readCache(r, flow, warnings),
     enableQuit: r.bool('agent-enable-quit', false),
     revokeOnShutdown: r.bool('agent-revoke-on-shutdown', config.revokeOnShutdown),
     revokeGrace: r.int('agent-revoke-grace', 5, 0, INT32),
@@ -288,14 +289,21 @@ function readResources(r: AnnotationReader, config: WebhookConfig): AgentSpec['r
 function readCache(
   r: AnnotationReader,
   flow: Pick<AgentSpec, 'prePopulate' | 'prePopulateOnly' | 'nativeSidecar'>,
+  warnings: string[],
 ): CacheSpec {
   const enable = r.bool('agent-cache-enable', false);
+  const listenerPort = r.str('agent-cache-listener-port', '8200');
+  // vault-k8s uses the port unchecked and admits the pod; so does vaultlet, with a warning.
+  if (!/^\d{1,5}$/.test(listenerPort) || Number(listenerPort) < 1 || Number(listenerPort) > 65535)
+    warnings.push(
+      `annotation "${VAULT_PREFIX}agent-cache-listener-port" is not a port number (1-65535); the agent's listener will not start`,
+    );
   return {
     enable,
     // A native sidecar is one agent for the pod's whole life: nothing to hand over, so no persistence.
     persistent: enable && flow.prePopulate && !flow.prePopulateOnly && !flow.nativeSidecar,
     useAutoAuthToken: r.str('agent-cache-use-auto-auth-token', 'true'),
-    listenerPort: r.int('agent-cache-listener-port', 8200, 1, 65535),
+    listenerPort,
     exitOnErr: r.bool('agent-cache-exit-on-err', false),
   };
 }

@@ -26,12 +26,20 @@ export interface AuthSpec {
   readonly exitOnErr: boolean;
 }
 
-export function readVault(r: AnnotationReader, config: WebhookConfig, configMapMode: boolean): VaultConnection {
+export function readVault(
+  r: AnnotationReader,
+  config: WebhookConfig,
+  configMapMode: boolean,
+  warnings: string[],
+): VaultConnection {
   const address = r.str('service', config.vaultAddress);
   if (!configMapMode && address === '')
     r.fail(`${VAULT_PREFIX}service`, 'no Vault address found (the annotation is empty)');
+  // vault-k8s does not check the address and admits the pod; so does vaultlet, with a warning.
   if (address !== '' && !URL.canParse(address))
-    r.fail(`${VAULT_PREFIX}service`, 'must be a URL such as https://vault.vault.svc:8200');
+    warnings.push(
+      `annotation "${VAULT_PREFIX}service" is not a URL such as https://vault.vault.svc:8200; the agent will not reach Vault`,
+    );
   return {
     address,
     caCert: r.str('ca-cert', ''),

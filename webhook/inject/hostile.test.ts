@@ -95,16 +95,6 @@ describe('hostile annotations', () => {
       { [`${P}agent-inject-template-x`]: '{{#each items}}{{this}}', 'vaultlet.io/template-engine': 'handlebars' },
       `${P}agent-inject-template-x: Handlebars syntax error at line 1: Expecting 'OPEN_INVERSE_CHAIN', 'INVERSE', 'OPEN_ENDBLOCK', got 'EOF'`,
     ],
-    [
-      'a bad perms value',
-      { [`${P}agent-inject-secret-x`]: 'kv/x', [`${P}agent-inject-perms-x`]: 'rw-------' },
-      `${P}agent-inject-perms-x: must be an octal file mode such as 0600 or 0440`,
-    ],
-    [
-      'a listener port out of range',
-      { [`${P}agent-cache-listener-port`]: '70000' },
-      `${P}agent-cache-listener-port: 70000 is out of range [1, 65535]`,
-    ],
   ])('denies %s, naming the key', (_name, annotations, line) => {
     expect(run(annotations)).toEqual(denial(line));
     expect(Object.prototype).not.toHaveProperty('polluted');

@@ -40,7 +40,7 @@ export function capabilityErrors(spec: Spec, caps: AgentCapabilities, telemetryK
   const missing = (key: string, what: string): void => {
     errors.push({
       field: VAULT_PREFIX + key,
-      message: `asks for ${what}, which vaultlet's agent image does not implement; ${ALTERNATIVE}`,
+      message: `asks for ${what}, which vaultlet's agent image does not implement: ${ALTERNATIVE}`,
     });
   };
   if (!caps.authMethods.has(spec.auth.type)) missing('auth-type', `the "${spec.auth.type.slice(0, 63)}" auth method`);
@@ -68,7 +68,7 @@ export function capabilityErrors(spec: Spec, caps: AgentCapabilities, telemetryK
       const reason = notRenderedReason(name);
       errors.push({
         field: `${VAULT_PREFIX}agent-inject-template-${s.name}`,
-        message: `calls ${name}, which vaultlet's agent image does not render${reason === undefined ? '' : ` (${reason})`}; ${ALTERNATIVE}`,
+        message: `calls ${name}, which vaultlet's agent image does not render${reason === undefined ? '' : ` (${reason})`}: ${ALTERNATIVE}`,
       });
     }
   }
