@@ -46,12 +46,15 @@ export interface AppDeps {
 }
 
 // Defaults for tests that build the app without a WebhookConfig; the same values as config.ts.
-const DEFAULT_MAX_CONNECTIONS = 1024;
-const DEFAULT_INFLIGHT_BODY_BYTES = 64 * 1024 * 1024;
+const DEFAULT_MAX_CONNECTIONS = 512;
+const DEFAULT_INFLIGHT_BODY_BYTES = 32 * 1024 * 1024;
 // The API server sends a review in one go, within milliseconds; only a stuck or hostile client
 // needs more than a few seconds.
 const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
+// What each request may buffer outside the shared body budget (a pod is a few KiB): with the
+// connection cap, at most 512 × 64 KiB = 32 MiB by default.
+const FREE_BODY_BYTES_PER_REQUEST = 64 * 1024;
 // Longer than the API server's idle keep-alive, so that it, not we, closes idle connections.
 const KEEP_ALIVE_TIMEOUT_MS = 72_000;
 
@@ -105,6 +108,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     now,
     maxBodyBytes: config.maxBodyBytes,
     bodyBudget: createBodyBudget(config.maxInflightBodyBytes ?? DEFAULT_INFLIGHT_BODY_BYTES),
+    freeBytesPerRequest: FREE_BODY_BYTES_PER_REQUEST,
     bodyTimeoutMs: limits.requestTimeoutMs,
     isClosing: () => closing,
   });

@@ -181,11 +181,11 @@ export function loadWebhookConfig(
     useLeaderElector: bool('useLeaderElector'),
     nativeSidecar: bool('nativeSidecar'),
     maxBodyBytes: field('maxBodyBytes', (v) => parseIntInRange(v, 1024, 1024 * 1024 * 1024), 3 * 1024 * 1024),
-    maxConnections: field('maxConnections', (v) => parseIntInRange(v, 1, 1_000_000), 1024),
+    maxConnections: field('maxConnections', (v) => parseIntInRange(v, 1, 1_000_000), 512),
     maxInflightBodyBytes: field(
       'maxInflightBodyBytes',
       (v) => parseIntInRange(v, 1024, 16 * 1024 * 1024 * 1024),
-      64 * 1024 * 1024,
+      32 * 1024 * 1024,
     ),
     requestTimeoutMs: field('requestTimeout', parseTimeout, 10_000),
     tlsHandshakeTimeoutMs: field('tlsHandshakeTimeout', parseTimeout, 10_000),

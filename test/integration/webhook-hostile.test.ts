@@ -207,14 +207,15 @@ describe('request bodies (real process, real TLS)', () => {
     expect(statuses).toEqual([413, 413, 413, 413, 413]);
   });
 
-  it('answers 503 quickly once the bodies in flight fill the budget, and 200 again when they are gone', async () => {
-    // Four connections hold 230 KiB each of a declared 250 KiB body: 920 KiB of a 1 MiB budget.
-    const partial = Buffer.alloc(230 * 1024, 0x20);
-    const holders = Array.from({ length: 4 }, () =>
+  it('answers 503 quickly to a large body once the bodies in flight fill the budget, never to an ordinary one', async () => {
+    // Three connections hold 400 KiB each of a declared 410 KiB body. Each request's first 64 KiB
+    // are its own; the rest, 3 × 336 KiB = 1008 KiB, comes from the 1 MiB budget.
+    const partial = Buffer.alloc(400 * 1024, 0x20);
+    const holders = Array.from({ length: 3 }, () =>
       rawTlsExchange({
         port: roomy.port,
         ca: tls.ca.certPem,
-        head: head(roomy.port, 250 * 1024),
+        head: head(roomy.port, 410 * 1024),
         then: [[0, partial]],
         giveUpMs: 4000,
       }),
@@ -229,6 +230,14 @@ describe('request bodies (real process, real TLS)', () => {
     });
     expect(performance.now() - startedAt).toBeLessThan(2000);
     expect([busy.status, JSON.parse(busy.body).code]).toEqual([503, 'WHK_BUSY']);
+    // An ordinary review fits in its own free bytes: a full budget never refuses it.
+    const ordinary = await httpsRequest({
+      port: roomy.port,
+      ca: tls.ca.certPem,
+      path: '/mutate',
+      body: review('team', 'ordinary'),
+    });
+    expect(ordinary.status).toBe(200);
     await Promise.all(holders);
     const after = await httpsRequest({
       port: roomy.port,

@@ -7,29 +7,40 @@ export const MAX_JSON_DEPTH = 128;
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
-const OPEN_OBJECT = 0x7b;
-const OPEN_ARRAY = 0x5b;
-const CLOSE_OBJECT = 0x7d;
-const CLOSE_ARRAY = 0x5d;
+// What each byte value means outside a string: most bytes mean nothing, and the loop below spends
+// one table load on them (a chain of comparisons per byte cost twice as much on 3 MiB bodies).
+const OTHER = 0;
+const STRING = 1;
+const OPEN = 2;
+const CLOSE = 3;
+const MEANING = new Uint8Array(256);
+MEANING[QUOTE] = STRING;
+MEANING[0x7b] = OPEN; // {
+MEANING[0x5b] = OPEN; // [
+MEANING[0x7d] = CLOSE; // }
+MEANING[0x5d] = CLOSE; // ]
 
 /**
  * Whether the objects and arrays in `bytes` nest deeper than `max`. Brackets inside strings do not
  * count. For text that is not JSON the answer means nothing: JSON.parse decides that.
  */
 export function nestsDeeperThan(bytes: Uint8Array, max: number): boolean {
+  const n = bytes.length;
   let depth = 0;
-  let inString = false;
-  for (let i = 0; i < bytes.length; i += 1) {
-    const c = bytes[i];
-    if (inString) {
-      if (c === BACKSLASH) i += 1;
-      else if (c === QUOTE) inString = false;
-    } else if (c === QUOTE) {
-      inString = true;
-    } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
+  for (let i = 0; i < n; i += 1) {
+    const meaning = MEANING[bytes[i] as number];
+    if (meaning === OTHER) continue;
+    if (meaning === STRING) {
+      // To the closing quote; an escaped character (\" included) is skipped with its backslash.
+      for (i += 1; i < n; i += 1) {
+        const c = bytes[i];
+        if (c === QUOTE) break;
+        if (c === BACKSLASH) i += 1;
+      }
+    } else if (meaning === OPEN) {
       depth += 1;
       if (depth > max) return true;
-    } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
+    } else {
       depth -= 1;
     }
   }

@@ -84,11 +84,11 @@ export const SETTINGS = Object.freeze({
   nativeSidecar: { env: 'AGENT_INJECT_NATIVE_SIDECAR', flag: 'native-sidecar', default: 'false', bool: true },
   maxBodyBytes: { env: 'AGENT_INJECT_MAX_BODY_BYTES', flag: 'max-body-bytes', default: String(3 * MIB) },
   // Connection hygiene (vaultlet's own): anyone who can reach the Service can open connections.
-  maxConnections: { env: 'AGENT_INJECT_MAX_CONNECTIONS', flag: 'max-connections', default: '1024' },
+  maxConnections: { env: 'AGENT_INJECT_MAX_CONNECTIONS', flag: 'max-connections', default: '512' },
   maxInflightBodyBytes: {
     env: 'AGENT_INJECT_MAX_INFLIGHT_BODY_BYTES',
     flag: 'max-inflight-body-bytes',
-    default: String(64 * MIB),
+    default: String(32 * MIB),
   },
   requestTimeout: { env: 'AGENT_INJECT_REQUEST_TIMEOUT', flag: 'request-timeout', default: '10s' },
   tlsHandshakeTimeout: { env: 'AGENT_INJECT_TLS_HANDSHAKE_TIMEOUT', flag: 'tls-handshake-timeout', default: '10s' },

@@ -4,9 +4,9 @@ import { createBodyBudget } from './body-budget.ts';
 describe('the in-flight body budget', () => {
   it('takes bytes up to the limit, refuses what would pass it, and frees what is given back', () => {
     const budget = createBodyBudget(100);
-    expect([budget.take(60), budget.take(41), budget.inUse(), budget.full()]).toEqual([true, false, 60, false]);
-    expect([budget.take(40), budget.full(), budget.take(1)]).toEqual([true, true, false]);
+    expect([budget.take(60), budget.take(41), budget.inUse(), budget.fits(40)]).toEqual([true, false, 60, true]);
+    expect([budget.take(40), budget.fits(1), budget.take(1)]).toEqual([true, false, false]);
     budget.give(60);
-    expect([budget.inUse(), budget.full(), budget.take(50)]).toEqual([40, false, true]);
+    expect([budget.inUse(), budget.fits(60), budget.take(50)]).toEqual([40, true, true]);
   });
 });

@@ -1,14 +1,14 @@
 // One budget for the request body bytes buffered across all connections. Per-request limits alone
-// let many connections each hold a little (2,000 × 60 KB of declared 3 MB bodies): past the budget,
-// new bytes are refused (the request gets 503) instead of growing the heap.
+// let many connections each hold a lot (2,000 × 3 MiB bodies): past the budget, new bytes are
+// refused (the request gets 503) instead of growing the heap.
 
 export interface BodyBudget {
   /** Takes n bytes; false, taking nothing, when that would pass the limit. */
   take(n: number): boolean;
   /** Gives back bytes taken earlier. */
   give(n: number): void;
-  /** Whether not even one more byte fits. */
-  full(): boolean;
+  /** Whether n more bytes would fit now. */
+  fits(n: number): boolean;
   inUse(): number;
 }
 
@@ -23,7 +23,7 @@ export function createBodyBudget(limit: number): BodyBudget {
     give: (n) => {
       used = Math.max(0, used - n);
     },
-    full: () => used >= limit,
+    fits: (n) => used + n <= limit,
     inUse: () => used,
   };
 }

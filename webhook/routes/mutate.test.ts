@@ -34,6 +34,7 @@ interface ServeOptions {
   closing?: boolean;
   maxBodyBytes?: number;
   budget?: BodyBudget;
+  freeBytesPerRequest?: number;
   bodyTimeoutMs?: number;
 }
 
@@ -48,6 +49,7 @@ async function serve(review: Reviewer, options: ServeOptions = {}) {
     now: () => performance.now(),
     maxBodyBytes: options.maxBodyBytes ?? 1024,
     bodyBudget: budget,
+    freeBytesPerRequest: options.freeBytesPerRequest ?? 0,
     bodyTimeoutMs: options.bodyTimeoutMs ?? 10_000,
     isClosing: () => options.closing ?? false,
   });
@@ -169,6 +171,36 @@ describe('the /mutate request listener', () => {
     budget.give(60);
     const ok = await post(port, '/mutate', ['{"a":1}']);
     expect([ok.status, calls, budget.inUse()]).toEqual([200, 1, 0]);
+  });
+
+  it('lets every request buffer its free bytes whatever the budget, and take only the rest from it', async () => {
+    const budget = createBodyBudget(100);
+    const { port } = await serve(echo, { budget, maxBodyBytes: 1000, freeBytesPerRequest: 50 });
+    expect(budget.take(100)).toBe(true); // other requests hold the whole budget
+    const small = await post(port, '/mutate', ['x'.repeat(50)]);
+    const large = await post(port, '/mutate', ['x'.repeat(30), 'y'.repeat(30)]);
+    expect([small.status, large.status, JSON.parse(large.body).code]).toEqual([200, 503, 'WHK_BUSY']);
+    budget.give(100);
+    const fits = await post(port, '/mutate', ['x'.repeat(40), 'y'.repeat(40)], {
+      'content-type': 'application/json',
+      'transfer-encoding': 'chunked',
+    });
+    expect([fits.status, budget.inUse()]).toEqual([200, 0]);
+  });
+
+  it('refuses at once, before reading, a declared body that cannot fit in what is left of the budget', async () => {
+    const budget = createBodyBudget(100);
+    let calls = 0;
+    const { port } = await serve(
+      (b, id, t) => {
+        calls += 1;
+        return echo(b, id, t);
+      },
+      { budget, maxBodyBytes: 1000, freeBytesPerRequest: 50 },
+    );
+    expect(budget.take(60)).toBe(true);
+    const res = await post(port, '/mutate', ['x'.repeat(100)]); // 50 free + 50 more > 40 left
+    expect([res.status, JSON.parse(res.body).code, calls]).toEqual([503, 'WHK_BUSY', 0]);
   });
 
   it('answers 408 to a body that does not arrive before the deadline, and frees its bytes', async () => {

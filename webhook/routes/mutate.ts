@@ -22,8 +22,16 @@ export interface MutateListenerDeps {
   /** Monotonic milliseconds. */
   readonly now: () => number;
   readonly maxBodyBytes: number;
-  /** Body bytes buffered across every request in flight; a request past it gets 503. */
+  /**
+   * Body bytes buffered across every request in flight, beyond each request's first
+   * freeBytesPerRequest; a request that needs more than is left gets 503.
+   */
   readonly bodyBudget: BodyBudget;
+  /**
+   * What every request may buffer without the shared budget: pods are a few KiB, so bodies made
+   * large only to fill the budget never refuse an ordinary review. Bounded by the connection cap.
+   */
+  readonly freeBytesPerRequest: number;
   /** Milliseconds from a request's headers to the end of its body; past it, 408. */
   readonly bodyTimeoutMs: number;
   /** True once the server is shutting down: new reviews get 503 and the connection closes. */
@@ -100,15 +108,18 @@ export function createMutateListener(deps: MutateListenerDeps): RequestListener 
     const reqId = `req-m${requests.toString(36)}`;
     metrics.requestStarted();
     const chunks: Buffer[] = [];
-    /** Bytes of this request taken from the shared budget. */
+    /** Bytes of this request received and kept. */
     let held = 0;
+    /** Of those, the bytes taken from the shared budget. */
+    let taken = 0;
     /** Set once refuse() has answered: the response object is then never used. */
     let refused = false;
     let deadline: NodeJS.Timeout | undefined = undefined;
     const release = (): void => {
       clearTimeout(deadline);
       chunks.length = 0;
-      if (held > 0) bodyBudget.give(held);
+      if (taken > 0) bodyBudget.give(taken);
+      taken = 0;
       held = 0;
     };
     res.once('close', () => {
@@ -127,9 +138,13 @@ export function createMutateListener(deps: MutateListenerDeps): RequestListener 
     const onData = (chunk: Buffer): void => {
       if (held + chunk.length > maxBodyBytes) {
         refuse(413, 'WHK_BODY_TOO_LARGE', 'request body is larger than the configured limit');
-      } else if (!bodyBudget.take(chunk.length)) {
-        refuse(503, 'WHK_BUSY', 'too many request bytes in flight; retry');
       } else {
+        const beyond = Math.min(chunk.length, held + chunk.length - deps.freeBytesPerRequest);
+        if (beyond > 0 && !bodyBudget.take(beyond)) {
+          refuse(503, 'WHK_BUSY', 'too many request bytes in flight; retry');
+          return;
+        }
+        if (beyond > 0) taken += beyond;
         held += chunk.length;
         chunks.push(chunk);
       }
@@ -165,8 +180,13 @@ export function createMutateListener(deps: MutateListenerDeps): RequestListener 
       refuse(413, 'WHK_BODY_TOO_LARGE', 'request body is larger than the configured limit');
       return;
     }
-    // Refused at once rather than after a wait: the API server retries, or applies failurePolicy.
-    if (bodyBudget.full()) {
+    // Refused at once, before reading, when the declared body cannot fit: the API server retries,
+    // or applies failurePolicy.
+    if (
+      declared !== undefined &&
+      declared > deps.freeBytesPerRequest &&
+      !bodyBudget.fits(declared - deps.freeBytesPerRequest)
+    ) {
       refuse(503, 'WHK_BUSY', 'too many request bytes in flight; retry');
       return;
     }

@@ -1,0 +1,393 @@
+// `node bench/webhook-hostile.ts [--seconds S]`: the webhook (a real process, HTTPS on 127.0.0.1,
+// the image's Node flags) against hostile clients, with the figures its connection and request
+// limits are judged by. Writes docs/benchmarks/webhook-hostile.md.
+//
+//   cpu       — the webhook's CPU time (all threads, from /proc) per worst-case review, for each
+//               worst-case shape sent one at a time: 47,000 annotations in a 3 MiB body, 3 MiB of
+//               small objects (~110k env entries: JSON.parse's worst case), 256 KiB of template
+//               annotations (the most Kubernetes allows), and a 100k-deep object;
+//   latency   — a normal review (the typical pod, fresh uid) every 10 ms on one keep-alive
+//               connection: its p99 alone (the floor), then with a worst-case review sent every
+//               100 ms by another process;
+//   slow      — 2,000 connections each declaring a 3 MiB body and sending 60 KB of it, held until
+//               the webhook cuts them: its peak RSS, and how normal reviews fare meanwhile;
+//   annotations — 8 connections sending 47,000-annotation reviews back to back: peak RSS.
+// Hostile clients run in a child process (this file with --child), so their TLS work never
+// delays the normal client's measurement in this one.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Agent } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect as tlsConnect, type TLSSocket } from 'node:tls';
+import { createTlsDir } from '../test/helpers/tls-dir.ts';
+import { NODE, ROOT, CLI, freePort, httpsRequest } from '../test/helpers/webhook-process.ts';
+import { imageNodeFlags } from './image-command.ts';
+
+const SECONDS = numberArg('--seconds', 8);
+const TARGETS = { p99Ms: 50, slowRssMiB: 256, annotationsRssMiB: 256, cpuMsPerReview: 50 } as const;
+const MAX_BODY = 3 * 1024 * 1024;
+const FIXTURE = join(ROOT, 'test', 'fixtures', 'pods', 'typical-annotated-pod.json');
+
+function numberArg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(name);
+  const value = i >= 0 ? Number(process.argv[i + 1]) : Number.NaN;
+  return Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+// ---------------------------------------------------------------- review bodies
+
+function review(uid: string, namespace: string, object: unknown): string {
+  return JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: { uid, namespace, operation: 'CREATE', object } });
+}
+
+function podWith(annotations: Record<string, string>, containers: unknown[] = [{ name: 'app', image: 'app:1' }]): unknown {
+  const base: Record<string, string> = { 'vault.hashicorp.com/agent-inject': 'true', 'vault.hashicorp.com/role': 'app' };
+  return { apiVersion: 'v1', kind: 'Pod', metadata: { generateName: 'web-', namespace: 'team', annotations: { ...base, ...annotations } }, spec: { serviceAccountName: 'app', containers } };
+}
+
+/** Fills `make(i)` entries until the review would pass maxBytes. */
+function fill(maxBytes: number, make: (count: number) => string): string {
+  let low = 1;
+  let high = 1;
+  while (Buffer.byteLength(make(high)) <= maxBytes) high *= 2;
+  while (high - low > 1) {
+    const mid = Math.floor((low + high) / 2);
+    if (Buffer.byteLength(make(mid)) <= maxBytes) low = mid;
+    else high = mid;
+  }
+  return make(low);
+}
+
+const HOSTILE_SHAPES = ['annotations47k', 'objects3MiB', 'templates256KiB', 'deep100k'] as const;
+type HostileShape = (typeof HOSTILE_SHAPES)[number];
+
+function hostileReview(shape: HostileShape, uid: string): string {
+  switch (shape) {
+    case 'annotations47k': {
+      const annotations: Record<string, string> = {};
+      for (let i = 0; i < 47_000; i += 1) annotations[`vault.hashicorp.com/agent-inject-secret-s${i}`] = `kv/data/x${i}`;
+      return review(uid, 'team', podWith(annotations));
+    }
+    case 'objects3MiB':
+      return fill(MAX_BODY - 64, (n) =>
+        review(uid, 'team', podWith({}, [{ name: 'app', image: 'app:1', env: Array.from({ length: n }, (_, i) => ({ name: `E${i}`, value: 'v' })) }])),
+      );
+    case 'templates256KiB': {
+      // Just under the 256 KiB Kubernetes allows for all annotations together.
+      const annotations: Record<string, string> = {};
+      for (let i = 0, bytes = 0; bytes < 250 * 1024; i += 1) {
+        const key = `vault.hashicorp.com/agent-inject-template-t${i}`;
+        const value = `{{ with secret "kv/data/t${i}" }}{{ range $k, $v := .Data.data }}{{ $k }}={{ $v }}\n{{ end }}{{ end }}`;
+        annotations[key] = value;
+        bytes += key.length + value.length;
+      }
+      return review(uid, 'team', podWith(annotations));
+    }
+    case 'deep100k':
+      return review(uid, 'team', 'DEEP').replace('"DEEP"', `${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`);
+  }
+}
+
+// ---------------------------------------------------------------- the server
+
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, in 10 ms ticks
+}
+
+function rssMiB(pid: number): number {
+  const kib = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return Number(kib ?? 0) / 1024;
+}
+
+/** Samples the RSS every 50 ms until stopped; the peak. */
+function rssPeak(pid: number): { stop(): number } {
+  let peak = rssMiB(pid);
+  const timer = setInterval(() => {
+    peak = Math.max(peak, rssMiB(pid));
+  }, 50);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return Math.max(peak, rssMiB(pid));
+    },
+  };
+}
+
+async function startServer(env: Record<string, string>, logFile: string): Promise<{ child: ChildProcess; port: number }> {
+  const port = await freePort();
+  const out = openSync(logFile, 'w');
+  const flags = imageNodeFlags(ROOT, 'Dockerfile.webhook');
+  const child = spawn(NODE, [...flags, CLI, 'webhook'], {
+    cwd: ROOT,
+    env: { PATH: process.env['PATH'] ?? '', AGENT_INJECT_LISTEN: `127.0.0.1:${port}`, ...env },
+    stdio: ['ignore', out, 'inherit'],
+  });
+  closeSync(out);
+  const deadline = Date.now() + 30_000;
+  while (!readFileSync(logFile, 'utf8').includes('"webhook listening"')) {
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error('the webhook did not start');
+    await sleep(50);
+  }
+  return { child, port };
+}
+
+// ---------------------------------------------------------------- clients
+
+interface Latencies {
+  readonly p50: number;
+  readonly p99: number;
+  readonly count: number;
+  /** Answers other than 200. */
+  readonly failed: number;
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? Number.NaN;
+}
+
+/** A normal review every `everyMs` on one keep-alive connection for `seconds`. */
+async function normalLoad(port: number, ca: string, seconds: number, everyMs = 10): Promise<Latencies> {
+  const template = review('normal-00000000', 'team', JSON.parse(readFileSync(FIXTURE, 'utf8')) as unknown);
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const times: number[] = [];
+  let failed = 0;
+  const end = performance.now() + seconds * 1000;
+  for (let n = 0; performance.now() < end; n += 1) {
+    const body = template.replace('"uid":"normal-00000000"', `"uid":"normal-${n.toString(36).padStart(8, '0')}"`);
+    const startedAt = performance.now();
+    const res = await httpsRequest({ port, ca, path: '/mutate', body, agent }).catch(() => undefined);
+    times.push(performance.now() - startedAt);
+    if (res?.status !== 200) failed += 1;
+    await sleep(Math.max(0, everyMs - (performance.now() - startedAt)));
+  }
+  agent.destroy();
+  const sorted = times.sort((a, b) => a - b);
+  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), count: sorted.length, failed };
+}
+
+/** Runs this file as a hostile client process; resolves with its one-line JSON report. */
+function child(args: string[]): { done: Promise<Record<string, number>>; proc: ChildProcess } {
+  const proc = spawn(NODE, [join(ROOT, 'bench', 'webhook-hostile.ts'), '--child', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  proc.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  const done = new Promise<Record<string, number>>((resolve) => {
+    proc.once('exit', () => {
+      resolve(JSON.parse(out.trim().split('\n').pop() ?? '{}') as Record<string, number>);
+    });
+  });
+  return { done, proc };
+}
+
+/** Child: a worst-case review (shapes in turn) started every `everyMs`, each on its own connection. */
+async function hostileSender(port: number, ca: string, seconds: number, everyMs: number, concurrency: number, shapes: HostileShape[]): Promise<void> {
+  const bodies = shapes.map((s) => hostileReview(s, 'hostile-0000'));
+  let sent = 0;
+  let answered = 0;
+  const end = performance.now() + seconds * 1000;
+  const one = async (): Promise<void> => {
+    const body = bodies[sent % bodies.length] ?? '';
+    sent += 1;
+    const res = await httpsRequest({ port, ca, path: '/mutate', body }).catch(() => undefined);
+    if (res !== undefined) answered += 1;
+  };
+  if (everyMs > 0) {
+    const inFlight: Promise<void>[] = [];
+    while (performance.now() < end) {
+      inFlight.push(one());
+      await sleep(everyMs);
+    }
+    await Promise.all(inFlight);
+  } else {
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (performance.now() < end) await one();
+      }),
+    );
+  }
+  process.stdout.write(`${JSON.stringify({ sent, answered })}\n`);
+}
+
+/** Child: `count` connections, each declaring a 3 MiB body and sending `bytes` of it, then waiting. */
+async function slowConnections(port: number, ca: string, count: number, bytes: number, holdMs: number): Promise<void> {
+  const head = `POST /mutate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${MAX_BODY}\r\n\r\n`;
+  const part = Buffer.alloc(bytes, 0x20);
+  const sockets: TLSSocket[] = [];
+  let opened = 0;
+  let refused = 0;
+  let answered = 0;
+  const statuses: Record<string, number> = {};
+  const openOne = (): Promise<void> =>
+    new Promise((resolve) => {
+      const socket = tlsConnect({ host: '127.0.0.1', port, ca, servername: 'localhost' });
+      sockets.push(socket);
+      let received = '';
+      socket.on('data', (d: Buffer) => {
+        received += d.toString('latin1');
+      });
+      socket.once('secureConnect', () => {
+        opened += 1;
+        socket.write(head);
+        socket.write(part);
+        resolve();
+      });
+      socket.once('error', () => {
+        resolve();
+      });
+      socket.once('close', () => {
+        const status = /^HTTP\/1\.1 (\d{3})/.exec(received)?.[1];
+        if (status === undefined) refused += 1;
+        else {
+          answered += 1;
+          statuses[status] = (statuses[status] ?? 0) + 1;
+        }
+        resolve();
+      });
+    });
+  // 50 handshakes at a time: as fast as this client can, without its own backlog timing out.
+  for (let i = 0; i < count; i += 50) await Promise.all(Array.from({ length: Math.min(50, count - i) }, openOne));
+  const openedAt = performance.now();
+  while (sockets.some((s) => !s.destroyed) && performance.now() - openedAt < holdMs) await sleep(100);
+  for (const s of sockets) s.destroy();
+  process.stdout.write(`${JSON.stringify({ opened, refused, answered, ...Object.fromEntries(Object.entries(statuses).map(([k, v]) => [`status${k}`, v])) })}\n`);
+}
+
+// ---------------------------------------------------------------- main
+
+async function cpuPerReview(pid: number, port: number, ca: string, shape: HostileShape, times: number): Promise<{ cpuMs: number; status: number; wallMs: number }> {
+  const body = hostileReview(shape, 'cpu-0000');
+  await httpsRequest({ port, ca, path: '/mutate', body }); // warm-up (and the worker's start)
+  const before = cpuMs(pid);
+  const startedAt = performance.now();
+  let status = 0;
+  for (let i = 0; i < times; i += 1) status = (await httpsRequest({ port, ca, path: '/mutate', body })).status;
+  return { cpuMs: (cpuMs(pid) - before) / times, status, wallMs: (performance.now() - startedAt) / times };
+}
+
+interface Server {
+  readonly child: ChildProcess;
+  readonly port: number;
+  readonly pid: number;
+  /** VmRSS right after start and one normal review. */
+  readonly startRss: number;
+  stop(): Promise<void>;
+}
+
+async function main(): Promise<void> {
+  const tls = await createTlsDir();
+  const logDir = mkdtempSync(join(tmpdir(), 'vaultlet-bench-hostile-'));
+  const ca = tls.ca.certPem;
+  const caFile = tls.caFile;
+  let started = 0;
+  /** A fresh webhook for each part, so that one part's heap and allocator state never colour the next's. */
+  const fresh = async (): Promise<Server> => {
+    started += 1;
+    const env = { AGENT_INJECT_VAULT_ADDR: 'https://vault.vault.svc:8200', AGENT_INJECT_TLS_CERT_FILE: tls.certFile, AGENT_INJECT_TLS_KEY_FILE: tls.keyFile };
+    const { child: proc, port } = await startServer(env, join(logDir, `webhook-${started}.log`));
+    await normalLoad(port, ca, 0.2);
+    return {
+      child: proc,
+      port,
+      pid: proc.pid ?? 0,
+      startRss: rssMiB(proc.pid ?? 0),
+      stop: async () => {
+        proc.kill('SIGTERM');
+        if (proc.exitCode === null) await new Promise((resolve) => proc.once('exit', resolve));
+      },
+    };
+  };
+  const lines: string[] = [];
+  const say = (line: string): void => {
+    console.log(line);
+    lines.push(line);
+  };
+  try {
+    // cpu and latency
+    let server = await fresh();
+    const startRss = server.startRss;
+    const cpu: Record<string, { cpuMs: number; status: number; wallMs: number }> = {};
+    for (const shape of HOSTILE_SHAPES) cpu[shape] = await cpuPerReview(server.pid, server.port, ca, shape, 6);
+    const worst = Math.max(...Object.values(cpu).map((c) => c.cpuMs));
+    await normalLoad(server.port, ca, 1); // warm-up
+    const floor = await normalLoad(server.port, ca, SECONDS);
+    const sender = child(['hostile', String(server.port), caFile, String(SECONDS + 1), '100', '1', 'annotations47k,objects3MiB,templates256KiB']);
+    await sleep(500);
+    const underAttack = await normalLoad(server.port, ca, SECONDS);
+    const hostileSent = await sender.done;
+    await server.stop();
+
+    // slow connections
+    server = await fresh();
+    const slowPeak = rssPeak(server.pid);
+    const slow = child(['slow', String(server.port), caFile, '2000', String(60 * 1024), '15000']);
+    await sleep(3000);
+    const duringSlow = await normalLoad(server.port, ca, 4, 50);
+    const slowReport = await slow.done;
+    const slowRss = slowPeak.stop();
+    await sleep(500);
+    const afterSlow = await normalLoad(server.port, ca, 0.5);
+    await server.stop();
+
+    // 47k-annotation load
+    server = await fresh();
+    const annPeak = rssPeak(server.pid);
+    const annCpuBefore = cpuMs(server.pid);
+    const ann = await child(['hostile', String(server.port), caFile, String(SECONDS), '0', '8', 'annotations47k']).done;
+    const annRss = annPeak.stop();
+    const annCpu = (cpuMs(server.pid) - annCpuBefore) / Math.max(1, ann['answered'] ?? 0);
+    await server.stop();
+
+    const ok = (pass: boolean): string => (pass ? 'met' : '**missed**');
+    say(`RSS of a fresh webhook after one review: ${startRss.toFixed(0)} MiB.`);
+    say('');
+    say('| figure | measured | target | |');
+    say('| --- | --- | --- | --- |');
+    say(`| webhook CPU per worst-case review (max of the shapes below) | ${worst.toFixed(1)} ms | ≤ ${TARGETS.cpuMsPerReview} ms | ${ok(worst <= TARGETS.cpuMsPerReview)} |`);
+    for (const shape of HOSTILE_SHAPES) {
+      const c = cpu[shape];
+      if (c !== undefined) say(`| · ${shape}: HTTP ${c.status}, ${c.wallMs.toFixed(0)} ms wall | ${c.cpuMs.toFixed(1)} ms | | |`);
+    }
+    say(`| normal review p99, alone (floor) | ${floor.p99.toFixed(1)} ms (p50 ${floor.p50.toFixed(1)}, n=${floor.count}) | | |`);
+    say(`| normal review p99, a worst-case review every 100 ms | ${underAttack.p99.toFixed(1)} ms (p50 ${underAttack.p50.toFixed(1)}, n=${underAttack.count}, ${underAttack.failed} failed; ${hostileSent['sent'] ?? 0} hostile sent) | ≤ ${TARGETS.p99Ms} ms | ${ok(underAttack.p99 <= TARGETS.p99Ms && underAttack.failed === 0)} |`);
+    say(`| p99 ratio, under attack / floor | ${(underAttack.p99 / floor.p99).toFixed(2)}x | | |`);
+    say(`| peak RSS, 2,000 slow connections (60 KB of a declared 3 MiB each) | ${slowRss.toFixed(0)} MiB | < ${TARGETS.slowRssMiB} MiB | ${ok(slowRss < TARGETS.slowRssMiB)} |`);
+    say(`| · slow connections: opened / dropped at the cap / answered (408, 503) | ${slowReport['opened'] ?? 0} / ${slowReport['refused'] ?? 0} / ${slowReport['answered'] ?? 0} (${slowReport['status408'] ?? 0}, ${slowReport['status503'] ?? 0}) | | |`);
+    say(`| · normal reviews meanwhile (one every 50 ms, connection opened before): p99, failed | ${duringSlow.p99.toFixed(1)} ms, ${duringSlow.failed} of ${duringSlow.count} | | |`);
+    say(`| · normal reviews on a new connection once they are cut: failed | ${afterSlow.failed} of ${afterSlow.count} | | |`);
+    say(`| peak RSS, 8 connections sending 47,000-annotation reviews for ${SECONDS} s | ${annRss.toFixed(0)} MiB (${ann['answered'] ?? 0} reviews, ${annCpu.toFixed(1)} ms CPU each) | < ${TARGETS.annotationsRssMiB} MiB | ${ok(annRss < TARGETS.annotationsRssMiB)} |`);
+  } finally {
+    await tls.remove();
+    rmSync(logDir, { recursive: true, force: true });
+  }
+  const doc = [
+    '## webhook-hostile',
+    '',
+    `\`node bench/webhook-hostile.ts\` (${new Date().toISOString().slice(0, 10)}, loopback, 2 shared cores; the webhook`,
+    "runs from source with the image's Node flags and default settings, a fresh process for each part).",
+    'Worst-case shapes: 47,000 annotations in 3 MiB, 3 MiB of small objects (~110k env entries), 256 KiB',
+    'of template annotations, a 100k-deep object. Hostile clients run in a separate process. CPU is the',
+    "webhook process's (all threads) from /proc, in 10 ms ticks, averaged over 6 reviews.",
+    '',
+    ...lines,
+    '',
+  ].join('\n');
+  writeFileSync(join(ROOT, 'docs', 'benchmarks', 'webhook-hostile.md'), doc);
+}
+
+const childMode = process.argv.indexOf('--child');
+if (childMode >= 0) {
+  const [mode, port, caFile, ...rest] = process.argv.slice(childMode + 1);
+  const ca = readFileSync(caFile ?? '', 'utf8');
+  if (mode === 'hostile') {
+    const [seconds, everyMs, concurrency, shapes] = rest;
+    await hostileSender(Number(port), ca, Number(seconds), Number(everyMs), Number(concurrency), (shapes ?? '').split(',') as HostileShape[]);
+  } else {
+    const [count, bytes, holdMs] = rest;
+    await slowConnections(Number(port), ca, Number(count), Number(bytes), Number(holdMs));
+  }
+} else {
+  await main();
+}
