@@ -93,11 +93,13 @@ describe('vaultlet agent: template sandboxing and functions', () => {
       '{{ with secret "secret/data/app" }}{{ .Data.data.cert | writeToFile "' + cert + '" "" "" "0600" "newline" }}',
       '{{ sprig_semverCompare "^1.2.0" .Data.data.version }} {{ "MyAppName" | sprig_snakecase }} ',
       '{{ sprig_urlJoin (sprig_dict "scheme" "https" "host" "db:5432" "path" "/app") }} ',
-      '{{ sprig_toDate "2006-01-02" "2024-02-29" | sprig_unixEpoch }} {{ sprig_mustToJson (sprig_list 1 "<") }}{{ end }}',
+      '{{ sprig_toDate "2006-01-02" "2024-02-29" | sprig_unixEpoch }} {{ sprig_mustToJson (sprig_list 1 "<") }} ',
+      '{{ sockaddr "GetAllInterfaces | include \\"flag\\" \\"loopback\\" | include \\"type\\" \\"IPv4\\" | attr \\"address\\"" }}{{ end }}',
     ].join('');
     const run = await runInit('functions', [{ destination: dest, contents }]);
     expect(run).toMatchObject({ code: 0, stderr: '' });
-    expect(readFileSync(dest, 'utf8')).toBe('true my_app_name https://db:5432/app 1709164800 [1,"\\u003c"]');
+    // The loopback address comes from the host's interfaces, as go-sockaddr reads them.
+    expect(readFileSync(dest, 'utf8')).toBe('true my_app_name https://db:5432/app 1709164800 [1,"\\u003c"] 127.0.0.1');
     expect(readFileSync(cert, 'utf8')).toBe(`${SENTINEL}\n`);
     expect(statSync(cert).mode & 0o777).toBe(0o600);
     expect(run.log).not.toContain(SENTINEL);
