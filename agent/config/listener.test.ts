@@ -195,6 +195,25 @@ describe('listener, cache, api_proxy and telemetry config', () => {
     ).toEqual(['telemetry.nope: unknown key', 'telemetry.disable_hostname: must be true or false']);
   });
 
+  it('accepts every key and type of the telemetry schema vault-k8s fits annotations into', () => {
+    const telemetry = {
+      usage_gauge_period: '10m',
+      lease_metrics_epsilon: '1h',
+      prometheus_retention_time: '24h',
+      dogstatsd_addr: 'localhost:8125',
+      stackdriver_project_id: 'p',
+      maximum_gauge_cardinality: 5_000_000,
+      num_lease_metrics_buckets: 168,
+      disable_hostname: true,
+      enable_hostname_label: true,
+      add_lease_metrics_namespace_labels: false,
+      filter_default: true,
+      prefix_filter: ['+vault.agent'],
+      dogstatsd_tags: ['env:prod'],
+    };
+    expect(parse({ listener: [{ type: 'tcp', tls_disable: true }], telemetry }).problems).toEqual([]);
+  });
+
   it('notes push sinks it does not implement, so the agent can warn', () => {
     const t = parse({
       listener: [{ type: 'tcp', tls_disable: true }],

@@ -290,7 +290,8 @@ function resolveTelemetry(raw: unknown, problems: Problems): TelemetrySettings {
   problems.knownKeys(t, 'telemetry', [...TELEMETRY_STRINGS, ...TELEMETRY_INTS, ...TELEMETRY_BOOLS, ...TELEMETRY_LISTS]);
   for (const key of TELEMETRY_STRINGS)
     if (key !== 'prometheus_retention_time') problems.string(t[key], `telemetry.${key}`);
-  for (const key of TELEMETRY_INTS) problems.integer(t[key], `telemetry.${key}`, 0, 1_000_000);
+  for (const key of TELEMETRY_INTS)
+    problems.integer(t[key], `telemetry.${key}`, -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
   for (const key of TELEMETRY_BOOLS) if (key !== 'disable_hostname') problems.bool(t[key], `telemetry.${key}`);
   const filters = (problems.array(t['prefix_filter'], 'telemetry.prefix_filter') ?? []).map((f, i) =>
     problems.string(f, `telemetry.prefix_filter[${i}]`),
