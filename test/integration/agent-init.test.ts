@@ -91,7 +91,7 @@ describe('vaultlet agent (init container)', () => {
 
   it('exits 2 naming every problem of an invalid config, including an unsupported auth method', async () => {
     const config = env.work.config(env.vault.url, [{ destination: 'relative/path', contents: 'x', engine: 'jinja' as never }], { exit_after_auth: true });
-    config.auto_auth = { method: { type: 'approle', config: {} } };
+    config.auto_auth = { method: { type: 'alicloud', config: {} } };
     const agent = spawnAgent([`-config=${env.work.writeConfig('invalid.json', config)}`]);
     expect((await agent.exited).code).toBe(2);
     const stderr = agent.stderr.join('');
