@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const BENCHES = ['webhook', 'agent', 'agent-proxy', 'templates'] as const;
+const BENCHES = ['webhook', 'webhook-hostile', 'agent', 'agent-proxy', 'templates'] as const;
 
 const only = process.argv.slice(2);
 const selected = only.length > 0 ? BENCHES.filter((b) => only.includes(b)) : BENCHES;
