@@ -55,8 +55,7 @@ export const SPRIG_RENDERED = [
   'genSignedCertWithKey', 'buildCustomCert', 'bcrypt', 'htpasswd',
 ] as const;
 
-const CHANGES_EVERY_RENDER =
-  'its value changes on every render, so the file would be rewritten and its command rerun each time';
+const REWRITTEN = '(the file would be rewritten and its command rerun each time)';
 
 /**
  * Sprig's non-hermetic functions. consul-template 0.41 (Vault Agent 2.0.4) no longer defines them
@@ -64,14 +63,14 @@ const CHANGES_EVERY_RENDER =
  */
 export const UNDEFINED_SINCE_0_41: ReadonlyMap<string, string> = new Map<string, string>([
   ...['now', 'date', 'dateInZone', 'date_in_zone', 'dateModify', 'date_modify', 'htmlDate', 'htmlDateInZone'].map(
-    (n): [string, string] => [n, `reads the clock: ${CHANGES_EVERY_RENDER}; use timestamp, or sprig_toDate on a date from the secret`],
+    (n): [string, string] => [n, `reads the clock, so its value changes on every render ${REWRITTEN}; use timestamp, or sprig_toDate on a date kept in Vault`],
   ),
   ...['randAlphaNum', 'randAlpha', 'randAscii', 'randNumeric', 'randBytes', 'uuidv4'].map(
-    (n): [string, string] => [n, `is random: ${CHANGES_EVERY_RENDER}`],
+    (n): [string, string] => [n, `is random, so its value changes on every render ${REWRITTEN}`],
   ),
-  ['env', 'reads the environment outside the template sandbox; use consul-template\'s env'],
-  ['expandenv', 'reads the environment outside the template sandbox; use consul-template\'s env'],
-  ['getHostByName', `queries DNS: ${CHANGES_EVERY_RENDER}`],
+  ['env', 'reads the process environment, which Sprig counts as non-hermetic; use consul-template\'s env'],
+  ['expandenv', 'reads the process environment, which Sprig counts as non-hermetic; use consul-template\'s env'],
+  ['getHostByName', `queries DNS, so its value can change on every render ${REWRITTEN}`],
 ].map(([n, why]): [string, string] => [`sprig_${n}`, `sprig_${n} is not defined since consul-template 0.41 (Vault Agent 2.0.4): it ${why}`]));
 
 const CONSUL = 'needs a Consul agent, which Vault Agent templates in Kubernetes do not have; read the value from Vault with secret';
