@@ -399,6 +399,13 @@ describe('consul-template writeToFile and sockaddr', () => {
     }
   });
 
+  it('reads FLAGS only when exactly one argument precedes CONTENT, as consul-template does', () => {
+    const r = goTemplateEngine
+      .compile('{{ writeToFile "/s/f" "" "" "0644" "append" "ignored" "x" }}', { name: 'w' })
+      .render(context());
+    expect(r.fileWrites?.[0]).toMatchObject({ content: 'x', append: false, newline: false });
+  });
+
   it('applies only the permission bits of writeToFile PERMS', () => {
     const setuid = goTemplateEngine
       .compile('{{ "x" | writeToFile "/s/f" "" "" "4755" }}', { name: 'w' })

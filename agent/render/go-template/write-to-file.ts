@@ -23,7 +23,8 @@ function parseMode(perms: string): number {
 }
 
 export const writeToFile: GoFunction = (a, ctx) => {
-  arity(a, 5, 6);
+  // As consul-template: FLAGS only when exactly one precedes CONTENT; the last argument is CONTENT.
+  arity(a, 5, Infinity);
   const [path, user, group, perms] = a.slice(0, 4).map(str) as [string, string, string, string];
   const flags = a.length === 6 ? str(a[4]) : '';
   const content = str(a[a.length - 1]);
