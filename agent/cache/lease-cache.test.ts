@@ -114,6 +114,24 @@ describe('lease cache', () => {
     expect(clock.pending()).toEqual([]);
   });
 
+  it('stays bounded in bytes: keys and bodies together', () => {
+    const clock = new ManualClock();
+    const cache = new LeaseCache({
+      clock,
+      random: () => 0,
+      renew: new LeaseTable(clock, Infinity),
+      log: createLogSink().log,
+      maxTotalBytes: 100,
+    });
+    const about = { requestToken: 't', requestPath: '/v1/x', leaseId: 'l', leaseDuration: 60 };
+    expect(cache.store('k1', response(clock, 'x'.repeat(40)), about)).toBe(true);
+    expect(cache.store('k2', response(clock, 'x'.repeat(40)), about)).toBe(true);
+    expect(cache.store('k3', response(clock, 'x'.repeat(40)), about)).toBe(false);
+    expect(cache.clear({ type: 'all' })).toBe(2);
+    expect(cache.store('k3', response(clock, 'x'.repeat(40)), about)).toBe(true);
+    cache.stop();
+  });
+
   it('stays bounded: entry count and body size', () => {
     const { clock, cache } = setUp();
     const about = { requestToken: 't', requestPath: '/v1/x', leaseId: 'l', leaseDuration: 60 };

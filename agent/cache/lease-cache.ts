@@ -3,7 +3,8 @@
 // and renewed by the agent on Vault's LifetimeWatcher schedule; an identical request gets the kept
 // response instead of a new lease. An entry leaves when its lease stops extending or cannot be
 // renewed, when its token is revoked or replaced, or on `/agent/v1/cache-clear`. As Vault Agent
-// does, responses that are not renewable are not cached. Bounded: entry count and body size.
+// does, responses that are not renewable are not cached. Bounded: entry count, body size, and the
+// bytes of all entries together.
 import type { Clock, TimerHandle } from '../../shared/clock.ts';
 import type { Random } from '../../shared/backoff.ts';
 import type { Logger } from '../../shared/logger.ts';
@@ -49,6 +50,8 @@ export interface LeaseCacheOptions {
   readonly log: Logger;
   readonly maxEntries?: number;
   readonly maxBodyBytes?: number;
+  /** All entries together: keys (the request text) and bodies. */
+  readonly maxTotalBytes?: number;
 }
 
 interface Entry {
@@ -61,11 +64,15 @@ interface Entry {
 
 export const DEFAULT_MAX_ENTRIES = 4096;
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+export const DEFAULT_MAX_TOTAL_BYTES = 16 * 1024 * 1024;
+
+const entryBytes = (key: string, response: CachedResponse): number => key.length + response.body.length;
 
 export class LeaseCache {
   readonly #o: LeaseCacheOptions;
   readonly #entries = new Map<string, Entry>();
   #stopped = false;
+  #bytes = 0;
 
   constructor(options: LeaseCacheOptions) {
     this.#o = options;
@@ -91,6 +98,9 @@ export class LeaseCache {
     if (!this.#entries.has(key) && this.#entries.size >= (this.#o.maxEntries ?? DEFAULT_MAX_ENTRIES)) return false;
     const old = this.#entries.get(key);
     if (old !== undefined) this.#evict(old, 'replaced');
+    const bytes = entryBytes(key, response);
+    if (this.#bytes + bytes > (this.#o.maxTotalBytes ?? DEFAULT_MAX_TOTAL_BYTES)) return false;
+    this.#bytes += bytes;
     const entry: Entry = {
       key,
       response,
@@ -134,6 +144,7 @@ export class LeaseCache {
     this.#stopped = true;
     for (const e of this.#entries.values()) e.timer?.cancel();
     this.#entries.clear();
+    this.#bytes = 0;
   }
 
   async #renew(entry: Entry, errors: number): Promise<void> {
@@ -175,7 +186,10 @@ export class LeaseCache {
 
   #evict(entry: Entry, reason: string): void {
     entry.timer?.cancel();
-    if (this.#entries.get(entry.key) === entry) this.#entries.delete(entry.key);
+    if (this.#entries.get(entry.key) === entry) {
+      this.#entries.delete(entry.key);
+      this.#bytes -= entryBytes(entry.key, entry.response);
+    }
     this.#o.log.debug({ event: 'cache-evict', path: entry.about.requestPath, reason }, 'cache entry removed');
   }
 }
