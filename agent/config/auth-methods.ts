@@ -16,6 +16,7 @@ import type {
   TokenFileAuthSettings,
 } from './settings.ts';
 import { DEFAULTS } from './settings.ts';
+import { defaultStsEndpoint } from './aws-sts-endpoint.ts';
 import { optional } from './flags.ts';
 import type { Json, Problems } from './problems.ts';
 
@@ -156,7 +157,8 @@ function aws(r: Reader): Parsed<AwsAuthSettings> {
     r.problems.add(`${r.path}.region`, 'must be an AWS region name such as "eu-west-1"');
   const headerValue = r.problems.string(r.config['header_value'], `${r.path}.header_value`, { nonEmpty: true });
   const credentials = awsCredentials(r);
-  const endpoint = r.env('AWS_ENDPOINT_URL_STS') ?? r.env('AWS_ENDPOINT_URL') ?? `https://sts.${region}.amazonaws.com`;
+  const sdkDefault = defaultStsEndpoint(region, r.env('AWS_STS_REGIONAL_ENDPOINTS') === 'regional');
+  const endpoint = r.env('AWS_ENDPOINT_URL_STS') ?? r.env('AWS_ENDPOINT_URL') ?? sdkDefault;
   if (!/^https?:\/\/[^/?#]+\/?$/.test(endpoint))
     r.problems.add('AWS_ENDPOINT_URL_STS', 'must be a URL such as https://sts.eu-west-1.amazonaws.com');
   if (role === undefined || credentials === undefined) return undefined;
@@ -165,6 +167,7 @@ function aws(r: Reader): Parsed<AwsAuthSettings> {
     role,
     region,
     credentials,
+    loginUrl: `${sdkDefault}/`,
     stsEndpoint: endpoint.replace(/\/+$/, ''),
     ...optional('headerValue', headerValue),
   };

@@ -114,7 +114,8 @@ describe('auto_auth methods', () => {
       role: 'app',
       region: 'eu-west-1',
       headerValue: 'vault.example.com',
-      stsEndpoint: 'https://sts.eu-west-1.amazonaws.com',
+      loginUrl: 'https://sts.amazonaws.com/',
+      stsEndpoint: 'https://sts.amazonaws.com',
       credentials: {
         kind: 'web-identity',
         roleArn: env.AWS_ROLE_ARN,
@@ -128,6 +129,24 @@ describe('auto_auth methods', () => {
       { ...env, AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:9000/' },
     );
     expect(local.auth).toMatchObject({ region: 'us-east-1', stsEndpoint: 'http://127.0.0.1:9000' });
+  });
+
+  it("aws: signs for the STS URL Vault Agent's SDK uses: global in the legacy regions, regional elsewhere or when asked", () => {
+    const keys = { role: 'app', access_key: 'AKID', secret_key: 's' };
+    const urlFor = (region: string, env: Record<string, string> = {}): unknown => {
+      const { auth } = resolve({ type: 'aws', config: { ...keys, region } }, env);
+      return auth?.type === 'aws' ? [auth.loginUrl, auth.stsEndpoint] : undefined;
+    };
+    expect(urlFor('us-east-1')).toEqual(['https://sts.amazonaws.com/', 'https://sts.amazonaws.com']);
+    expect(urlFor('eu-west-1')).toEqual(['https://sts.amazonaws.com/', 'https://sts.amazonaws.com']);
+    expect(urlFor('ap-east-1')).toEqual([
+      'https://sts.ap-east-1.amazonaws.com/',
+      'https://sts.ap-east-1.amazonaws.com',
+    ]);
+    expect(urlFor('eu-west-1', { AWS_STS_REGIONAL_ENDPOINTS: 'regional' })).toEqual([
+      'https://sts.eu-west-1.amazonaws.com/',
+      'https://sts.eu-west-1.amazonaws.com',
+    ]);
   });
 
   it('aws: static keys from the config win over the environment; no credentials at all is a problem', () => {

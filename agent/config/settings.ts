@@ -127,7 +127,9 @@ export interface AwsAuthSettings extends AuthCommonSettings {
   /** `header_value`: sent (and signed) as X-Vault-AWS-IAM-Server-ID. */
   readonly headerValue?: string;
   readonly credentials: AwsCredentialSource;
-  /** STS endpoint for AssumeRoleWithWebIdentity (AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL, else regional). */
+  /** The URL the GetCallerIdentity login request is signed for (aws-sts-endpoint.ts). */
+  readonly loginUrl: string;
+  /** STS endpoint for AssumeRoleWithWebIdentity (AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL, else the SDK's default). */
   readonly stsEndpoint: string;
 }
 

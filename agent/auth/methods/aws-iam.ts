@@ -11,11 +11,6 @@ import { WebIdentityCredentials } from '../aws/web-identity.ts';
 
 const GET_CALLER_IDENTITY = 'Action=GetCallerIdentity&Version=2011-06-15';
 
-/** The STS URL the request is signed for: global in us-east-1 (the SDK's legacy default), else regional. */
-export function stsLoginUrl(region: string): string {
-  return region === 'us-east-1' ? 'https://sts.amazonaws.com/' : `https://sts.${region}.amazonaws.com/`;
-}
-
 export function awsIamMethod(
   settings: AwsAuthSettings,
   deps: { http: CloudHttp; files: CredentialFiles; clock: Clock },
@@ -30,7 +25,7 @@ export function awsIamMethod(
   return {
     label: `${settings.mountPath} as role "${settings.role}"`,
     async login() {
-      const url = stsLoginUrl(settings.region);
+      const url = settings.loginUrl;
       const headers: Record<string, string> = { 'Content-Type': 'application/x-www-form-urlencoded; charset=utf-8' };
       if (settings.headerValue !== undefined) headers['X-Vault-AWS-IAM-Server-ID'] = settings.headerValue;
       const signed = signRequest({ method: 'POST', url, headers, body: GET_CALLER_IDENTITY }, await credentials(), {

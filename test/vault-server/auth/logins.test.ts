@@ -140,6 +140,7 @@ describe('aws iam login', () => {
     mountPath: 'auth/aws',
     role: 'deployer',
     region: 'us-east-1',
+    loginUrl: 'https://sts.amazonaws.com/',
     stsEndpoint: sts.url,
     minBackoffMs: 1000,
     maxBackoffMs: 300_000,
