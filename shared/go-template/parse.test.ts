@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { propertyRuns } from '../../test/helpers/property-runs.ts';
 import { TemplateSyntaxError } from '../template-errors.ts';
 import { CONSUL_TEMPLATE_FUNCTIONS } from './function-names.ts';
-import { parseTemplate } from './parse.ts';
+import { parseTemplate, TemplateTooLargeError } from './parse.ts';
 
 const parse = (source: string, delims: { leftDelim?: string; rightDelim?: string } = {}) =>
   parseTemplate(source, { name: 't', functions: CONSUL_TEMPLATE_FUNCTIONS, ...delims });
@@ -130,5 +130,31 @@ describe('parseTemplate', () => {
     const ms = performance.now() - start;
     expect(tree.root.nodes.length).toBeGreaterThan(10_000);
     expect(ms).toBeLessThan(5000);
+  });
+});
+
+describe('parse limits', () => {
+  it('stops lexing past maxTokens with TemplateTooLargeError, a TemplateSyntaxError', () => {
+    const source = '{{ .x }}'.repeat(1000);
+    const tree = parseTemplate(source, { name: 't', functions: CONSUL_TEMPLATE_FUNCTIONS });
+    expect(tree.tokenCount).toBeGreaterThan(1000);
+    expect(parseTemplate(source, { name: 't', functions: CONSUL_TEMPLATE_FUNCTIONS, maxTokens: tree.tokenCount }).tokenCount).toBe(
+      tree.tokenCount,
+    );
+    let thrown: unknown;
+    try {
+      parseTemplate(source, { name: 't', functions: CONSUL_TEMPLATE_FUNCTIONS, maxTokens: tree.tokenCount - 1 });
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toBeInstanceOf(TemplateTooLargeError);
+    expect(thrown).toBeInstanceOf(TemplateSyntaxError);
+    expect((thrown as Error).message).toBe(`template t:1:1: more than ${tree.tokenCount - 1} tokens`);
+  });
+
+  it('trims the text before a {{- marker in linear time (a run of spaces that is not at the end)', () => {
+    const tree = parseTemplate(`${' '.repeat(200_000)}a  {{- .x }}`, { name: 't', functions: CONSUL_TEMPLATE_FUNCTIONS });
+    const first = tree.root.nodes[0];
+    expect(first?.type === 'text' && first.text.length).toBe(200_001);
   });
 });

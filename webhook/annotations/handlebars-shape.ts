@@ -9,8 +9,8 @@ export interface HandlebarsShape {
 }
 
 const isSpace = (c: string | undefined): boolean => c === ' ' || c === '\t' || c === '\r' || c === '\n';
-/** Characters the Handlebars lexer turns into tokens of their own. */
-const PUNCTUATION = new Set(['(', ')', '=', '|', '[', ']']);
+/** The characters that end a Handlebars ID (its lexer's ID pattern excludes them); anything else runs together. */
+const PUNCTUATION = new Set('!"#%&\'()*+,./;<=>@[\\]^`{|}~');
 
 export function handlebarsShape(source: string): HandlebarsShape {
   let tokens = 0;
@@ -22,7 +22,8 @@ export function handlebarsShape(source: string): HandlebarsShape {
     if (open === -1) break;
     tokens += 2; // the text before, the opening delimiter
     if (source[open - 1] === '\\') {
-      i = open + 2; // an escaped mustache is text
+      tokens++; // an escaped mustache is text, in up to three pieces
+      i = open + 2;
       continue;
     }
     let j = open + 2;
@@ -64,14 +65,15 @@ function isElse(source: string, from: number, to: number): boolean {
   return true;
 }
 
+/** Runs of word characters, plus every other non-space character: never fewer than the lexer's tokens. */
 function wordsIn(source: string, from: number, to: number): number {
   let words = 0;
   let inWord = false;
   for (let k = from; k < to; k++) {
-    const c = source[k];
+    const c = source[k] ?? ' ';
     if (isSpace(c)) {
       inWord = false;
-    } else if (PUNCTUATION.has(c ?? '')) {
+    } else if (PUNCTUATION.has(c)) {
       words++;
       inWord = false;
     } else if (!inWord) {

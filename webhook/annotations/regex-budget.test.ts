@@ -80,11 +80,15 @@ function inputs(source) {
   for (const u of units) for (const end of END) out.push((n) => u.repeat(Math.ceil(n / u.length)).slice(0, n) + end);
   return out;
 }
+// This thread's CPU time where Node has it (other work on the machine does not count), else wall time.
+const now = typeof process.threadCpuUsage === 'function'
+  ? () => { const u = process.threadCpuUsage(); return (u.user + u.system) / 1000; }
+  : () => performance.now();
 function time(re, input) {
-  const t0 = performance.now();
+  const t0 = now();
   re.lastIndex = 0;
   re.exec(input);
-  return performance.now() - t0;
+  return now() - t0;
 }
 for (let i = from; i < regexes.length; i++) {
   const r = regexes[i];
