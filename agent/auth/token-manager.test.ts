@@ -133,6 +133,20 @@ describe('TokenManager', () => {
     expect(t.logs.lines.join('')).not.toContain('SENTINEL');
   });
 
+  it('logs a failed login with the error class, status and path (not "Object")', async () => {
+    const t = setup({}, { jwt: () => 'wrong-jwt' });
+    void t.manager.start({ onFatal: () => undefined });
+    await settle();
+    const failed = t.logs.entries().find((e) => e['event'] === 'login-failed');
+    expect(failed?.['err']).toMatchObject({
+      type: 'VaultError',
+      message: 'vault auth/kubernetes/login: status 403: permission denied',
+      status: 403,
+      path: 'auth/kubernetes/login',
+    });
+    t.manager.stop();
+  });
+
   it('names the token file when it cannot be read', async () => {
     const t = setup({}, { exitOnErr: true, jwt: () => undefined });
     await expect(t.manager.start({ onFatal: () => undefined })).rejects.toThrow(

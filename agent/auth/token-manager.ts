@@ -340,9 +340,11 @@ export class TokenManager {
 /** Log-safe error fields: code, status, path and message (messages never carry secrets). */
 export function errSummary(err: unknown): Record<string, unknown> {
   const e = toError(err);
-  return {
+  // Without a prototype: pino's `err` serializer takes any object with a message for an error and
+  // would overwrite `type` with its constructor's name ("Object").
+  return Object.assign(Object.create(null) as Record<string, unknown>, {
     type: e.name,
     message: e.message,
     ...(err instanceof VaultError ? { status: err.status, path: err.path } : {}),
-  };
+  });
 }
