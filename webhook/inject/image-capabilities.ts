@@ -43,7 +43,8 @@ export function capabilityErrors(spec: Spec, caps: AgentCapabilities, telemetryK
       message: `asks for ${what}, which vaultlet's agent image does not implement: ${ALTERNATIVE}`,
     });
   };
-  if (!caps.authMethods.has(spec.auth.type)) missing('auth-type', `the "${spec.auth.type.slice(0, 63)}" auth method`);
+  // An empty auth type is already denied on its own ("no Vault auth type found").
+  if (spec.auth.type !== '' && !caps.authMethods.has(spec.auth.type)) missing('auth-type', `the "${spec.auth.type.slice(0, 63)}" auth method`);
   const c = spec.cache;
   // The same conditions as the config builder: a cache and a listener when persistent, or for the sidecar.
   const cacheStanza = c.persistent || (c.enable && !spec.prePopulateOnly);
