@@ -27,6 +27,11 @@ function fakeVault(): Promise<{ server: Server; url: string; reads: string[] }> 
   const server = createServer((req, res) => {
     req.resume();
     req.on('end', () => {
+      if (req.url === '/v1/sys/standby') {
+        res.writeHead(307, { location: 'http://attacker.invalid:8200/v1/sys/standby' });
+        res.end();
+        return;
+      }
       const body =
         req.url === '/v1/sys/leases/renew'
           ? { lease_id: 'x', renewable: true, lease_duration: 600 }
@@ -145,6 +150,25 @@ describe('agent listeners (in-process)', () => {
     expect([await read(), await read()]).toEqual(['MISS', 'HIT']);
     expect(vault.reads).toEqual(['first', 'second']);
     expect(listeners.metrics.count('agent.auth.success')).toBe(1);
+  });
+
+  it('passes a redirect back instead of following it with the auto-auth token', async () => {
+    const vault = await fakeVault();
+    cleanups.push(
+      () =>
+        new Promise((r) => {
+          vault.server.close(() => {
+            r();
+          });
+          vault.server.closeAllConnections();
+        }),
+    );
+    const { base } = await start(vault.url);
+    const r = await fetch(`${base}/v1/sys/standby`, { redirect: 'manual' });
+    expect({ status: r.status, location: r.headers.get('location') }).toEqual({
+      status: 307,
+      location: 'http://attacker.invalid:8200/v1/sys/standby',
+    });
   });
 
   it('calls the agent stop on POST /agent/v1/quit, after answering', async () => {
