@@ -41,4 +41,27 @@ describe('checkTemplateSyntax', () => {
     expect(found).toHaveLength(1);
     expect(found[0]?.message).not.toContain('SENTINEL');
   });
+
+  it('charges a shared budget the same whether or not the outcome is remembered', () => {
+    const t = { key: KEY, source: '{{ .a }}{{ .b }}{{ .c }}', engine: 'go', left: '{{', right: '}}' } as const;
+    const run = (goTokens: number): { errors: readonly unknown[]; left: number } => {
+      const reader = new AnnotationReader(new Map());
+      const budget = { ...newTemplateBudget(), goTokens };
+      checkTemplateSyntax(reader, t, budget);
+      return { errors: reader.errors, left: budget.goTokens };
+    };
+    const tight = run(5); // parsed afresh: too many tokens, nothing remembered
+    const full = run(1000); // parsed and remembered
+    expect(full.errors).toEqual([]);
+    const used = 1000 - full.left;
+    expect(run(5)).toEqual(tight); // remembered now: the same answer
+    expect(tight.errors).toEqual([
+      {
+        field: KEY,
+        message: expect.stringContaining("the pod's templates hold more than") as unknown,
+      },
+    ]);
+    expect(tight.left).toBe(0);
+    expect(run(used)).toEqual({ errors: [], left: 0 });
+  });
 });

@@ -59,16 +59,22 @@ export function checkTemplateSyntax(
 
 function checkGo(t: TemplateCheck, budget: TemplateBudget): Outcome {
   const memoKey = t.source.length > MEMO_MAX_SOURCE_CHARS ? undefined : keyOf(t);
-  const known = memoKey === undefined ? undefined : memo.get(memoKey);
-  if (known !== undefined && known.tokens > budget.goTokens) return overBudget('go');
-  const outcome = known ?? goOutcome(t, budget.goTokens);
+  let outcome = memoKey === undefined ? undefined : memo.get(memoKey);
   if (outcome === undefined) {
-    budget.goTokens = 0;
-    return overBudget('go');
+    outcome = goOutcome(t, budget.goTokens);
+    if (outcome === undefined) return spent(budget);
+    if (memoKey !== undefined) remember(memoKey, outcome);
   }
-  budget.goTokens -= outcome.tokens;
-  if (known === undefined && memoKey !== undefined) remember(memoKey, outcome);
+  // A parse that failed early cost at most what was left; one that succeeded, what it lexed.
+  const cost = outcome.problem === null ? outcome.tokens : Math.min(outcome.tokens, budget.goTokens);
+  if (cost > budget.goTokens) return spent(budget);
+  budget.goTokens -= cost;
   return outcome;
+}
+
+function spent(budget: TemplateBudget): Outcome {
+  budget.goTokens = 0;
+  return overBudget('go');
 }
 
 function checkHandlebars(t: TemplateCheck, budget: TemplateBudget): Outcome {
@@ -130,8 +136,8 @@ function goOutcome(t: TemplateCheck, maxTokens: number): Outcome | undefined {
     return { problem: null, tokens: tree.tokenCount, calls: calledFunctions(tree) };
   } catch (err) {
     if (err instanceof TemplateTooLargeError) return undefined;
-    // A template that fails to parse cost at most its length in tokens; charge what it could have.
-    return { problem: goProblem(err), tokens: Math.min(maxTokens, t.source.length), calls: [] };
+    // A template that fails to parse has at most one token per character (and the end).
+    return { problem: goProblem(err), tokens: t.source.length + 1, calls: [] };
   }
 }
 
