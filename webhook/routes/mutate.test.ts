@@ -228,6 +228,39 @@ describe('the /mutate request listener', () => {
     expect([budget.inUse(), metrics.inFlight()]).toEqual([0, 0]);
   });
 
+  it('answers a review decided later (in the review worker), and survives a client that left meanwhile', async () => {
+    const pending: ((answer: ReturnType<typeof echo>) => void)[] = [];
+    const later: Reviewer = (bytes, reqId, t) =>
+      new Promise((resolve) => {
+        pending.push(() => {
+          resolve(echo(bytes, reqId, t));
+        });
+      });
+    const { port, metrics } = await serve(later);
+    const answered = post(port, '/mutate', ['{"a":1}']);
+    for (let waited = 0; waited < 2000 && pending.length === 0; waited += 10)
+      await new Promise((r) => setTimeout(r, 10));
+    pending.shift()?.(echo(Buffer.alloc(0), '', 0));
+    expect(JSON.parse((await answered).body)).toEqual({ got: '{"a":1}', reqId: 'req-m1' });
+    // A client that hangs up before the answer: the late answer is dropped, nothing throws.
+    await new Promise<void>((resolve) => {
+      const socket = connect({ host: '127.0.0.1', port }, () => {
+        socket.end('POST /mutate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}');
+      });
+      socket.on('error', () => undefined);
+      socket.once('close', () => {
+        resolve();
+      });
+    });
+    for (let waited = 0; waited < 2000 && pending.length === 0; waited += 10)
+      await new Promise((r) => setTimeout(r, 10));
+    for (let waited = 0; waited < 2000 && metrics.inFlight() !== 0; waited += 10)
+      await new Promise((r) => setTimeout(r, 10));
+    pending.shift()?.(echo(Buffer.alloc(0), '', 0));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(metrics.inFlight()).toBe(0);
+  });
+
   it('rejects a missing Content-Type with 400', async () => {
     const { port } = await serve(echo);
     const res = await post(port, '/mutate', ['{}'], {});

@@ -159,6 +159,8 @@ export function createMutateListener(deps: MutateListenerDeps): RequestListener 
       answerThenLinger(req, statusCode, code, message);
     };
     const send = (answer: ReviewAnswer): void => {
+      // The client may have gone while the review worker decided.
+      if (res.destroyed) return;
       if (answer.statusCode !== 200) {
         sendError(res, answer.statusCode, answer.code, answer.message);
         return;
@@ -173,7 +175,7 @@ export function createMutateListener(deps: MutateListenerDeps): RequestListener 
     };
     const failed = (err: unknown): void => {
       log.error({ reqId, err: toError(err) }, 'request failed');
-      sendError(res, 500, 'WHK_INTERNAL', 'internal error');
+      if (!res.destroyed && !res.headersSent) sendError(res, 500, 'WHK_INTERNAL', 'internal error');
     };
     const declared = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
     if (declared !== undefined && declared > maxBodyBytes) {
@@ -208,8 +210,14 @@ export function createMutateListener(deps: MutateListenerDeps): RequestListener 
         failed(err);
         return;
       }
-      if (answer instanceof Promise) answer.then(send, failed);
-      else send(answer);
+      if (answer instanceof Promise) {
+        answer.then(send, failed).catch((err: unknown) => {
+          log.error({ reqId, err: toError(err) }, 'response failed');
+          res.destroy();
+        });
+      } else {
+        send(answer);
+      }
     });
   };
 }
