@@ -112,7 +112,7 @@ export class TokenManager {
             resolve();
           }
           await this.#watch(got);
-          await this.#paceShortLivedToken(loggedInAt);
+          await this.#paceShortLivedToken(loggedInAt, got.leaseSeconds);
           if (this.#deps.once) {
             // Init mode: no renewal loop, but a token rejected by templating still gets replaced.
             this.#renewedOnce();
@@ -231,19 +231,23 @@ export class TokenManager {
 
   /**
    * A token that lasted less than min_backoff (lease_duration 0 or negative, renewals giving 0, a
-   * token templating rejects at once) is logged in again at once the first time, then only after
-   * the login backoff, doubling up to max_backoff: a server handing out such tokens gets a few
-   * logins a minute, not thousands a second. Tokens that last reset the count.
+   * token templating rejects at once) is replaced at once the first time (after the login backoff
+   * when its lease was 0 or less), then only after the backoff, doubling up to max_backoff: a
+   * server handing out such tokens gets a few logins a minute, not thousands a second. Tokens that
+   * last reset the count.
    */
-  async #paceShortLivedToken(loggedInAt: number): Promise<void> {
+  async #paceShortLivedToken(loggedInAt: number, leaseSeconds: number): Promise<void> {
     const { auth, clock, random, log } = this.#deps;
     if (clock.now() - loggedInAt >= auth.minBackoffMs) {
       this.#shortLived = 0;
       return;
     }
     const n = this.#shortLived++;
-    if (n === 0 || this.#sleeper.stopped) return;
-    const delay = backoffDelay(loginBackoffPolicy(auth.minBackoffMs, auth.maxBackoffMs), n - 1, random);
+    // A lease of 0 (or less, or not a number) was dead on arrival: wait even before the next login,
+    // as Vault Agent waits a second after a lease_duration 0 token.
+    const dead = !(leaseSeconds > 0 && Number.isFinite(leaseSeconds));
+    if ((n === 0 && !dead) || this.#sleeper.stopped) return;
+    const delay = backoffDelay(loginBackoffPolicy(auth.minBackoffMs, auth.maxBackoffMs), dead ? n : n - 1, random);
     log.warn(
       { event: 'token-short-lived', count: n + 1, retryInMs: delay },
       'the last tokens did not last; waiting before the next login',
