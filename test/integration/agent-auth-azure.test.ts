@@ -83,6 +83,8 @@ describe('vaultlet agent: azure auth', () => {
     ).toBeGreaterThanOrEqual(2);
     expect((await agent.stop()).code).toBe(0);
     expect(agent.logText()).not.toContain(SENTINEL);
+    // The identity token (a JWT: base64 of '{"') never reaches a log line.
+    expect(agent.logText()).not.toMatch(/eyJ[\w-]*\.eyJ/);
   }, 30_000);
 
   it('names the refusal when the resource group is not bound', async () => {

@@ -82,6 +82,8 @@ describe('vaultlet agent: gcp gce auth', () => {
     expect(identity.every((r) => r.status === 200)).toBe(true);
     expect((await agent.stop()).code).toBe(0);
     expect(agent.logText()).not.toContain(SENTINEL);
+    // The identity token (a JWT: base64 of '{"') never reaches a log line.
+    expect(agent.logText()).not.toMatch(/eyJ[\w-]*\.eyJ/);
   }, 30_000);
 
   it('names the refusal when the instance is not in the bound projects', async () => {
