@@ -20,13 +20,34 @@ import { imageNodeFlags } from './image-command.ts';
 
 const REQUESTS = Number(process.env['BENCH_REQUESTS'] ?? 2000);
 const SIDECAR_SECONDS = Number(process.env['BENCH_SIDECAR_SECONDS'] ?? 20);
-const RUNS = Number(process.env['BENCH_RUNS'] ?? 10);
+const RUNS = Number(process.env['BENCH_RUNS'] ?? 20);
 const IMAGE_FLAGS = imageNodeFlags(ROOT, 'Dockerfile.agent');
+/** The sidecar's own templates: bench/agent.ts's workload (15 KV v2 secrets, 5 database leases). */
+const KV_TEMPLATES = 15;
+const LEASES = 5;
 
 const seed: VaultSeed = {
   secrets: {
-    secret: { type: 'kv', version: 2, data: { 'app/config': { user: 'u', password: `p-${'x'.repeat(40)}` } } },
-    database: { type: 'database', roles: { app: { default_ttl: 300, max_ttl: 3600 } } },
+    secret: {
+      type: 'kv',
+      version: 2,
+      data: {
+        'app/config': { user: 'u', password: `p-${'x'.repeat(40)}` },
+        ...Object.fromEntries(
+          Array.from({ length: KV_TEMPLATES }, (_, i) => [
+            `app/s${i}`,
+            { user: `u${i}`, password: `p${i}-${'x'.repeat(40)}` },
+          ]),
+        ),
+      },
+    },
+    database: {
+      type: 'database',
+      roles: {
+        app: { default_ttl: 300, max_ttl: 3600 },
+        ...Object.fromEntries(Array.from({ length: LEASES }, (_, i) => [`r${i}`, { default_ttl: 30, max_ttl: 600 }])),
+      },
+    },
   },
   auth: {
     kubernetes: {
@@ -123,16 +144,16 @@ const quantile = (xs: number[], q: number): number =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * q))] ?? NaN;
 
 function listenerConfig(work: AgentWorkDir, vault: VaultProcess, extra: Partial<AgentConfig>): AgentConfig {
-  return work.config(
-    vault.url,
-    [
-      {
-        destination: join(work.secretsDir, `kv-${Math.random().toString(36).slice(2)}`),
-        contents: '{{ with secret "secret/app/config" }}{{ .Data.data.user }}{{ end }}',
-      },
-    ],
-    extra,
-  );
+  const dir = join(work.secretsDir, Math.random().toString(36).slice(2));
+  const kv = Array.from({ length: KV_TEMPLATES }, (_, i) => ({
+    destination: join(dir, `kv-${i}`),
+    contents: `{{ with secret "secret/app/s${i}" }}user={{ .Data.data.user }}\npassword={{ .Data.data.password }}\n{{ end }}`,
+  }));
+  const db = Array.from({ length: LEASES }, (_, i) => ({
+    destination: join(dir, `db-${i}`),
+    contents: `{{ with secret "database/creds/r${i}" }}postgres://{{ .Data.username }}:{{ .Data.password }}@db:5432/app{{ end }}\n`,
+  }));
+  return work.config(vault.url, [...kv, ...db], extra);
 }
 
 async function startSidecar(
@@ -283,7 +304,7 @@ async function main(): Promise<void> {
       '## agent-proxy',
       '',
       `Run: ${new Date().toISOString()} · ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}) · Node ${process.version}`,
-      `As shipped: dist/agent/vaultlet.js with Dockerfile.agent's flags (\`${IMAGE_FLAGS.join(' ')}\`), a sidecar with \`listener "tcp"\` (127.0.0.1, tls_disable) and \`cache { use_auto_auth_token = true }\`, the Vault test server in a process of its own on 127.0.0.1.`,
+      `As shipped: dist/agent/vaultlet.js with Dockerfile.agent's flags (\`${IMAGE_FLAGS.join(' ')}\`), a sidecar with \`listener "tcp"\` (127.0.0.1, tls_disable), \`cache { use_auto_auth_token = true }\` and bench/agent.ts's ${KV_TEMPLATES + LEASES} templates (${KV_TEMPLATES} KV v2 secrets, ${LEASES} database leases of 30 s, renewed), the Vault test server in a process of its own on 127.0.0.1. Init runs render the same ${KV_TEMPLATES + LEASES} templates.`,
       `Latency: ${REQUESTS} interleaved rounds of four sequential GETs over kept-alive connections, one client; the floor is the direct read of the same leased secret from the Vault test server (the round trip a cache hit saves).`,
       '',
       '| Read | median | p99 | vs floor (median) |',
