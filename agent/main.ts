@@ -64,7 +64,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   process.once('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);
   let listeners: { close(): Promise<void> } | undefined;
-  if (settings.proxy !== undefined) {
+  if (settings.proxy !== undefined && settings.proxy.listeners.length > 0) {
     // Loaded only when configured: agents without a listener never load the proxy code.
     const { startAgentListeners } = await import('./listener/start.ts');
     try {
