@@ -3,6 +3,7 @@
 import type { Operation } from 'fast-json-patch';
 import type { AnnotationReader } from './reader.ts';
 import { VAULT_PREFIX } from './keys.ts';
+import { MAX_CONTAINER_PATCH_OPERATIONS } from './limits.ts';
 
 const OPS = new Set(['add', 'remove', 'replace', 'move', 'copy', 'test']);
 
@@ -21,6 +22,13 @@ export function readContainerPatch(reader: AnnotationReader, name: string): Oper
   if (value === null) return [];
   if (!Array.isArray(value)) {
     reader.fail(key, 'must be a JSON array of patch operations');
+    return [];
+  }
+  if (value.length > MAX_CONTAINER_PATCH_OPERATIONS) {
+    reader.fail(
+      key,
+      `has ${value.length} operations, more than the ${MAX_CONTAINER_PATCH_OPERATIONS} one patch may have`,
+    );
     return [];
   }
   const bad = value.findIndex((op) => !isOperation(op));

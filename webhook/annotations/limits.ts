@@ -22,5 +22,8 @@ export const MAX_HANDLEBARS_DEPTH = 32;
 /** Template delimiters; real ones are two or three characters. */
 export const MAX_DELIMITER_LENGTH = 32;
 
+/** Operations in one `agent-json-patch` / `agent-init-json-patch` (each costs tens of microseconds). */
+export const MAX_CONTAINER_PATCH_OPERATIONS = 256;
+
 /** The JSON patch of one pod; the patched pod must still fit in etcd (1.5 MiB). */
 export const MAX_PATCH_BYTES = 1024 * 1024;

@@ -8,6 +8,7 @@ import { restrictedViolations } from '../../test/helpers/pod-security.ts';
 import { admit, podWith, testConfig } from '../../test/helpers/pods.ts';
 import {
   MAX_ANNOTATIONS_CHARS,
+  MAX_CONTAINER_PATCH_OPERATIONS,
   MAX_GO_TEMPLATE_TOKENS,
   MAX_HANDLEBARS_DEPTH,
   MAX_HANDLEBARS_TOKENS,
@@ -15,6 +16,7 @@ import {
   MAX_SECRETS,
 } from '../annotations/limits.ts';
 import { admitPod, type AdmitResult } from './admit.ts';
+import { MAX_PATCH_WORK } from './container-patch.ts';
 
 const P = 'vault.hashicorp.com/';
 const config = testConfig();
@@ -129,6 +131,30 @@ describe('one annotation cannot block admission', () => {
       `${P}agent-inject-secret-*: the pod declares 3002 secrets, more than the ${MAX_SECRETS} secrets (and templates) one pod may have`,
     );
     expect(JSON.stringify(result).length).toBeLessThan(16 * 1024);
+    expect(ms).toBeLessThan(BUDGET_MS);
+  });
+
+  it('a JSON patch that doubles the container with each copy is stopped, naming the patch', () => {
+    const { ms, result } = timed((v) => ({
+      [`${P}agent-json-patch`]: JSON.stringify([
+        { op: 'add', path: '/args', value: [v] },
+        ...Array.from({ length: 22 }, () => ({ op: 'copy', from: '/args', path: '/args/-' })),
+      ]),
+    }));
+    expect(deniedFor(result)).toEqual([`${P}agent-json-patch`]);
+    expect(messageOf(result)).toContain(`the patch copies, moves or tests more than ${MAX_PATCH_WORK} values`);
+    expect(ms).toBeLessThan(BUDGET_MS);
+  });
+
+  it(`a JSON patch of more than ${MAX_CONTAINER_PATCH_OPERATIONS} operations is denied before it is applied`, () => {
+    const { ms, result } = timed((v) => ({
+      [`${P}agent-init-json-patch`]: JSON.stringify(
+        Array.from({ length: 4000 + v }, () => ({ op: 'move', from: '/env/0', path: '/env/1' })),
+      ),
+    }));
+    expect(messageOf(result)).toContain(
+      `${P}agent-init-json-patch: has 4002 operations, more than the ${MAX_CONTAINER_PATCH_OPERATIONS} one patch may have`,
+    );
     expect(ms).toBeLessThan(BUDGET_MS);
   });
 

@@ -35,18 +35,33 @@ const CONTAINER_FIELDS = new Set([
   'tty',
 ]);
 
+/**
+ * How many JSON values the operations of one patch may copy, clone or compare (a string counts one
+ * more per KiB). Each `copy` could otherwise double the container (thirty of them: gigabytes), and
+ * each `move` or `test` walks a value as large as the agent config.
+ */
+export const MAX_PATCH_WORK = 16_384;
+
 export function patchContainer(container: Container, ops: readonly Operation[], key: string): Container | FieldError {
   if (ops.length === 0) return container;
   let result: unknown;
   try {
-    const doc = JSON.parse(JSON.stringify(container)) as unknown;
-    result = fastJsonPatch.applyPatch(
-      doc,
-      ops.map((op) => ({ ...op })),
-      true,
-      true,
-      true,
-    ).newDocument;
+    let doc = JSON.parse(JSON.stringify(container)) as unknown;
+    let work = 0;
+    for (const [i, op] of ops.entries()) {
+      // Counted before the operation runs, so the work stops at the budget.
+      const walked = op.op === 'copy' ? op.from : op.op === 'move' || op.op === 'test' ? op.path : undefined;
+      if (walked !== undefined)
+        work += weight(fastJsonPatch.getValueByPointer(doc, walked) as unknown, MAX_PATCH_WORK - work);
+      if (work > MAX_PATCH_WORK) {
+        return {
+          field: key,
+          message: `failed to apply JSON patch: operation ${i}: the patch copies, moves or tests more than ${MAX_PATCH_WORK} values of the container`,
+        };
+      }
+      doc = fastJsonPatch.applyOperation(doc, { ...op }, true, true, true, i).newDocument;
+    }
+    result = doc;
   } catch (err) {
     // Only the first line: fast-json-patch appends the whole document (VAULT_CONFIG included).
     const index =
@@ -59,4 +74,15 @@ export function patchContainer(container: Container, ops: readonly Operation[], 
   if (typeof kept['name'] !== 'string' || kept['name'] === '')
     return { field: key, message: 'the patched container has no name' };
   return kept as unknown as Container;
+}
+
+/** The values in `value` (a string: one more per KiB), counted up to just past `limit`. */
+function weight(value: unknown, limit: number): number {
+  let n = 0;
+  const stack: unknown[] = [value];
+  for (let v = stack.pop(); v !== undefined && n <= limit; v = stack.pop()) {
+    n += typeof v === 'string' ? 1 + (v.length >> 10) : 1;
+    if (typeof v === 'object' && v !== null) for (const child of Object.values(v) as unknown[]) stack.push(child);
+  }
+  return n;
 }
