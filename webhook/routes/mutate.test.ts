@@ -220,7 +220,7 @@ describe('the /mutate request listener', () => {
       });
     });
     expect(answer.startsWith('HTTP/1.1 408 ')).toBe(true);
-    expect(answer).toContain('"code":"WHK_REQUEST_TIMEOUT"');
+    expect(answer).toContain('"error":"Request Timeout","code":"WHK_REQUEST_TIMEOUT"');
     // The server sees the close a moment after the client does.
     for (let waited = 0; waited < 2000 && metrics.inFlight() !== 0; waited += 10) {
       await new Promise((resolve) => setTimeout(resolve, 10));

@@ -203,9 +203,12 @@ export function createMutateListener(deps: MutateListenerDeps): RequestListener 
         sendError(res, 400, 'WHK_BAD_BODY', 'request body length does not match Content-Length');
         return;
       }
+      const bytes = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, held);
+      // The review owns the bytes now (a large one moves them to the worker): the pieces can go.
+      chunks.length = 0;
       let answer: ReviewAnswer | Promise<ReviewAnswer>;
       try {
-        answer = review(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, held), reqId, startedAt);
+        answer = review(bytes, reqId, startedAt);
       } catch (err) {
         failed(err);
         return;
