@@ -38,10 +38,19 @@ export const METHOD_CONFIG_KEYS: Readonly<Record<AuthMethodType, readonly string
     'remove_secret_id_file_after_reading',
     'secret_id_response_wrapping_path',
   ],
-  jwt: ['path', 'role', 'remove_jwt_after_reading'],
+  jwt: ['path', 'role', 'remove_jwt_after_reading', 'jwt_read_period'],
   token_file: ['token_file_path'],
   cert: ['name', 'ca_cert', 'client_cert', 'client_key'],
-  aws: ['type', 'role', 'region', 'header_value', 'access_key', 'secret_key', 'session_token'],
+  aws: [
+    'type',
+    'role',
+    'region',
+    'header_value',
+    'access_key',
+    'secret_key',
+    'session_token',
+    'credential_poll_interval',
+  ],
   gcp: ['type', 'role', 'service_account'],
   azure: ['role', 'resource', 'object_id', 'client_id'],
 };
@@ -113,6 +122,9 @@ function jwt(r: Reader): Parsed<JwtAuthSettings> {
   const path = filePath(r, 'path');
   if (r.config['path'] === undefined) r.problems.add(`${r.path}.path`, 'is required for the jwt method');
   const remove = r.problems.bool(r.config['remove_jwt_after_reading'], `${r.path}.remove_jwt_after_reading`);
+  // Vault Agent polls the file every jwt_read_period; vaultlet reads it at each login instead, so
+  // the key is checked and has no effect.
+  r.problems.duration(r.config['jwt_read_period'], `${r.path}.jwt_read_period`, { positive: true });
   if (role === undefined || path === undefined) return undefined;
   return { type: 'jwt', role, path, removeJwtAfterReading: remove ?? true };
 }
@@ -148,6 +160,8 @@ function aws(r: Reader): Parsed<AwsAuthSettings> {
   const flavour = r.problems.string(r.config['type'], `${r.path}.type`, { nonEmpty: true }) ?? 'iam';
   if (flavour !== 'iam') r.problems.add(`${r.path}.type`, 'only "iam" is supported (the ec2 flavour is not)');
   const role = required(r, 'role', 'aws');
+  // Vault Agent polls for changed credentials; vaultlet takes them at each login: checked, no effect.
+  r.problems.duration(r.config['credential_poll_interval'], `${r.path}.credential_poll_interval`, { positive: true });
   const region =
     r.problems.string(r.config['region'], `${r.path}.region`, { nonEmpty: true }) ??
     r.env('AWS_REGION') ??

@@ -217,6 +217,17 @@ describe('auto_auth methods', () => {
     ]);
   });
 
+  it('accepts the polling periods of jwt and aws (no effect: credentials are read at each login), checking them', () => {
+    expect(resolve({ type: 'jwt', config: { path: '/j', role: 'ci', jwt_read_period: '1s' } }).problems).toEqual([]);
+    expect(resolve({ type: 'jwt', config: { path: '/j', role: 'ci', jwt_read_period: 'soon' } }).problems).toEqual([
+      { field: 'auto_auth.method.config.jwt_read_period', message: 'is not a duration (examples: 30s, 5m, 1h30m)' },
+    ]);
+    expect(
+      resolve({ type: 'aws', config: { role: 'r', access_key: 'a', secret_key: 's', credential_poll_interval: 60 } })
+        .problems,
+    ).toEqual([]);
+  });
+
   it('reports keys of another method as unknown, never echoing values', () => {
     const { problems } = resolve({
       type: 'approle',
