@@ -233,11 +233,12 @@ function readDefaultTemplate(r: AnnotationReader, config: WebhookConfig): 'map' 
 }
 
 function readInjectContainers(r: AnnotationReader, view: PodView, warnings: string[]): ReadonlySet<string> {
-  const names = view.containers.map((c) => c.name);
-  if (!r.has('agent-inject-containers')) return new Set(names);
+  const names = new Set(view.containers.map((c) => c.name));
+  if (!r.has('agent-inject-containers')) return names;
   const wanted = splitCommaList(r.str('agent-inject-containers', ''));
   for (const w of wanted) {
-    if (!names.includes(w))
+    // A set: a long list against many containers must not cost their product.
+    if (!names.has(w))
       warnings.push(`agent-inject-containers names "${w.slice(0, 63)}", which is not a container of this pod`);
   }
   return new Set(wanted);
