@@ -128,6 +128,28 @@ describe('connection limits (real process, real TLS)', () => {
     expect(held.ms).toBeLessThan(4000);
   });
 
+  it('closes a connection that sends its TLS ClientHello a byte at a time at the handshake timeout', async () => {
+    const trickled = await new Promise<number>((resolve) => {
+      const startedAt = performance.now();
+      const socket = netConnect({ host: '127.0.0.1', port: strict.port });
+      // The first bytes of a ClientHello: a handshake record that never completes.
+      const hello = Buffer.from(`16030100c8010000c40303${'00'.repeat(190)}`, 'hex');
+      let sent = 0;
+      const drip = setInterval(() => {
+        if (sent < hello.length && !socket.destroyed) socket.write(hello.subarray(sent, (sent += 1)));
+      }, 200);
+      const giveUp = setTimeout(() => socket.destroy(), 6000);
+      socket.on('error', () => undefined);
+      socket.once('close', () => {
+        clearInterval(drip);
+        clearTimeout(giveUp);
+        resolve(performance.now() - startedAt);
+      });
+    });
+    expect(trickled).toBeGreaterThan(700);
+    expect(trickled).toBeLessThan(4000);
+  });
+
   it('closes a TLS connection that sends no request within the request timeout', async () => {
     const silent = await rawTlsExchange({ port: strict.port, ca: tls.ca.certPem, head: '', giveUpMs: 6000 });
     expect(silent.closedAfterMs).toBeGreaterThan(700);
