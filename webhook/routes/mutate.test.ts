@@ -261,6 +261,33 @@ describe('the /mutate request listener', () => {
     expect(metrics.inFlight()).toBe(0);
   });
 
+  it('keeps a body counted in the budget while its review is decided, even after the client hung up', async () => {
+    const budget = createBodyBudget(1000);
+    let finish: (() => void) | undefined;
+    const later: Reviewer = (bytes, reqId, t) =>
+      new Promise((resolve) => {
+        finish = () => {
+          resolve(echo(bytes, reqId, t));
+        };
+      });
+    const { port, metrics } = await serve(later, { budget });
+    const socket = connect({ host: '127.0.0.1', port }, () => {
+      socket.write(
+        `POST /mutate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 50\r\n\r\n${'x'.repeat(50)}`,
+      );
+    });
+    socket.on('error', () => undefined);
+    for (let waited = 0; waited < 2000 && finish === undefined; waited += 10)
+      await new Promise((r) => setTimeout(r, 10));
+    socket.destroy();
+    for (let waited = 0; waited < 2000 && metrics.inFlight() !== 0; waited += 10)
+      await new Promise((r) => setTimeout(r, 10));
+    expect([metrics.inFlight(), budget.inUse()]).toEqual([0, 50]);
+    finish?.();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(budget.inUse()).toBe(0);
+  });
+
   it('rejects a missing Content-Type with 400', async () => {
     const { port } = await serve(echo);
     const res = await post(port, '/mutate', ['{}'], {});

@@ -122,8 +122,16 @@ export function createMutateListener(deps: MutateListenerDeps): RequestListener 
       taken = 0;
       held = 0;
     };
+    // The body's bytes stay counted until both the response is closed and a review still being
+    // decided (in the worker) is done: a client that hangs up must not free budget for bytes
+    // that are still queued, or hanging up would let bodies pile up without bound.
+    let holders = 1;
+    const letGo = (): void => {
+      holders -= 1;
+      if (holders === 0) release();
+    };
     res.once('close', () => {
-      release();
+      letGo();
       metrics.requestFinished(now() - startedAt);
     });
     if (deps.isClosing()) {
@@ -214,10 +222,14 @@ export function createMutateListener(deps: MutateListenerDeps): RequestListener 
         return;
       }
       if (answer instanceof Promise) {
-        answer.then(send, failed).catch((err: unknown) => {
-          log.error({ reqId, err: toError(err) }, 'response failed');
-          res.destroy();
-        });
+        holders += 1;
+        answer
+          .then(send, failed)
+          .catch((err: unknown) => {
+            log.error({ reqId, err: toError(err) }, 'response failed');
+            res.destroy();
+          })
+          .finally(letGo);
       } else {
         send(answer);
       }
