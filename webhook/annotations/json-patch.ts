@@ -7,8 +7,12 @@ import { MAX_CONTAINER_PATCH_OPERATIONS } from './limits.ts';
 
 const OPS = new Set(['add', 'remove', 'replace', 'move', 'copy', 'test']);
 
-/** The patch of annotation `name`, [] when absent, empty or null. */
-export function readContainerPatch(reader: AnnotationReader, name: string): Operation[] {
+/**
+ * The patch of annotation `name`, [] when absent, empty or null. A patch for a container that is
+ * not created (`applied` false) is only checked to be a JSON array, as vault-k8s does, and never
+ * applied, so its operations are not checked either.
+ */
+export function readContainerPatch(reader: AnnotationReader, name: string, applied: boolean): Operation[] {
   const raw = reader.str(name, '');
   if (raw === '') return [];
   const key = VAULT_PREFIX + name;
@@ -16,7 +20,9 @@ export function readContainerPatch(reader: AnnotationReader, name: string): Oper
   try {
     value = JSON.parse(raw) as unknown;
   } catch (err) {
-    reader.fail(key, `not valid JSON: ${err instanceof Error ? err.message.slice(0, 120) : ''}`);
+    // V8's message quotes the input, which may hold secret values: keep only the position.
+    const at = err instanceof Error ? / at position (\d{1,7})/.exec(err.message)?.[1] : undefined;
+    reader.fail(key, `not valid JSON${at === undefined ? '' : ` (at position ${at})`}`);
     return [];
   }
   if (value === null) return [];
@@ -24,6 +30,7 @@ export function readContainerPatch(reader: AnnotationReader, name: string): Oper
     reader.fail(key, 'must be a JSON array of patch operations');
     return [];
   }
+  if (!applied) return value as Operation[];
   if (value.length > MAX_CONTAINER_PATCH_OPERATIONS) {
     reader.fail(
       key,

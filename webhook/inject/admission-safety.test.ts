@@ -376,6 +376,9 @@ describe('what vault-k8s admits is admitted, with a warning naming the key', () 
     expect(sidecarOnly.allowed && sidecarOnly.warnings).toEqual([
       'agent-init-json-patch is ignored: agent-pre-populate is false, so there is no init container',
     ]);
+    // Only checked to be a JSON array, as vault-k8s does: its operations are never applied.
+    const oddOps = run({ [`${P}agent-pre-populate-only`]: 'true', [`${P}agent-json-patch`]: '[{"op":"frobnicate"}]' });
+    expect(oddOps.allowed).toBe(true);
     // Still syntax-checked, as vault-k8s does.
     expect(deniedFor(run({ [`${P}agent-pre-populate-only`]: 'true', [`${P}agent-json-patch`]: '[{' }))).toEqual([
       `${P}agent-json-patch`,
@@ -429,5 +432,20 @@ describe('injected containers pass Pod Security "restricted"', () => {
     const stripped = structuredClone(pod!);
     delete stripped.spec!.initContainers![0]!.securityContext!.seccompProfile;
     expect(restrictedViolations(stripped, 'vault-agent-init')).toEqual(['seccompProfile']);
+  });
+});
+
+describe('denials never quote a JSON patch', () => {
+  it('an unparseable patch is reported by position, without the text V8 quotes', () => {
+    const sentinel = 'SENTINEL-c0ffee-do-not-log';
+    for (const patch of [
+      `[{"op": ${sentinel}}]`,
+      `[{"op":"add","path":"/env/-","value":"${sentinel}"`,
+      `${sentinel}`,
+    ]) {
+      const result = run({ [`${P}agent-json-patch`]: patch });
+      expect(deniedFor(result)).toEqual([`${P}agent-json-patch`]);
+      expect(JSON.stringify(result)).not.toContain('SENTINEL');
+    }
   });
 });

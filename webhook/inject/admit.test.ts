@@ -186,7 +186,7 @@ describe('admitPod: requests that are refused', () => {
         "vault agent injection failed: 8 problems with the pod's annotations: " +
         [
           'vault.hashicorp.com/agent-inject-default-template: invalid default template type: must be "map" or "json"',
-          "vault.hashicorp.com/agent-json-patch: not valid JSON: Expected property name or '}' in JSON at position 1 (line 1 column 2)",
+          'vault.hashicorp.com/agent-json-patch: not valid JSON (at position 1)',
           'vault.hashicorp.com/agent-limits-cpu: "500mi": unable to parse quantity\'s suffix',
           'vault.hashicorp.com/agent-pre-populate: "yes" is not a boolean (use true or false)',
           'vault.hashicorp.com/agent-requests-mem: "128mb": quantities must match the regular expression \'^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$\'',

@@ -134,8 +134,9 @@ export function readAgentSpec(
     tlsSecret: r.str('tls-secret', ''),
     copyVolumeMounts: readCopyMounts(r, view, warnings),
     injectToken: r.bool('agent-inject-token', false),
-    sidecarPatch: readContainerPatch(r, 'agent-json-patch'),
-    initPatch: readContainerPatch(r, 'agent-init-json-patch'),
+    // The sidecar patch also applies to a native sidecar; the init patch only to a plain init container.
+    sidecarPatch: readContainerPatch(r, 'agent-json-patch', flow.nativeSidecar || !flow.prePopulateOnly),
+    initPatch: readContainerPatch(r, 'agent-init-json-patch', flow.prePopulate && !flow.nativeSidecar),
     serviceAccount: auth.serviceAccount,
     shareProcessNamespace: readShareProcessNamespace(r, view),
     secretVolumePath,
