@@ -182,9 +182,9 @@ function medianBy(runs: readonly Latencies[]): Latencies {
 }
 
 /** A normal review every `everyMs` on one keep-alive connection for `seconds`. */
-async function normalLoad(port: number, ca: string, seconds: number, everyMs = 10): Promise<Latencies> {
+async function normalLoad(port: number, ca: string, seconds: number, everyMs = 10, kept?: Agent): Promise<Latencies> {
   const template = review('normal-00000000', 'team', JSON.parse(readFileSync(FIXTURE, 'utf8')) as unknown);
-  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const agent = kept ?? new Agent({ keepAlive: true, maxSockets: 1 });
   const times: number[] = [];
   let failed = 0;
   const end = performance.now() + seconds * 1000;
@@ -196,7 +196,7 @@ async function normalLoad(port: number, ca: string, seconds: number, everyMs = 1
     if (res?.status !== 200) failed += 1;
     await sleep(Math.max(0, everyMs - (performance.now() - startedAt)));
   }
-  agent.destroy();
+  if (kept === undefined) agent.destroy();
   const sorted = times.sort((a, b) => a - b);
   return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), count: sorted.length, failed };
 }
@@ -396,9 +396,17 @@ async function main(): Promise<void> {
     // slow connections
     server = await fresh();
     const slowPeak = rssPeak(server.pid);
+    // The normal client's connection is open before the attack, as the API server's pool is.
+    const kept = new Agent({ keepAlive: true, maxSockets: 1 });
+    await normalLoad(server.port, ca, 0.1, 10, kept);
     const slow = child(['slow', String(server.port), caFile, '2000', String(60 * 1024), '15000']);
     await sleep(3000);
-    const duringSlow = await normalLoad(server.port, ca, 4, 50);
+    const duringSlow = await normalLoad(server.port, ca, 4, 50, kept);
+    kept.destroy();
+    const newConnection = await httpsRequest({ port: server.port, ca, path: '/health/ready' }).then(
+      (res) => `HTTP ${res.status}`,
+      (err: NodeJS.ErrnoException) => err.code ?? 'failed',
+    );
     const slowReport = await slow.done;
     const slowRss = slowPeak.stop();
     await sleep(500);
@@ -443,6 +451,9 @@ async function main(): Promise<void> {
     );
     say(
       `| · normal reviews meanwhile (one every 50 ms, connection opened before): p99, failed | ${duringSlow.p99.toFixed(1)} ms, ${duringSlow.failed} of ${duringSlow.count} | | |`,
+    );
+    say(
+      `| · a new connection meanwhile (the cap's price: dropped while the attack holds every slot) | ${newConnection} | | |`,
     );
     say(
       `| · normal reviews on a new connection once they are cut: failed | ${afterSlow.failed} of ${afterSlow.count} | | |`,
