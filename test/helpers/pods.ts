@@ -6,6 +6,7 @@ import type { Container, Pod } from 'kubernetes-types/core/v1.js';
 import { decodeAgentConfig } from '../../shared/agent-config.ts';
 import { loadWebhookConfig, type WebhookConfig } from '../../webhook/config.ts';
 import { admitPod, type AdmitResult } from '../../webhook/inject/admit.ts';
+import type { AgentCapabilities } from '../../webhook/inject/image-capabilities.ts';
 
 const FIXTURES = new URL('../fixtures/pods/', import.meta.url);
 
@@ -34,9 +35,15 @@ export interface Admitted {
   readonly sidecarConfig: unknown;
 }
 
-export function admit(pod: Pod, config: WebhookConfig = testConfig(), namespace = 'default'): Admitted {
+/** `capabilities`: what vaultlet's agent image implements, when a test must not depend on today's table. */
+export function admit(
+  pod: Pod,
+  config: WebhookConfig = testConfig(),
+  namespace = 'default',
+  capabilities?: AgentCapabilities,
+): Admitted {
   const original = JSON.stringify(pod);
-  const result = admitPod({ object: pod, namespace }, config);
+  const result = admitPod({ object: pod, namespace }, config, capabilities);
   if (JSON.stringify(pod) !== original) throw new Error('admitPod changed its input');
   if (!result.allowed)
     return {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { encodeAgentConfig, type AgentConfig } from '../../shared/agent-config.ts';
 import { admit, loadPodFixture, podWith, testConfig } from '../../test/helpers/pods.ts';
+import { EVERY_CAPABILITY } from '../../test/helpers/capabilities.ts';
 import { admitPod, asksForInjection } from './admit.ts';
 
 const VAULT_IMAGE = { AGENT_INJECT_VAULT_IMAGE: 'hashicorp/vault:2.0.4' };
@@ -92,7 +93,7 @@ describe('admitPod: pods that are left alone', () => {
   });
 
   it('leaves its own output alone when the patched pod comes back', () => {
-    const { pod } = admit(loadPodFixture('typical-annotated-pod'));
+    const { pod } = admit(loadPodFixture('typical-annotated-pod'), testConfig(), 'default', EVERY_CAPABILITY);
     expect(admitPod({ object: pod, namespace: 'shop', operation: 'CREATE' }, testConfig())).toEqual({
       allowed: true,
       patch: [],
@@ -440,7 +441,8 @@ describe('admitPod: volumes and init containers', () => {
 
   it('mounts only the containers named in agent-inject-containers, trimming spaces', () => {
     const pod0 = podWith('typical-annotated-pod', { 'vault.hashicorp.com/agent-inject-containers': ' metrics , nope' });
-    const { pod, result } = admit(pod0);
+    // The typical pod enables the cache: this test is about mounts, not about what the agent implements.
+    const { pod, result } = admit(pod0, testConfig(), 'default', EVERY_CAPABILITY);
     expect(pod?.spec?.containers.map((c) => [c.name, c.volumeMounts?.map((m) => m.name)])).toEqual([
       ['orders', ['tmp', 'kube-api-access-x7k2p']],
       ['metrics', ['kube-api-access-x7k2p', 'vault-secrets']],

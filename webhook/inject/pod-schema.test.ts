@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { Pod as PodModel } from 'kubernetes-models/v1';
+import { EVERY_CAPABILITY } from '../../test/helpers/capabilities.ts';
 import { restrictedViolations } from '../../test/helpers/pod-security.ts';
 import { admit, loadPodFixture, podWith, testConfig } from '../../test/helpers/pods.ts';
 
@@ -33,15 +34,11 @@ describe('patched pods are valid Kubernetes Pods', () => {
     ],
     ['a native sidecar', podWith('pod-with-init-containers', { [`${P}agent-native-sidecar`]: 'true' }), testConfig()],
     ['ConfigMap mode', podWith('minimal-pod', { [`${P}agent-configmap`]: 'cfg' }), VAULT_IMAGE],
-    // Without the cache: whether vaultlet's agent image has one is its capability table's call.
-    [
-      'every option, vaultlet image',
-      podWith('minimal-pod', { ...EVERYTHING, [`${P}agent-cache-enable`]: 'false' }),
-      testConfig(),
-    ],
+    ['every option, vaultlet image', podWith('minimal-pod', EVERYTHING), testConfig()],
     ['every option, HashiCorp image', podWith('minimal-pod', EVERYTHING), VAULT_IMAGE],
   ])('%s', (_name, pod, config) => {
-    const out = admit(pod, config);
+    // Independent of what vaultlet's agent implements today (the typical pod enables the cache).
+    const out = admit(pod, config, 'default', EVERY_CAPABILITY);
     expect(out.result).toMatchObject({ allowed: true });
     expect(() => new PodModel(out.pod as ConstructorParameters<typeof PodModel>[0]).validate()).not.toThrow();
     // What the schema cannot see but the API server rejects: duplicate names, duplicate mount
