@@ -15,6 +15,15 @@ describe('JSON nesting depth', () => {
     expect(nestsDeeperThan(bytes(JSON.stringify({ a: 'x\\', b: [[1]] })), 2)).toBe(true);
   });
 
+  it('answers the same for large bodies, whether they have few brackets or many', () => {
+    const wide = bytes(JSON.stringify({ a: 'x'.repeat(100_000), b: [[[1]]] }));
+    expect([nestsDeeperThan(wide, 3), nestsDeeperThan(wide, 4)]).toEqual([true, false]);
+    const many = bytes(JSON.stringify({ list: Array.from({ length: 20_000 }, () => ({ a: [1] })) }));
+    expect([nestsDeeperThan(many, 3), nestsDeeperThan(many, 4)]).toEqual([true, false]);
+    const bracketsInStrings = bytes(JSON.stringify({ s: '{['.repeat(50_000), n: [[1]] }));
+    expect([nestsDeeperThan(bracketsInStrings, 2), nestsDeeperThan(bracketsInStrings, 3)]).toEqual([true, false]);
+  });
+
   it('finds a 100k-deep body at once', () => {
     const depth = 100_000;
     expect(nestsDeeperThan(bytes(`${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`), 128)).toBe(true);
