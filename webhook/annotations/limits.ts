@@ -25,5 +25,12 @@ export const MAX_DELIMITER_LENGTH = 32;
 /** Operations in one `agent-json-patch` / `agent-init-json-patch` (each costs tens of microseconds). */
 export const MAX_CONTAINER_PATCH_OPERATIONS = 256;
 
+/**
+ * How many JSON values the operations of one container patch may copy, clone or compare (a string
+ * counts one more per KiB). Each `copy` could otherwise double the container (thirty of them:
+ * gigabytes), and each `move` or `test` walks a value as large as the agent config.
+ */
+export const MAX_PATCH_WORK = 16_384;
+
 /** The JSON patch of one pod; the patched pod must still fit in etcd (1.5 MiB). */
 export const MAX_PATCH_BYTES = 1024 * 1024;

@@ -14,10 +14,10 @@ import {
   MAX_HANDLEBARS_DEPTH,
   MAX_HANDLEBARS_TOKENS,
   MAX_PATCH_BYTES,
+  MAX_PATCH_WORK,
   MAX_SECRETS,
 } from '../annotations/limits.ts';
 import { admitPod, type AdmitResult } from './admit.ts';
-import { MAX_PATCH_WORK } from './container-patch.ts';
 
 const P = 'vault.hashicorp.com/';
 const config = testConfig();

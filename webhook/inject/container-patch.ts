@@ -5,6 +5,7 @@ import fastJsonPatch from 'fast-json-patch';
 import type { Operation } from 'fast-json-patch';
 import type { Container } from 'kubernetes-types/core/v1.js';
 import type { FieldError } from '../../shared/errors.ts';
+import { MAX_PATCH_WORK } from '../annotations/limits.ts';
 import { isObject } from './pod.ts';
 
 const CONTAINER_FIELDS = new Set([
@@ -34,13 +35,6 @@ const CONTAINER_FIELDS = new Set([
   'stdinOnce',
   'tty',
 ]);
-
-/**
- * How many JSON values the operations of one patch may copy, clone or compare (a string counts one
- * more per KiB). Each `copy` could otherwise double the container (thirty of them: gigabytes), and
- * each `move` or `test` walks a value as large as the agent config.
- */
-export const MAX_PATCH_WORK = 16_384;
 
 export function patchContainer(container: Container, ops: readonly Operation[], key: string): Container | FieldError {
   if (ops.length === 0) return container;
