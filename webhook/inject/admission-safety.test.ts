@@ -269,7 +269,7 @@ describe('worst-case reviews stay within the budget', () => {
 describe('rendered files cannot land in another volume', () => {
   it.each([
     ['/home', '/home/vault'],
-    ['/vault', '/vault/tls'],
+    ['/vault', '/vault/agent-state'],
     ['/var/run/secrets', '/var/run/secrets/kubernetes.io/serviceaccount'],
   ])('denies secret-volume-path %s, which contains %s', (path, mount) => {
     const result = run({
@@ -294,6 +294,13 @@ describe('rendered files cannot land in another volume', () => {
 
   it('denies the same paths with a HashiCorp image, where the result is just as unsafe', () => {
     expect(deniedFor(run({ [`${P}secret-volume-path`]: '/home' }, VAULT_IMAGE))).toEqual([`${P}secret-volume-path`]);
+  });
+
+  it('judges by the mounts the pod really has: /vault is free with a HashiCorp image until /vault/tls is mounted', () => {
+    expect(run({ [`${P}secret-volume-path`]: '/vault' }, VAULT_IMAGE).allowed).toBe(true);
+    expect(messageOf(run({ [`${P}secret-volume-path`]: '/vault', [`${P}tls-secret`]: 'tls' }, VAULT_IMAGE))).toContain(
+      `${P}secret-volume-path: must not contain /vault/tls, which the agent mounts for itself`,
+    );
   });
 
   it('admits secret volume paths beside the agent mounts', () => {

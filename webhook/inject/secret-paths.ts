@@ -5,19 +5,23 @@
 // unsafe, so vaultlet denies them, naming the key.
 import type { FieldError } from '../../shared/errors.ts';
 import { VAULT_PREFIX } from '../annotations/keys.ts';
-import { RESERVED_AGENT_PATHS } from '../annotations/paths.ts';
 import type { AgentSpec } from './agent-spec.ts';
+import { agentMounts, secretMounts } from './volumes.ts';
 
-type Spec = Pick<AgentSpec, 'secretVolumePath' | 'secrets' | 'customPaths' | 'serviceAccount' | 'aws'>;
-
-export function secretPathErrors(spec: Spec): FieldError[] {
-  // Every path an agent container mounts for itself, whether or not this pod uses it.
-  const agentMounts = [...RESERVED_AGENT_PATHS];
-  if (spec.serviceAccount.mountPath !== '') agentMounts.push(spec.serviceAccount.mountPath);
-  if (spec.aws.mount !== undefined) agentMounts.push(spec.aws.mount.mountPath);
+export function secretPathErrors(spec: AgentSpec): FieldError[] {
+  // What the agent containers of this pod mount for themselves (home, token, TLS, config, cache,
+  // state...), from the same function that builds their mounts. Copied mounts are the pod's own.
+  const secretVolumes = new Set(secretMounts(spec).map((m) => m.name));
+  const copied = new Set(spec.copyVolumeMounts.map((m) => m.mountPath));
+  const agentPaths = new Set<string>();
+  for (const role of ['init', 'sidecar'] as const) {
+    for (const m of agentMounts(spec, role))
+      // (A token mount that was not found has no path; that is reported on its own.)
+      if (m.mountPath !== '' && !secretVolumes.has(m.name) && !copied.has(m.mountPath)) agentPaths.add(m.mountPath);
+  }
   const errors: FieldError[] = [];
   const check = (key: string, path: string): void => {
-    for (const mount of agentMounts) {
+    for (const mount of agentPaths) {
       if (path === mount || path.startsWith(`${mount}/`)) {
         errors.push({ field: key, message: `must not be inside ${mount}, which the agent uses itself` });
       } else if (mount.startsWith(`${path}/`)) {
