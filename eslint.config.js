@@ -3,7 +3,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'coverage/', 'manifests/', '**/*.cjs', 'jest.config.js', 'eslint.config.js', 'bin/'] },
+  { ignores: ['node_modules/', 'dist/', 'coverage/', '.scratch/', '.tools/', 'manifests/', '**/*.cjs', 'jest.config.js', 'eslint.config.js', 'bin/'] },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
