@@ -78,8 +78,8 @@ const OFFLOAD_MIN_BYTES = 64 * 1024;
 const REVIEW_TIMEOUT_MS = 5_000;
 // The worker's heap: deciding a 3 MiB review takes under 10 MiB of it; a review that needs more
 // than this kills the worker (and is answered 500), which is then replaced.
-const WORKER_HEAP_MIB = 64;
-const WORKER_YOUNG_HEAP_MIB = 16;
+const WORKER_HEAP_MIB = 48;
+const WORKER_YOUNG_HEAP_MIB = 8;
 // The worker thread's niceness: when the cores are busy, the main thread (every small review, the
 // health probes) runs first; the worker still gets a share, never starved outright.
 const WORKER_NICENESS = 10;
