@@ -15,7 +15,7 @@
 // Hostile clients run in a child process (this file with --child), so their TLS work never
 // delays the normal client's measurement in this one.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -119,6 +119,34 @@ function hostileReview(shape: HostileShape, uid: string): string {
 function cpuMs(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
   return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, in 10 ms ticks
+}
+
+/** CPU ms by kind of thread: the main thread, the review worker thread, V8's helpers (GC), the rest. */
+interface ThreadCpu {
+  main: number;
+  worker: number;
+  v8: number;
+  other: number;
+}
+
+function threadCpu(pid: number): ThreadCpu {
+  const out: ThreadCpu = { main: 0, worker: 0, v8: 0, other: 0 };
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    } catch {
+      continue; // the thread ended meanwhile
+    }
+    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ms = (Number(fields[11]) + Number(fields[12])) * 10;
+    if (tid === String(pid)) out.main += ms;
+    else if (name === 'WorkerThread') out.worker += ms;
+    else if (name.startsWith('V8Worker')) out.v8 += ms;
+    else out.other += ms;
+  }
+  return out;
 }
 
 function rssMiB(pid: number): number {
@@ -307,14 +335,22 @@ async function cpuPerReview(
   ca: string,
   shape: HostileShape,
   times: number,
-): Promise<{ cpuMs: number; status: number; wallMs: number }> {
+): Promise<{ cpuMs: number; status: number; wallMs: number; threads: ThreadCpu }> {
   const body = hostileReview(shape, 'cpu-0000');
   await httpsRequest({ port, ca, path: '/mutate', body }); // warm-up (and the worker's start)
   const before = cpuMs(pid);
+  const threadsBefore = threadCpu(pid);
   const startedAt = performance.now();
   let status = 0;
   for (let i = 0; i < times; i += 1) status = (await httpsRequest({ port, ca, path: '/mutate', body })).status;
-  return { cpuMs: (cpuMs(pid) - before) / times, status, wallMs: (performance.now() - startedAt) / times };
+  const threadsAfter = threadCpu(pid);
+  const per = (key: keyof ThreadCpu): number => (threadsAfter[key] - threadsBefore[key]) / times;
+  return {
+    cpuMs: (cpuMs(pid) - before) / times,
+    status,
+    wallMs: (performance.now() - startedAt) / times,
+    threads: { main: per('main'), worker: per('worker'), v8: per('v8'), other: per('other') },
+  };
 }
 
 interface Server {
@@ -362,7 +398,7 @@ async function main(): Promise<void> {
     // cpu and latency
     let server = await fresh();
     const startRss = server.startRss;
-    const cpu: Record<string, { cpuMs: number; status: number; wallMs: number }> = {};
+    const cpu: Record<string, Awaited<ReturnType<typeof cpuPerReview>>> = {};
     for (const shape of HOSTILE_SHAPES) cpu[shape] = await cpuPerReview(server.pid, server.port, ca, shape, 6);
     const worst = Math.max(...Object.values(cpu).map((c) => c.cpuMs));
     await normalLoad(server.port, ca, 1); // warm-up
@@ -432,8 +468,10 @@ async function main(): Promise<void> {
     );
     for (const shape of HOSTILE_SHAPES) {
       const c = cpu[shape];
-      if (c !== undefined)
-        say(`| · ${shape}: HTTP ${c.status}, ${c.wallMs.toFixed(0)} ms wall | ${c.cpuMs.toFixed(1)} ms | | |`);
+      if (c === undefined) continue;
+      const t = c.threads;
+      const split = `main ${t.main.toFixed(1)}, worker ${t.worker.toFixed(1)}, V8 GC ${t.v8.toFixed(1)}, other ${t.other.toFixed(1)}`;
+      say(`| · ${shape}: HTTP ${c.status}, ${c.wallMs.toFixed(0)} ms wall | ${c.cpuMs.toFixed(1)} ms (${split}) | | |`);
     }
     const p99s = (runs: Latencies[]): string => runs.map((r) => r.p99.toFixed(1)).join(', ');
     say(
@@ -479,15 +517,14 @@ async function main(): Promise<void> {
     'Notes:',
     '',
     '- Reviews over 64 KiB are decided in the review worker thread, so the CPU of a worst-case review',
-    '  is mostly off the main thread: for the 47,000-annotation shape, measured per thread from',
-    '  /proc/<pid>/task, about 10 ms on the main thread (TLS, reading the body), 35-40 ms in the',
-    "  worker (JSON.parse of 3 MiB alone is 15-45 ms, depending on the machine's load; the annotation",
-    "  checks about 10 ms) and 15-20 ms in V8's background GC threads. A normal review waits only for",
-    '  the main thread, which is why its p99 stays low while the per-review CPU of the 3 MiB shapes',
-    '  is over 50 ms: that figure is bounded by the body limit (AGENT_INJECT_MAX_BODY_BYTES, 3 MiB),',
-    '  and a smaller limit lowers it in proportion.',
-    '- Latency figures move with the load the rest of the machine puts on its 2 cores (other builds',
-    '  and tests run there); the floor is measured in the same rounds for that reason.',
+    '  is mostly off the main thread: the split per thread (from /proc/<pid>/task) is in the table.',
+    '  The main thread does TLS and reads the body; the worker parses (JSON.parse of 3 MiB alone',
+    "  takes 15-45 ms here, depending on the machine's load) and decides; V8's helper threads collect",
+    '  the garbage. A normal review waits only for the main thread, so its p99 can stay low while a',
+    "  3 MiB shape's total CPU is over 50 ms: that total is bounded by AGENT_INJECT_MAX_BODY_BYTES",
+    '  (3 MiB), and a smaller limit lowers it in proportion.',
+    "- Latency figures move with any other load on the benchmark host's 2 cores; the floor is measured",
+    '  in the same, interleaved rounds for that reason.',
     '- During the slow-connection attack, connections past AGENT_INJECT_MAX_CONNECTIONS (512) are',
     '  dropped: the price of the cap, paid instead of memory. Connections already open (the API',
     "  server's pool) keep being served; the attack's connections are cut at the request timeout (10 s).",
