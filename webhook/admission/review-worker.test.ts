@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { EventEmitter } from 'node:events';
 import { MessageChannel, type Worker } from 'node:worker_threads';
-import { createReviewWorker, serveReviews, ReviewWorkerError } from './review-worker.ts';
+import { ABANDONED, createReviewWorker, serveReviews, ReviewWorkerError } from './review-worker.ts';
 import type { ReviewOutcome } from './decide-review.ts';
 
 /** A worker thread stand-in: records what it is sent; the test answers, fails or hangs it. */
@@ -51,6 +51,24 @@ describe('the review worker (main-thread side)', () => {
     expect(w.received.map(String)).toEqual(['first review', 'second review']);
     w.reply('two');
     await expect(second).resolves.toMatchObject({ message: 'two' });
+    await worker.close();
+  });
+
+  it('skips a queued review whose client has gone, without sending it to the worker', async () => {
+    const { worker, started } = pool();
+    const first = worker.decide(Buffer.from('first review'));
+    let gone = false;
+    const abandoned = worker.decide(Buffer.from('abandoned review'), () => gone);
+    const third = worker.decide(Buffer.from('third review'));
+    await tick();
+    gone = true;
+    const w = started[0] as FakeWorker;
+    w.reply('one');
+    await expect(first).resolves.toMatchObject({ message: 'one' });
+    await expect(abandoned).rejects.toMatchObject({ code: ABANDONED });
+    expect(w.received.map(String)).toEqual(['first review', 'third review']);
+    w.reply('three');
+    await expect(third).resolves.toMatchObject({ message: 'three' });
     await worker.close();
   });
 

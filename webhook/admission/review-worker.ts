@@ -28,13 +28,18 @@ export interface ReviewWorker extends ReviewOffload {
 
 /** Raised for a review the worker could not decide; the caller answers HTTP 500. */
 export class ReviewWorkerError extends AppError {
-  constructor(message: string) {
-    super('WHK_REVIEW_WORKER', message);
+  constructor(message: string, code = 'WHK_REVIEW_WORKER') {
+    super(code, message);
   }
 }
 
+/** The code of a review dropped from the queue because its client had gone: nobody to answer. */
+export const ABANDONED = 'WHK_REVIEW_ABANDONED';
+
 interface Job {
   readonly bytes: Buffer;
+  /** True once nobody waits for the answer (the client hung up): the job is then skipped. */
+  readonly isGone: () => boolean;
   readonly resolve: (outcome: ReviewOutcome) => void;
   readonly reject: (err: Error) => void;
 }
@@ -92,7 +97,13 @@ export function createReviewWorker(options: ReviewWorkerOptions): ReviewWorker {
 
   function next(): void {
     if (current !== undefined || closed) return;
-    const job = queue.shift();
+    let job = queue.shift();
+    // Reviews whose clients hung up while they waited are not decided: a client cannot queue work
+    // by sending large bodies and leaving.
+    while (job?.isGone() === true) {
+      job.reject(new ReviewWorkerError('the client left before its review was decided', ABANDONED));
+      job = queue.shift();
+    }
     if (job === undefined) return;
     const w = ensureWorker();
     const timer = setTimeout(() => {
@@ -108,13 +119,13 @@ export function createReviewWorker(options: ReviewWorkerOptions): ReviewWorker {
 
   return {
     minBytes: options.minBytes,
-    decide: (bytes) =>
+    decide: (bytes, isGone = () => false) =>
       new Promise<ReviewOutcome>((resolve, reject) => {
         if (closed) {
           reject(new ReviewWorkerError('the review worker is stopped'));
           return;
         }
-        queue.push({ bytes, resolve, reject });
+        queue.push({ bytes, isGone, resolve, reject });
         next();
       }),
     close: async () => {

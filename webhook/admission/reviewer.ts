@@ -5,6 +5,7 @@ import type { Logger } from '../../shared/logger.ts';
 import type { AdmissionMetrics } from '../metrics/injector-metrics.ts';
 import { clip, decideReview, type AdmissionSummary, type ReviewOutcome } from './decide-review.ts';
 import type { ReviewCache } from './review-cache.ts';
+import { ABANDONED, ReviewWorkerError } from './review-worker.ts';
 import type { AdmitFn } from './review.ts';
 
 export type { AdmissionSummary } from './decide-review.ts';
@@ -28,7 +29,8 @@ export interface ReviewerDeps {
 /** Where large reviews are decided: bodies of more than minBytes go to decide(). */
 export interface ReviewOffload {
   readonly minBytes: number;
-  decide(bytes: Buffer): Promise<ReviewOutcome>;
+  /** isGone: true once the client no longer waits, so that a queued review can be skipped. */
+  decide(bytes: Buffer, isGone?: () => boolean): Promise<ReviewOutcome>;
 }
 
 /** A review cache entry's detail: its summary, and a logger with the summary's fields bound. */
@@ -48,7 +50,13 @@ export type ReviewAnswer =
   | { readonly statusCode: 400; readonly code: string; readonly message: string }
   | { readonly statusCode: 500; readonly code: string; readonly message: string };
 
-export type Reviewer = (bytes: Buffer, reqId: string, startedAt: number) => ReviewAnswer | Promise<ReviewAnswer>;
+export type Reviewer = (
+  bytes: Buffer,
+  reqId: string,
+  startedAt: number,
+  /** True once the client has gone (checked only before a queued large review starts). */
+  isGone?: () => boolean,
+) => ReviewAnswer | Promise<ReviewAnswer>;
 
 export function createReviewer(deps: ReviewerDeps): Reviewer {
   const { metrics, now, log, offload } = deps;
@@ -121,7 +129,7 @@ export function createReviewer(deps: ReviewerDeps): Reviewer {
     return { statusCode: 200, body: [response.bytes] };
   }
 
-  return (bytes, reqId, startedAt) => {
+  return (bytes, reqId, startedAt, isGone) => {
     const hit = cache?.lookup(bytes);
     if (hit !== undefined) {
       if (log.isLevelEnabled('trace'))
@@ -132,10 +140,14 @@ export function createReviewer(deps: ReviewerDeps): Reviewer {
     }
     if (offload !== undefined && bytes.length > offload.minBytes) {
       const size = bytes.length;
-      return offload.decide(bytes).then(
+      return offload.decide(bytes, isGone).then(
         (outcome) => answer(outcome, undefined, size, reqId, startedAt),
         (err: unknown) => {
-          log.error({ reqId, err, bytes: size }, 'review worker failed');
+          if (err instanceof ReviewWorkerError && err.code === ABANDONED) {
+            log.info({ reqId, code: ABANDONED, bytes: size }, 'review skipped');
+          } else {
+            log.error({ reqId, err, bytes: size }, 'review worker failed');
+          }
           return { statusCode: 500, code: 'WHK_INTERNAL', message: 'the review could not be decided' };
         },
       );

@@ -216,7 +216,7 @@ export function createMutateListener(deps: MutateListenerDeps): RequestListener 
       chunks.length = 0;
       let answer: ReviewAnswer | Promise<ReviewAnswer>;
       try {
-        answer = review(bytes, reqId, startedAt);
+        answer = review(bytes, reqId, startedAt, () => res.destroyed);
       } catch (err) {
         failed(err);
         return;
