@@ -1,6 +1,6 @@
 // `node bench/webhook-hostile.ts [--seconds S]`: the webhook (a real process, HTTPS on 127.0.0.1,
-// the image's Node flags) against hostile clients, with the figures its connection and request
-// limits are judged by. Writes docs/benchmarks/webhook-hostile.md.
+// the image's bundle and Node flags) against hostile clients, with the figures its connection and
+// request limits are judged by. Writes docs/benchmarks/webhook-hostile.md.
 //
 //   cpu       — the webhook's CPU time (all threads, from /proc) per worst-case review, for each
 //               worst-case shape sent one at a time: 47,000 annotations in a 3 MiB body, 3 MiB of
@@ -14,14 +14,23 @@
 //   annotations — 8 connections sending 47,000-annotation reviews back to back: peak RSS.
 // Hostile clients run in a child process (this file with --child), so their TLS work never
 // delays the normal client's measurement in this one.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import {
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { Agent } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { createTlsDir } from '../test/helpers/tls-dir.ts';
-import { NODE, ROOT, CLI, freePort, httpsRequest } from '../test/helpers/webhook-process.ts';
+import { NODE, ROOT, freePort, httpsRequest } from '../test/helpers/webhook-process.ts';
 import { imageNodeFlags } from './image-command.ts';
 
 const SECONDS = numberArg('--seconds', 8);
@@ -168,14 +177,23 @@ function rssPeak(pid: number): { stop(): number } {
   };
 }
 
+/** The image's program: the esbuild bundle (npm run build:webhook), built from this tree. */
+function buildBundle(): string {
+  const built = spawnSync(NODE, ['scripts/build-bundle.ts', 'webhook'], { cwd: ROOT, encoding: 'utf8' });
+  const bundle = join(ROOT, 'dist', 'webhook', 'vaultlet.js');
+  if (built.status !== 0 || !existsSync(bundle)) throw new Error(`npm run build:webhook failed: ${built.stderr}`);
+  return bundle;
+}
+
 async function startServer(
+  bundle: string,
   env: Record<string, string>,
   logFile: string,
 ): Promise<{ child: ChildProcess; port: number }> {
   const port = await freePort();
   const out = openSync(logFile, 'w');
   const flags = imageNodeFlags(ROOT, 'Dockerfile.webhook');
-  const child = spawn(NODE, [...flags, CLI, 'webhook'], {
+  const child = spawn(NODE, [...flags, bundle, 'webhook'], {
     cwd: ROOT,
     env: { PATH: process.env['PATH'] ?? '', AGENT_INJECT_LISTEN: `127.0.0.1:${port}`, ...env },
     stdio: ['ignore', out, 'inherit'],
@@ -363,6 +381,7 @@ interface Server {
 }
 
 async function main(): Promise<void> {
+  const bundle = buildBundle();
   const tls = await createTlsDir();
   const logDir = mkdtempSync(join(tmpdir(), 'vaultlet-bench-hostile-'));
   const ca = tls.ca.certPem;
@@ -376,7 +395,7 @@ async function main(): Promise<void> {
       AGENT_INJECT_TLS_CERT_FILE: tls.certFile,
       AGENT_INJECT_TLS_KEY_FILE: tls.keyFile,
     };
-    const { child: proc, port } = await startServer(env, join(logDir, `webhook-${started}.log`));
+    const { child: proc, port } = await startServer(bundle, env, join(logDir, `webhook-${started}.log`));
     await normalLoad(port, ca, 0.2);
     return {
       child: proc,
@@ -507,7 +526,8 @@ async function main(): Promise<void> {
     '## webhook-hostile',
     '',
     `\`node bench/webhook-hostile.ts\` (${new Date().toISOString().slice(0, 10)}, loopback, 2 shared cores; the webhook`,
-    "runs from source with the image's Node flags and default settings, a fresh process for each part).",
+    "is the image's bundle (npm run build:webhook) with the image's Node flags and default settings, a",
+    'fresh process for each part).',
     'Worst-case shapes: 47,000 annotations in 3 MiB, 3 MiB of small objects (~110k env entries), 256 KiB',
     'of template annotations, a 100k-deep object. Hostile clients run in a separate process. CPU is the',
     "webhook process's (all threads) from /proc, in 10 ms ticks, averaged over 6 reviews.",
