@@ -4,10 +4,38 @@ import type { FieldError } from '../../shared/errors.ts';
 import { parseWeakBool, truncate } from '../../shared/parse/go-bool.ts';
 import { parseGoDuration } from '../../shared/parse/go-duration.ts';
 import { canonicalQuantity } from './quantity.ts';
-import { VAULT_PREFIX, VAULTLET_PREFIX } from './keys.ts';
+import {
+  SECRET_DECLARING_PREFIXES,
+  VAULT_KEYS,
+  VAULT_PER_NAME_PREFIXES,
+  VAULT_PER_SECRET_OPTION_PREFIXES,
+  VAULT_PREFIX,
+  VAULTLET_KEYS,
+  VAULTLET_PER_NAME_PREFIXES,
+  VAULTLET_PREFIX,
+} from './keys.ts';
 
 /** Longest annotation value read; Kubernetes caps all annotations together at 256 KiB. */
 export const MAX_VALUE_BYTES = 256 * 1024;
+
+/** A key under a per-name prefix: the full key, and the NAME after the prefix. */
+export interface NamedKey {
+  readonly key: string;
+  readonly name: string;
+}
+
+/** The full per-name prefixes, vault-k8s's first: each key is matched against these once, at construction. */
+const NAMED_PREFIXES: readonly string[] = [
+  ...VAULT_PER_NAME_PREFIXES.map((p) => VAULT_PREFIX + p),
+  ...VAULTLET_PER_NAME_PREFIXES.map((p) => VAULTLET_PREFIX + p),
+];
+const DECLARING: ReadonlySet<string> = new Set(SECRET_DECLARING_PREFIXES.map((p) => VAULT_PREFIX + p));
+const SECRET_OPTIONS: ReadonlySet<string> = new Set([
+  ...VAULT_PER_SECRET_OPTION_PREFIXES.map((p) => VAULT_PREFIX + p),
+  ...VAULTLET_PER_NAME_PREFIXES.map((p) => VAULTLET_PREFIX + p),
+]);
+const VAULT_FIXED: ReadonlySet<string> = new Set(VAULT_KEYS);
+const VAULTLET_FIXED: ReadonlySet<string> = new Set(VAULTLET_KEYS);
 
 export class AnnotationReader {
   readonly errors: FieldError[] = [];
@@ -16,6 +44,14 @@ export class AnnotationReader {
    * hashes V8 keeps, instead of building and hashing a new prefixed key on every read. */
   readonly #vault = new Map<string, string>();
   readonly #keys: readonly string[];
+  // One pass over the keys files each under every per-name prefix it starts with (a key can start
+  // with two: agent-inject-template-file-x is also agent-inject-template- "file-x"), so readers of
+  // per-secret options look a NAME up instead of scanning every key or hashing a new key per read.
+  readonly #named = new Map<string, Map<string, string>>();
+  readonly #namedKeys = new Map<string, NamedKey[]>();
+  readonly #declarations: NamedKey[] = [];
+  readonly #secretOptions: NamedKey[] = [];
+  readonly #unknown: string[] = [];
 
   constructor(values: ReadonlyMap<string, string>) {
     this.#values = values;
@@ -30,6 +66,60 @@ export class AnnotationReader {
     }
     // Other annotations are never listed, so a pod's unrelated annotations cost no sort.
     this.#keys = Object.freeze(ours.sort());
+    for (const key of this.#keys) this.#index(key);
+  }
+
+  #index(key: string): void {
+    let first: string | undefined;
+    let named = false;
+    for (const prefix of NAMED_PREFIXES) {
+      if (!key.startsWith(prefix)) continue;
+      const name = key.slice(prefix.length);
+      let byName = this.#named.get(prefix);
+      if (byName === undefined) this.#named.set(prefix, (byName = new Map<string, string>()));
+      byName.set(name, this.#values.get(key) ?? '');
+      let keys = this.#namedKeys.get(prefix);
+      if (keys === undefined) this.#namedKeys.set(prefix, (keys = []));
+      keys.push({ key, name });
+      if (name !== '') named = true;
+      if (first === undefined) {
+        first = prefix;
+        if (DECLARING.has(prefix)) this.#declarations.push({ key, name });
+        else if (SECRET_OPTIONS.has(prefix)) this.#secretOptions.push({ key, name });
+      }
+    }
+    if (named) return;
+    const vault = key.startsWith(VAULT_PREFIX);
+    const fixed = vault ? VAULT_FIXED : VAULTLET_FIXED;
+    if (!fixed.has(key.slice(vault ? VAULT_PREFIX.length : VAULTLET_PREFIX.length))) this.#unknown.push(key);
+  }
+
+  /**
+   * The value of `prefix + name` for a full per-name prefix (`vault.hashicorp.com/agent-inject-file-`,
+   * say): exactly raw(prefix + name), without building the key.
+   */
+  named(prefix: string, name: string): string | undefined {
+    return this.#named.get(prefix)?.get(name);
+  }
+
+  /** The keys under a full per-name prefix, in key order, names empty or not. */
+  keysUnder(prefix: string): readonly NamedKey[] {
+    return this.#namedKeys.get(prefix) ?? [];
+  }
+
+  /** The keys whose first matching per-name prefix declares a secret, in key order (names may be empty). */
+  declarations(): readonly NamedKey[] {
+    return this.#declarations;
+  }
+
+  /** The keys whose first matching per-name prefix is a per-secret option, in key order. */
+  secretOptions(): readonly NamedKey[] {
+    return this.#secretOptions;
+  }
+
+  /** Our keys that are neither fixed keys nor a per-name prefix with a NAME, in key order. */
+  unknownKeys(): readonly string[] {
+    return this.#unknown;
   }
 
   /** The `vault.hashicorp.com/` and `vaultlet.io/` keys, in a stable (sorted) order. */
@@ -59,6 +149,18 @@ export class AnnotationReader {
     const v = this.#vault.get(name);
     if (v === undefined) return fallback;
     return this.#parse(name, fallback, () => parseWeakBool(v));
+  }
+
+  /** bool() of `prefix + name` for a full per-name prefix, without building the key unless it is bad. */
+  namedBool(prefix: string, name: string, fallback: boolean): boolean {
+    const v = this.named(prefix, name);
+    if (v === undefined) return fallback;
+    try {
+      return parseWeakBool(v);
+    } catch (err) {
+      this.fail(prefix + name, err instanceof Error ? err.message : String(err));
+      return fallback;
+    }
   }
 
   /** Go int64 semantics limited to a range; '' means 0. */

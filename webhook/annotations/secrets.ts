@@ -5,8 +5,7 @@ import type { TemplateEngineName } from '../../shared/agent-config.ts';
 import type { AnnotationReader } from './reader.ts';
 import {
   NAME_SUFFIX,
-  SECRET_DECLARING_PREFIXES,
-  VAULT_PER_SECRET_OPTION_PREFIXES,
+  type VAULT_PER_NAME_PREFIXES,
   VAULT_PREFIX,
   VAULTLET_PER_NAME_PREFIXES,
   VAULTLET_PREFIX,
@@ -41,21 +40,27 @@ export interface SecretOptions {
   readonly preserveCase: boolean;
 }
 
-const PER_SECRET_PREFIXES = [
-  ...VAULT_PER_SECRET_OPTION_PREFIXES.map((p) => VAULT_PREFIX + p),
-  ...VAULTLET_PER_NAME_PREFIXES.map((p) => VAULTLET_PREFIX + p),
-];
+// The full per-secret prefixes, as the reader indexes them (reader.named(prefix, name)); typed
+// against the catalogue, so a prefix the reader does not index cannot be written here.
+const vault = (p: (typeof VAULT_PER_NAME_PREFIXES)[number]): string => VAULT_PREFIX + p;
+const SECRET = vault('agent-inject-secret-');
+const TEMPLATE = vault('agent-inject-template-');
+const TEMPLATE_FILE = vault('agent-inject-template-file-');
+const FILE = vault('agent-inject-file-');
+const PERMS = vault('agent-inject-perms-');
+const COMMAND = vault('agent-inject-command-');
+const LEFT_DELIM = vault('agent-template-left-delim-');
+const RIGHT_DELIM = vault('agent-template-right-delim-');
+const ERROR_ON_MISSING_KEY = vault('error-on-missing-key-');
+const VOLUME_PATH = vault('secret-volume-path-');
+const PRESERVE_CASE = vault('preserve-secret-case-');
+const RELOAD_URL = VAULTLET_PREFIX + (VAULTLET_PER_NAME_PREFIXES[0] satisfies 'agent-inject-reload-url-');
 
 /** The raw names of every declared secret, sorted; bad names are reported. */
 export function declaredSecretNames(reader: AnnotationReader): string[] {
   const names = new Set<string>();
-  for (const key of reader.keys()) {
-    if (!key.startsWith(VAULT_PREFIX) || (reader.raw(key) ?? '').trim() === '') continue;
-    const rest = key.slice(VAULT_PREFIX.length);
-    const prefix = SECRET_DECLARING_PREFIXES.find((p) => rest.startsWith(p));
-    if (prefix === undefined) continue;
-    const name = rest.slice(prefix.length);
-    if (name === '') continue;
+  for (const { key, name } of reader.declarations()) {
+    if (name === '' || (reader.raw(key) ?? '').trim() === '') continue;
     if (!NAME_SUFFIX.test(name)) {
       reader.fail(
         key,
@@ -92,45 +97,44 @@ function readSecret(
   budget: TemplateBudget,
   warnings: string[],
 ): SecretSpec {
-  const get = (prefix: string): string | undefined => reader.raw(VAULT_PREFIX + prefix + name);
-  const preserve = opts.preserveCase || reader.bool(`preserve-secret-case-${name}`, false);
-  const customPath = get('secret-volume-path-') ?? '';
+  const get = (prefix: string): string | undefined => reader.named(prefix, name);
+  const preserve = opts.preserveCase || reader.namedBool(PRESERVE_CASE, name, false);
+  const customPath = get(VOLUME_PATH) ?? '';
   const mountPath =
     customPath === ''
       ? opts.secretVolumePath
-      : checkMountPath(reader, `${VAULT_PREFIX}secret-volume-path-${name}`, customPath, opts.secretVolumePath);
+      : checkMountPath(reader, VOLUME_PATH + name, customPath, opts.secretVolumePath);
   const destination = destinationOf(reader, name, mountPath, preserve ? name : name.toLowerCase());
-  const left = delimiter(reader, name, 'left', '{{');
-  const right = delimiter(reader, name, 'right', '}}');
-  const template = nonEmpty(get('agent-inject-template-'));
-  const templateFile = nonEmpty(get('agent-inject-template-file-'));
+  const left = delimiter(reader, name, LEFT_DELIM, '{{');
+  const right = delimiter(reader, name, RIGHT_DELIM, '}}');
+  const template = nonEmpty(get(TEMPLATE));
+  const templateFile = nonEmpty(get(TEMPLATE_FILE));
   let body: { contents: string; engine: TemplateEngineName } | { source: string; engine: TemplateEngineName };
   let calls: readonly string[] = [];
   if (template !== undefined) {
     calls = checkTemplateSyntax(
       reader,
-      { key: `${VAULT_PREFIX}agent-inject-template-${name}`, source: template, engine: opts.engine, left, right },
+      { key: TEMPLATE + name, source: template, engine: opts.engine, left, right },
       budget,
     );
     body = { contents: template, engine: opts.engine };
   } else if (templateFile !== undefined) {
-    checkFileName(reader, `${VAULT_PREFIX}agent-inject-template-file-${name}`, templateFile);
+    checkFileName(reader, TEMPLATE_FILE + name, templateFile);
     body = { source: templateFile, engine: opts.engine };
   } else {
-    body = { contents: defaultTemplate(opts.defaultTemplate, get('agent-inject-secret-') ?? ''), engine: 'go' };
+    body = { contents: defaultTemplate(opts.defaultTemplate, get(SECRET) ?? ''), engine: 'go' };
   }
-  const command = nonEmpty(get('agent-inject-command-'));
-  const perms = nonEmpty(get('agent-inject-perms-'));
+  const command = nonEmpty(get(COMMAND));
+  const perms = nonEmpty(get(PERMS));
   // vault-k8s passes perms through unchecked and admits the pod; so does vaultlet, with a warning.
   if (perms !== undefined && !/^0?[0-7]{3}$/.test(perms)) {
     warnings.push(
-      `annotation "${VAULT_PREFIX}agent-inject-perms-${name}" is not an octal file mode such as 0600 or 0440; it is passed to the agent as written, which may refuse it`,
+      `annotation "${PERMS}${name}" is not an octal file mode such as 0600 or 0440; it is passed to the agent as written, which may refuse it`,
     );
   }
-  const reloadKey = `${VAULTLET_PREFIX}agent-inject-reload-url-${name}`;
-  const reloadRaw = reader.raw(reloadKey);
+  const reloadRaw = get(RELOAD_URL);
   const reloadUrl =
-    reloadRaw === undefined || reloadRaw === '' ? undefined : checkReloadUrl(reader, reloadKey, reloadRaw);
+    reloadRaw === undefined || reloadRaw === '' ? undefined : checkReloadUrl(reader, RELOAD_URL + name, reloadRaw);
   return {
     name,
     mountPath,
@@ -140,22 +144,21 @@ function readSecret(
     rightDelimiter: right,
     ...(command === undefined ? {} : { command }),
     ...(perms === undefined ? {} : { perms }),
-    errorOnMissingKey: reader.bool(`error-on-missing-key-${name}`, false),
+    errorOnMissingKey: reader.namedBool(ERROR_ON_MISSING_KEY, name, false),
     ...(reloadUrl === undefined ? {} : { reloadUrl }),
     calls,
   };
 }
 
 function destinationOf(reader: AnnotationReader, name: string, mountPath: string, fileName: string): string {
-  const key = `${VAULT_PREFIX}agent-inject-file-${name}`;
-  const file = nonEmpty(reader.raw(key));
-  if (file !== undefined && !checkFileName(reader, key, file)) return posix.join(mountPath, fileName);
+  const file = nonEmpty(reader.named(FILE, name));
+  if (file !== undefined && !checkFileName(reader, FILE + name, file)) return posix.join(mountPath, fileName);
   const dest = posix.join(mountPath, file ?? fileName);
   // A trailing '/' names a directory: "/" or "sub/" would make the volume root (or a directory) the file.
   const inside = dest.startsWith(`${mountPath}/`) && !dest.endsWith('/');
   if (inside) return dest;
   reader.fail(
-    key,
+    FILE + name,
     `the file must be a file inside ${mountPath} (no ".." that leaves it, not the directory itself, no trailing "/")`,
   );
   return posix.join(mountPath, fileName);
@@ -170,11 +173,10 @@ function checkFileName(reader: AnnotationReader, key: string, file: string): boo
   return false;
 }
 
-function delimiter(reader: AnnotationReader, name: string, side: 'left' | 'right', fallback: string): string {
-  const key = `${VAULT_PREFIX}agent-template-${side}-delim-${name}`;
-  const value = nonEmpty(reader.raw(key)) ?? fallback;
+function delimiter(reader: AnnotationReader, name: string, prefix: string, fallback: string): string {
+  const value = nonEmpty(reader.named(prefix, name)) ?? fallback;
   if (value.length <= MAX_DELIMITER_LENGTH) return value;
-  reader.fail(key, `must be at most ${MAX_DELIMITER_LENGTH} characters`);
+  reader.fail(prefix + name, `must be at most ${MAX_DELIMITER_LENGTH} characters`);
   return fallback;
 }
 
@@ -191,10 +193,7 @@ function nonEmpty(v: string | undefined): string | undefined {
 }
 
 function warnOrphans(reader: AnnotationReader, names: ReadonlySet<string>, warnings: string[]): void {
-  for (const key of reader.keys()) {
-    const prefix = PER_SECRET_PREFIXES.find((p) => key.startsWith(p));
-    if (prefix === undefined) continue;
-    const name = key.slice(prefix.length);
+  for (const { key, name } of reader.secretOptions()) {
     if (name !== '' && !names.has(name)) {
       warnings.push(
         `annotation "${key.slice(0, 120)}" refers to no declared secret "${name.slice(0, 63)}" (add agent-inject-secret-${name.slice(0, 63)})`,

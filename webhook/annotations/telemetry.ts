@@ -44,6 +44,7 @@ const SCHEMA: ReadonlyMap<string, Kind> = new Map<string, Kind>([
 ]);
 
 const PREFIX = 'agent-telemetry-';
+const FULL_PREFIX = VAULT_PREFIX + PREFIX;
 
 /**
  * The telemetry stanza, or undefined when no telemetry annotation is present. Keys come out
@@ -53,10 +54,9 @@ export function readTelemetry(reader: AnnotationReader, warnings: string[]): Rec
   const entries: [string, unknown][] = [];
   let present = false;
   let dropped = false;
-  for (const full of reader.keys()) {
-    if (!full.startsWith(VAULT_PREFIX + PREFIX)) continue;
+  for (const { key: full, name } of reader.keysUnder(FULL_PREFIX)) {
     present = true;
-    const key = full.slice(VAULT_PREFIX.length + PREFIX.length).replaceAll('-', '_');
+    const key = name.replaceAll('-', '_');
     const kind = SCHEMA.get(key);
     if (kind === undefined) {
       warnings.push(`annotation "${full.slice(0, 120)}" is not a known telemetry setting and is ignored`);

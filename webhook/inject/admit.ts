@@ -101,7 +101,8 @@ function decide(input: AdmitInput, config: WebhookConfig, capabilities: AgentCap
 
 function injectPod(view: PodView, config: WebhookConfig, capabilities: AgentCapabilities): AdmitResult {
   const reader = new AnnotationReader(view.annotations);
-  const warnings = unknownKeyWarnings(reader.keys());
+  // Only the keys the reader's one pass could not place: the others are known by construction.
+  const warnings = unknownKeyWarnings(reader.unknownKeys());
   const spec = readAgentSpec(reader, view, config, warnings, capabilities);
   if (addsNoAgent(spec)) {
     warnings.push(

@@ -87,6 +87,7 @@ export interface TemplateConfigSpec {
 }
 
 const INT32 = 2 ** 31 - 1;
+const TELEMETRY_PREFIX = `${VAULT_PREFIX}agent-telemetry-`;
 
 export function isVaultImage(image: string): boolean {
   // The repository without `@digest` and `:tag`, by index (a `:[^/]*$` regex is quadratic in ':'s).
@@ -173,7 +174,7 @@ export function readAgentSpec(
     telemetry: readTelemetry(r, warnings),
     aws: auth.spec.type === 'aws' ? readAws(view, auth.spec.config) : { env: [], mount: undefined },
   };
-  const telemetryKeys = r.keys().filter((k) => k.startsWith(`${VAULT_PREFIX}agent-telemetry-`));
+  const telemetryKeys = r.keysUnder(TELEMETRY_PREFIX).map((k) => k.key);
   for (const e of capabilityErrors(spec, capabilities, telemetryKeys)) r.fail(e.field, e.message);
   return spec;
 }

@@ -5,6 +5,8 @@ import type { WebhookConfig } from '../config.ts';
 import type { PodView } from './pod.ts';
 import { findServiceAccountToken, type ServiceAccountToken } from './service-account.ts';
 
+const AUTH_CONFIG_PREFIX = `${VAULT_PREFIX}auth-config-`;
+
 export interface VaultConnection {
   readonly address: string;
   readonly caCert: string;
@@ -64,15 +66,13 @@ export function readAuth(
   const path = r.str('auth-path', config.vaultAuthPath);
   const configMapMode = r.str('agent-configmap', '') !== '';
   const entries = new Map<string, string>([['token_path', serviceAccount.tokenPath]]);
-  const prefix = `${VAULT_PREFIX}auth-config-`;
-  for (const key of r.keys()) {
-    if (!key.startsWith(prefix)) continue;
-    const name = key.slice(prefix.length);
+  const prefix = AUTH_CONFIG_PREFIX;
+  for (const { key, name } of r.keysUnder(prefix)) {
     if (!NAME_SUFFIX.test(name)) {
       r.fail(key, 'the config key must be letters, digits, "-", "_" or "."');
       continue;
     }
-    entries.set(name.replaceAll('-', '_'), r.raw(key) ?? '');
+    entries.set(name.replaceAll('-', '_'), r.named(prefix, name) ?? '');
   }
   const role = r.str('role', '');
   if (role !== '') entries.set('role', role);
