@@ -9,7 +9,8 @@
 //               the main thread), and a 100k-deep object;
 //   latency   — a normal review (the typical pod, fresh uid) every 10 ms on one keep-alive
 //               connection: its p99 alone (the floor), then with a worst-case review sent every
-//               100 ms by another process; three rounds of each, interleaved, median reported;
+//               100 ms by another process (the shapes above but the deep one, in turn); three
+//               rounds of each, interleaved, median reported;
 //   slow      — 2,000 connections each declaring a 3 MiB body and sending 60 KB of it, held until
 //               the webhook cuts them: its peak RSS, and how normal reviews fare meanwhile;
 //   annotations — 8 connections sending 47,000-annotation reviews back to back: peak RSS.
@@ -439,7 +440,7 @@ async function main(): Promise<void> {
         String(SECONDS / 2 + 1),
         '100',
         '1',
-        'annotations47k,objects3MiB,templates256KiB',
+        'annotations47k,objects3MiB,templates256KiB,templates60KiB',
       ]);
       await sleep(500);
       attacks.push(await normalLoad(server.port, ca, SECONDS / 2));
