@@ -324,6 +324,14 @@ describe('GET /health/ready and other paths', () => {
     expect(notReady.statusCode).toBe(503);
   });
 
+  it('reads no large body outside /mutate (which alone is under the shared body budget)', async () => {
+    const { app } = setup(INJECT, { ready: true, maxBodyBytes: 65536 });
+    const big = JSON.stringify({ filler: 'x'.repeat(32 * 1024) });
+    const res = await send(app, 'POST', '/health/ready', big, { 'content-type': 'application/json' });
+    expect([res.statusCode, res.json().code]).toEqual([413, 'WHK_BODY_TOO_LARGE']);
+    expect((await send(app, 'POST', '/health/ready', '{}', { 'content-type': 'application/json' })).statusCode).toBe(204);
+  });
+
   it('gives a JSON 404 for any other path', async () => {
     const res = await setup().app.inject({ method: 'GET', url: '/nope' });
     expect(res.statusCode).toBe(404);

@@ -55,6 +55,8 @@ const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
 // What each request may buffer outside the shared body budget (a pod is a few KiB): with the
 // connection cap, at most 512 × 64 KiB = 32 MiB by default.
 const FREE_BODY_BYTES_PER_REQUEST = 64 * 1024;
+// The most body a route other than POST /mutate reads (health probes, metrics, 404s, 405s).
+const OTHER_ROUTES_BODY_LIMIT = 1024;
 // Longer than the API server's idle keep-alive, so that it, not we, closes idle connections.
 const KEEP_ALIVE_TIMEOUT_MS = 72_000;
 
@@ -137,7 +139,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     loggerInstance: deps.log,
     // Routes log what matters themselves; the admission line is written by admission/reviewer.ts.
     logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: config.maxBodyBytes,
+    // Only /mutate takes a body, and it is read outside Fastify (under the shared body budget);
+    // every route here refuses more than a token one instead of parsing it unbudgeted.
+    bodyLimit: OTHER_ROUTES_BODY_LIMIT,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     return503OnClosing: true,
