@@ -1,6 +1,6 @@
 // Bundles one image's entry (cli/agent-image.ts or cli/webhook-image.ts) with esbuild into
 // dist/<image>/vaultlet.js with every production dependency inlined, so the image needs no
-// node_modules. Usage: node scripts/build-bundle.ts agent|webhook [--node=/path/to/node]
+// node_modules. Usage: node scripts/build-bundle.ts agent|webhook [--node=/path/to/node] [--outdir=DIR]
 // (--node sets the shebang; the images use their own Node path since they have no /usr/bin/env).
 //
 // Both images are split at their dynamic imports (docs/benchmarks/agent.md, docs/benchmarks/webhook.md):
@@ -10,6 +10,7 @@
 // Kubernetes client: 24 MiB less resident memory). The images copy both side by side.
 import { build, type Plugin } from 'esbuild';
 import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 
 const IMAGES = { agent: 'cli/agent-image.ts', webhook: 'cli/webhook-image.ts' } as const;
@@ -18,11 +19,12 @@ const CHUNK_DIR = 'vaultlet-lib';
 
 const [image, ...flags] = process.argv.slice(2);
 if (image !== 'agent' && image !== 'webhook') {
-  process.stderr.write('usage: node scripts/build-bundle.ts agent|webhook [--node=PATH]\n');
+  process.stderr.write('usage: node scripts/build-bundle.ts agent|webhook [--node=PATH] [--outdir=DIR]\n');
   process.exit(2);
 }
 const nodePath = flags.find((f) => f.startsWith('--node='))?.slice('--node='.length);
-const outdir = `dist/${image}`;
+// --outdir: a build elsewhere than dist/<image> (a test that must not race the other builds).
+const outdir = flags.find((f) => f.startsWith('--outdir='))?.slice('--outdir='.length) ?? `dist/${image}`;
 const outfile = `${outdir}/vaultlet.js`;
 
 /**
@@ -34,8 +36,62 @@ const noThreadStream: Plugin = {
   name: 'no-thread-stream',
   setup(b) {
     b.onResolve({ filter: /^thread-stream$/ }, () => ({ path: 'thread-stream', namespace: 'vaultlet-stub' }));
-    b.onLoad({ filter: /.*/, namespace: 'vaultlet-stub' }, () => ({
-      contents: 'module.exports = class ThreadStream { constructor() { throw new Error("pino transports are not available in the vaultlet agent") } }',
+    b.onLoad({ filter: /^thread-stream$/, namespace: 'vaultlet-stub' }, () => ({
+      contents:
+        'module.exports = class ThreadStream { constructor() { throw new Error("pino transports are not available in the vaultlet agent") } }',
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * Node built-ins reached through require() (the banner's), not an ESM import. An ESM import of a
+ * built-in makes its ESM facade, which reads every export, lazy getters included: `node:fs` then
+ * loads fs/promises, readline and the REPL history (31 internal modules, ~1.5 MiB of resident
+ * memory and start-up time, docs/benchmarks/agent.md) that the agent never uses. Each
+ * `import ... from 'node:x'` in our sources becomes a module that requires it and re-exports its
+ * plain properties (getters are left out, so importing one fails the build instead of loading it).
+ */
+const requireBuiltins: Plugin = {
+  name: 'require-builtins',
+  setup(b) {
+    const requireHere = createRequire(import.meta.url);
+    b.onResolve({ filter: /^node:/ }, (args) =>
+      args.kind === 'import-statement' ? { path: args.path, namespace: 'vaultlet-builtin' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'vaultlet-builtin' }, (args) => {
+      const descriptors = Object.getOwnPropertyDescriptors(requireHere(args.path) as object);
+      const names = Object.keys(descriptors).filter(
+        (n) => 'value' in (descriptors[n] ?? {}) && n !== 'default' && /^[A-Za-z_$][\w$]*$/.test(n),
+      );
+      return {
+        contents: `const m = require(${JSON.stringify(args.path)});\nexport default m;\nexport const { ${names.join(', ')} } = m;\n`,
+        loader: 'js',
+      };
+    });
+  },
+};
+
+/**
+ * Two built-ins pino's helpers require at load for one use each, that the agent never reaches:
+ * sonic-boom asserts with node:assert when a destination closes (27 internal modules to load),
+ * pino asks worker_threads whether it runs on the main thread (it always does in the agent, and
+ * the agent's destination is synchronous, where pino does not ask). Small stand-ins instead.
+ */
+const pinoBuiltinStandIns: Plugin = {
+  name: 'pino-builtin-stand-ins',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?(assert|worker_threads)$/ }, (args) =>
+      /[\\/]node_modules[\\/](sonic-boom|pino)[\\/]/.test(args.importer)
+        ? { path: args.path.replace(/^node:/, ''), namespace: 'vaultlet-stub' }
+        : undefined,
+    );
+    b.onLoad({ filter: /^assert$/, namespace: 'vaultlet-stub' }, () => ({
+      contents: 'module.exports = function assert(ok, message) { if (!ok) throw new Error(message) }',
+      loader: 'js',
+    }));
+    b.onLoad({ filter: /^worker_threads$/, namespace: 'vaultlet-stub' }, () => ({
+      contents: 'module.exports = { isMainThread: true }',
       loader: 'js',
     }));
   },
@@ -46,7 +102,8 @@ const result = await build({
   outdir,
   splitting: true,
   chunkNames: `${CHUNK_DIR}/[name]-[hash]`,
-  plugins: [noThreadStream],
+  // The agent's start-up and sidecar memory are measured targets (docs/benchmarks/agent.md).
+  plugins: image === 'agent' ? [noThreadStream, pinoBuiltinStandIns, requireBuiltins] : [noThreadStream],
   bundle: true,
   platform: 'node',
   target: 'node24',
@@ -78,9 +135,15 @@ if (nodePath !== undefined) {
   writeFileSync(outfile, readFileSync(outfile, 'utf8').replace(/^#![^\n]*/, `#!${nodePath}`));
 }
 // The list of bundled source files, so tests can check what went into each image.
-// (Stand-ins such as the thread-stream stub live in a plugin namespace, not in a file: left out.)
-const inputs = Object.keys(result.metafile.inputs).filter((f) => !f.startsWith('vaultlet-stub:')).map((f) => relative('.', f)).sort();
+// (Stand-ins such as the thread-stream stub and the built-in re-exports live in a plugin
+// namespace, not in a file: left out.)
+const inputs = Object.keys(result.metafile.inputs)
+  .filter((f) => !/^vaultlet-(stub|builtin):/.test(f))
+  .map((f) => relative('.', f))
+  .sort();
 writeFileSync(`${outdir}/inputs.json`, `${JSON.stringify(inputs, null, 1)}\n`);
 const outputs = Object.keys(result.metafile.outputs).filter((f) => f.endsWith('.js'));
 const bytes = outputs.reduce((sum, f) => sum + statSync(f).size, 0);
-process.stdout.write(`${outfile}: ${(bytes / 1024).toFixed(0)} KiB in ${outputs.length} file(s) from ${inputs.length} modules\n`);
+process.stdout.write(
+  `${outfile}: ${(bytes / 1024).toFixed(0)} KiB in ${outputs.length} file(s) from ${inputs.length} modules\n`,
+);

@@ -254,7 +254,9 @@ describe('Dockerfiles', () => {
     // the agent under tini (it runs commands, whose orphans someone must reap).
     const semiSpace = image === 'agent' ? 1 : 8;
     const init = image === 'agent' ? '"/usr/bin/tini", "-s", "--", ' : '';
-    expect(text).toMatch(new RegExp(`^ENTRYPOINT \\[${init}"/usr/local/bin/node", "--max-semi-space-size=${semiSpace}", "--max-old-space-size=\\d+", "/usr/local/bin/vaultlet"\\]$`, 'm'));
+    // The agent adds its sidecar-memory flags (docs/agent.md "Footprint").
+    const more = image === 'agent' ? ', "--initial-old-space-size=16", "--memory-saver-mode", "--v8-pool-size=1"' : '';
+    expect(text).toMatch(new RegExp(`^ENTRYPOINT \\[${init}"/usr/local/bin/node", "--max-semi-space-size=${semiSpace}", "--max-old-space-size=\\d+"${more}, "/usr/local/bin/vaultlet"\\]$`, 'm'));
     expect(text).toContain(`COPY --from=build --chmod=0555 /src/dist/${image}/vaultlet-lib/ /usr/local/bin/vaultlet-lib/`);
     expect(text).toMatch(new RegExp(`^CMD \\["${image}"\\]$`, 'm'));
     expect(text).toContain(`/src/dist/${image}/vaultlet.js /usr/local/bin/vaultlet`);
