@@ -11,7 +11,11 @@ import {
 import { responseWithUid } from './review-cache.ts';
 
 function review(uid: string, apiVersion: string = ADMISSION_V1): ParsedReview {
-  return parseAdmissionReview({ apiVersion, kind: 'AdmissionReview', request: { uid, namespace: 'team', operation: 'CREATE', object: {} } });
+  return parseAdmissionReview({
+    apiVersion,
+    kind: 'AdmissionReview',
+    request: { uid, namespace: 'team', operation: 'CREATE', object: {} },
+  });
 }
 
 const PATCHED: AdmissionDecision = {
@@ -21,8 +25,19 @@ const PATCHED: AdmissionDecision = {
   injection: 'init_and_sidecar',
   reason: 'injected',
 };
-const NOTHING: AdmissionDecision = { allowed: true, patch: [], warnings: [], injection: 'none', reason: 'the pod does not ask for injection' };
-const DENIED: AdmissionDecision = { allowed: false, message: 'bad "annotation"\nsecond line', warnings: ['w1', 'w2'], code: 400 };
+const NOTHING: AdmissionDecision = {
+  allowed: true,
+  patch: [],
+  warnings: [],
+  injection: 'none',
+  reason: 'the pod does not ask for injection',
+};
+const DENIED: AdmissionDecision = {
+  allowed: false,
+  message: 'bad "annotation"\nsecond line',
+  warnings: ['w1', 'w2'],
+  code: 400,
+};
 
 describe('encodeAdmissionResponse', () => {
   const cases: [string, ParsedReview, AdmissionDecision][] = [
@@ -55,14 +70,22 @@ describe('encodeAdmissionResponse', () => {
     for (const decision of [PATCHED, NOTHING, DENIED]) {
       const template = encodeAdmissionResponse(review('3f2a-short'), decision);
       const longer = 'c0ffee00-1111-2222-3333-444455556666';
-      expect(Buffer.concat(responseWithUid(template, longer)).toString('utf8')).toBe(JSON.stringify(buildAdmissionResponse(review(longer), decision)));
-      expect(Buffer.concat(responseWithUid(template, 'x')).toString('utf8')).toBe(JSON.stringify(buildAdmissionResponse(review('x'), decision)));
+      expect(Buffer.concat(responseWithUid(template, longer)).toString('utf8')).toBe(
+        JSON.stringify(buildAdmissionResponse(review(longer), decision)),
+      );
+      expect(Buffer.concat(responseWithUid(template, 'x')).toString('utf8')).toBe(
+        JSON.stringify(buildAdmissionResponse(review('x'), decision)),
+      );
     }
   });
 
   it('encodes the patch as base64 JSON that decodes to the decision patch', () => {
-    const body = JSON.parse(encodeAdmissionResponse(review('u'), PATCHED).bytes.toString('utf8')) as { response: { patch: string; patchType: string } };
+    const body = JSON.parse(encodeAdmissionResponse(review('u'), PATCHED).bytes.toString('utf8')) as {
+      response: { patch: string; patchType: string };
+    };
     expect(body.response.patchType).toBe('JSONPatch');
-    expect(JSON.parse(Buffer.from(body.response.patch, 'base64').toString('utf8'))).toEqual(PATCHED.allowed ? PATCHED.patch : []);
+    expect(JSON.parse(Buffer.from(body.response.patch, 'base64').toString('utf8'))).toEqual(
+      PATCHED.allowed ? PATCHED.patch : [],
+    );
   });
 });

@@ -104,13 +104,21 @@ function decisionFields(decision: AdmissionDecision): DecisionFields {
   } else if (decision.patch.length === 0) {
     fields = { allowed: true };
   } else {
-    fields = { allowed: true, patch: Buffer.from(JSON.stringify(decision.patch)).toString('base64'), patchType: 'JSONPatch' };
+    fields = {
+      allowed: true,
+      patch: Buffer.from(JSON.stringify(decision.patch)).toString('base64'),
+      patchType: 'JSONPatch',
+    };
   }
   return decision.warnings.length === 0 ? fields : { ...fields, warnings: [...decision.warnings] };
 }
 
 export function buildAdmissionResponse(review: ParsedReview, decision: AdmissionDecision): AdmissionReviewResponse {
-  return { apiVersion: review.apiVersion, kind: 'AdmissionReview', response: { uid: review.uid, ...decisionFields(decision) } };
+  return {
+    apiVersion: review.apiVersion,
+    kind: 'AdmissionReview',
+    response: { uid: review.uid, ...decisionFields(decision) },
+  };
 }
 
 /** The JSON after `"uid":"…"`, which depends on the decision alone, with its byte length. */
