@@ -67,10 +67,12 @@ interface ServerLimits {
 }
 
 /**
- * Node's own timeouts, as backstops around the /mutate listener's body deadline: headers must
- * arrive within the request timeout; any request (every route) is cut at twice that plus a second.
- * Node checks them every connectionsCheckingInterval (30 s by default, which let a body sent a byte
- * a time live 90 s), so the check runs a few times per timeout.
+ * Node's own timeouts, around the /mutate listener's body deadline (which answers a JSON 408 when
+ * the body has not arrived within the request timeout of its headers): headers must arrive within
+ * the request timeout, and any whole request (every route) within it plus a second, so a client
+ * that sends its headers slowly and then its body slowly is still cut near the timeout. Node
+ * checks them every connectionsCheckingInterval (30 s by default, which let a body sent a byte a
+ * time live 90 s), so the check runs a few times per timeout.
  */
 function serverOptions(limits: ServerLimits): {
   connectionsCheckingInterval: number;
@@ -80,7 +82,7 @@ function serverOptions(limits: ServerLimits): {
   return {
     connectionsCheckingInterval: Math.min(1_000, Math.max(50, Math.floor(limits.requestTimeoutMs / 4))),
     headersTimeout: limits.requestTimeoutMs,
-    requestTimeout: 2 * limits.requestTimeoutMs + 1_000,
+    requestTimeout: limits.requestTimeoutMs + 1_000,
   };
 }
 

@@ -182,6 +182,14 @@ describe('connection limits (real process, real TLS)', () => {
     expect(parseRawAnswer(answer.received)).toMatchObject({ status: 408, body: { code: 'WHK_REQUEST_TIMEOUT' } });
   });
 
+  it('cuts a whole request on any path a second after the request timeout, however slowly it is sent', async () => {
+    const head = `POST /health/ready HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n`;
+    const trickle: [number, string][] = Array.from({ length: 40 }, () => [100, ' ']);
+    const answer = await rawTlsExchange({ port: strict.port, ca: tls.ca.certPem, head, then: trickle, giveUpMs: 6000 });
+    expect(answer.closedAfterMs).toBeGreaterThan(1500);
+    expect(answer.closedAfterMs).toBeLessThan(2900);
+  });
+
   it('drops connections past AGENT_INJECT_MAX_CONNECTIONS, and serves again once they are gone', async () => {
     const idle: Socket[] = [];
     for (let i = 0; i < 20; i += 1) {
