@@ -44,7 +44,20 @@ export class LexError extends Error {
 const KEYWORDS = new Set(['block', 'break', 'continue', 'define', 'else', 'end', 'if', 'range', 'template', 'with']);
 
 const isSpace = (c: string | undefined): boolean => c === ' ' || c === '\t' || c === '\r' || c === '\n';
-const isAlphaNumeric = (c: string | undefined): boolean => c !== undefined && /^[\p{L}\p{Nd}_]$/u.test(c);
+const UNICODE_ALPHANUMERIC = /^[\p{L}\p{Nd}_]$/u;
+/** Go's isAlphaNumeric; ASCII (nearly every character of a real template) is decided without the regex. */
+export const isAlphaNumeric = (c: string | undefined): boolean => {
+  if (c === undefined) return false;
+  const code = c.charCodeAt(0);
+  if (code < 0x80)
+    return (
+      (code >= 0x61 && code <= 0x7a) ||
+      (code >= 0x41 && code <= 0x5a) ||
+      (code >= 0x30 && code <= 0x39) ||
+      code === 0x5f
+    );
+  return UNICODE_ALPHANUMERIC.test(c);
+};
 
 export interface LexOptions {
   readonly leftDelim: string;

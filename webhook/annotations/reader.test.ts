@@ -97,6 +97,14 @@ describe('AnnotationReader index', () => {
     );
   });
 
+  it('has no fixed key that starts with a per-name prefix (the index files fixed keys under none)', () => {
+    const clash = [
+      ...VAULT_KEYS.filter((k) => VAULT_PER_NAME_PREFIXES.some((p) => k.startsWith(p))),
+      ...VAULTLET_KEYS.filter((k) => VAULTLET_PER_NAME_PREFIXES.some((p) => k.startsWith(p))),
+    ];
+    expect(clash).toEqual([]);
+  });
+
   it('files a key under both prefixes it starts with, and declares it under the first', () => {
     const reader = new AnnotationReader(new Map([[`${VAULT_PREFIX}agent-inject-template-file-db`, 'tpl.ctmpl']]));
     expect(reader.named(`${VAULT_PREFIX}agent-inject-template-file-`, 'db')).toBe('tpl.ctmpl');

@@ -24,18 +24,40 @@ export interface NamedKey {
   readonly name: string;
 }
 
-/** The full per-name prefixes, vault-k8s's first: each key is matched against these once, at construction. */
-const NAMED_PREFIXES: readonly string[] = [
-  ...VAULT_PER_NAME_PREFIXES.map((p) => VAULT_PREFIX + p),
-  ...VAULTLET_PER_NAME_PREFIXES.map((p) => VAULTLET_PREFIX + p),
-];
-const DECLARING: ReadonlySet<string> = new Set(SECRET_DECLARING_PREFIXES.map((p) => VAULT_PREFIX + p));
-const SECRET_OPTIONS: ReadonlySet<string> = new Set([
-  ...VAULT_PER_SECRET_OPTION_PREFIXES.map((p) => VAULT_PREFIX + p),
-  ...VAULTLET_PER_NAME_PREFIXES.map((p) => VAULTLET_PREFIX + p),
+/** A per-name prefix as the index files keys under it. */
+interface NamedPrefix {
+  /** The prefix after the namespace (`agent-inject-file-`). */
+  readonly short: string;
+  /** Its slot in a reader's per-prefix tables. */
+  readonly slot: number;
+  readonly declares: boolean;
+  readonly secretOption: boolean;
+}
+
+const DECLARING: ReadonlySet<string> = new Set(SECRET_DECLARING_PREFIXES);
+const VAULT_OPTIONS: ReadonlySet<string> = new Set(VAULT_PER_SECRET_OPTION_PREFIXES);
+const VAULT_NAMED: readonly NamedPrefix[] = VAULT_PER_NAME_PREFIXES.map((short, slot) => ({
+  short,
+  slot,
+  declares: DECLARING.has(short),
+  secretOption: VAULT_OPTIONS.has(short),
+}));
+// vault.hashicorp.com/ keys are tried against vault-k8s's prefixes, in this order, vaultlet.io/ keys against ours.
+const VAULTLET_NAMED: readonly NamedPrefix[] = VAULTLET_PER_NAME_PREFIXES.map((short, i) => ({
+  short,
+  slot: VAULT_NAMED.length + i,
+  declares: false,
+  secretOption: true,
+}));
+/** Slot by full prefix (`vault.hashicorp.com/agent-inject-file-`). */
+const SLOT: ReadonlyMap<string, number> = new Map([
+  ...VAULT_NAMED.map((p): [string, number] => [VAULT_PREFIX + p.short, p.slot]),
+  ...VAULTLET_NAMED.map((p): [string, number] => [VAULTLET_PREFIX + p.short, p.slot]),
 ]);
+/** No fixed key starts with a per-name prefix (reader.test.ts checks it): a fixed key is filed under none. */
 const VAULT_FIXED: ReadonlySet<string> = new Set(VAULT_KEYS);
 const VAULTLET_FIXED: ReadonlySet<string> = new Set(VAULTLET_KEYS);
+const NO_KEYS: readonly NamedKey[] = Object.freeze([]);
 
 export class AnnotationReader {
   readonly errors: FieldError[] = [];
@@ -47,8 +69,8 @@ export class AnnotationReader {
   // One pass over the keys files each under every per-name prefix it starts with (a key can start
   // with two: agent-inject-template-file-x is also agent-inject-template- "file-x"), so readers of
   // per-secret options look a NAME up instead of scanning every key or hashing a new key per read.
-  readonly #named = new Map<string, Map<string, string>>();
-  readonly #namedKeys = new Map<string, NamedKey[]>();
+  readonly #byName: (Map<string, string> | undefined)[] = [];
+  readonly #keysAt: (NamedKey[] | undefined)[] = [];
   readonly #declarations: NamedKey[] = [];
   readonly #secretOptions: NamedKey[] = [];
   readonly #unknown: string[] = [];
@@ -70,28 +92,30 @@ export class AnnotationReader {
   }
 
   #index(key: string): void {
-    let first: string | undefined;
+    const vault = key.startsWith(VAULT_PREFIX);
+    const offset = vault ? VAULT_PREFIX.length : VAULTLET_PREFIX.length;
+    const rest = key.slice(offset);
+    if ((vault ? VAULT_FIXED : VAULTLET_FIXED).has(rest)) return;
+    let first = true;
     let named = false;
-    for (const prefix of NAMED_PREFIXES) {
-      if (!key.startsWith(prefix)) continue;
-      const name = key.slice(prefix.length);
-      let byName = this.#named.get(prefix);
-      if (byName === undefined) this.#named.set(prefix, (byName = new Map<string, string>()));
+    for (const prefix of vault ? VAULT_NAMED : VAULTLET_NAMED) {
+      if (!rest.startsWith(prefix.short)) continue;
+      const name = rest.slice(prefix.short.length);
+      const entry = { key, name };
+      let byName = this.#byName[prefix.slot];
+      if (byName === undefined) this.#byName[prefix.slot] = byName = new Map<string, string>();
       byName.set(name, this.#values.get(key) ?? '');
-      let keys = this.#namedKeys.get(prefix);
-      if (keys === undefined) this.#namedKeys.set(prefix, (keys = []));
-      keys.push({ key, name });
+      let keys = this.#keysAt[prefix.slot];
+      if (keys === undefined) this.#keysAt[prefix.slot] = keys = [];
+      keys.push(entry);
       if (name !== '') named = true;
-      if (first === undefined) {
-        first = prefix;
-        if (DECLARING.has(prefix)) this.#declarations.push({ key, name });
-        else if (SECRET_OPTIONS.has(prefix)) this.#secretOptions.push({ key, name });
+      if (first) {
+        first = false;
+        if (prefix.declares) this.#declarations.push(entry);
+        else if (prefix.secretOption) this.#secretOptions.push(entry);
       }
     }
-    if (named) return;
-    const vault = key.startsWith(VAULT_PREFIX);
-    const fixed = vault ? VAULT_FIXED : VAULTLET_FIXED;
-    if (!fixed.has(key.slice(vault ? VAULT_PREFIX.length : VAULTLET_PREFIX.length))) this.#unknown.push(key);
+    if (!named) this.#unknown.push(key);
   }
 
   /**
@@ -99,12 +123,14 @@ export class AnnotationReader {
    * say): exactly raw(prefix + name), without building the key.
    */
   named(prefix: string, name: string): string | undefined {
-    return this.#named.get(prefix)?.get(name);
+    const slot = SLOT.get(prefix);
+    return slot === undefined ? undefined : this.#byName[slot]?.get(name);
   }
 
   /** The keys under a full per-name prefix, in key order, names empty or not. */
   keysUnder(prefix: string): readonly NamedKey[] {
-    return this.#namedKeys.get(prefix) ?? [];
+    const slot = SLOT.get(prefix);
+    return (slot === undefined ? undefined : this.#keysAt[slot]) ?? NO_KEYS;
   }
 
   /** The keys whose first matching per-name prefix declares a secret, in key order (names may be empty). */

@@ -43,7 +43,15 @@ interface Outcome {
 const MEMO_MAX_ENTRIES = 1024;
 const MEMO_MAX_CHARS = 2 * 1024 * 1024;
 const MEMO_MAX_SOURCE_CHARS = 16 * 1024;
-const memo = new Map<string, Outcome>();
+// Keyed by the text alone (an annotation value, whose hash V8 already keeps), with the engine and
+// delimiters checked on the entry: building a combined key copied and hashed every template again.
+interface MemoEntry {
+  readonly engine: TemplateEngineName;
+  readonly left: string;
+  readonly right: string;
+  readonly outcome: Outcome;
+}
+const memo = new Map<string, MemoEntry>();
 let memoChars = 0;
 
 /** Records any problem under the template's key; returns the Go functions the template calls. */
@@ -58,12 +66,11 @@ export function checkTemplateSyntax(
 }
 
 function checkGo(t: TemplateCheck, budget: TemplateBudget): Outcome {
-  const memoKey = t.source.length > MEMO_MAX_SOURCE_CHARS ? undefined : keyOf(t);
-  let outcome = memoKey === undefined ? undefined : memo.get(memoKey);
+  let outcome = recall(t);
   if (outcome === undefined) {
     outcome = goOutcome(t, budget.goTokens);
     if (outcome === undefined) return spent(budget);
-    if (memoKey !== undefined) remember(memoKey, outcome);
+    remember(t, outcome);
   }
   // A parse that failed early cost at most what was left; one that succeeded, what it lexed.
   const cost = outcome.problem === null ? outcome.tokens : Math.min(outcome.tokens, budget.goTokens);
@@ -91,11 +98,10 @@ function checkHandlebars(t: TemplateCheck, budget: TemplateBudget): Outcome {
     return overBudget('handlebars');
   }
   budget.handlebarsTokens -= shape.tokens;
-  const memoKey = t.source.length > MEMO_MAX_SOURCE_CHARS ? undefined : keyOf(t);
-  const known = memoKey === undefined ? undefined : memo.get(memoKey);
+  const known = recall(t);
   if (known !== undefined) return known;
   const outcome = { problem: handlebarsProblem(t), tokens: shape.tokens, calls: [] };
-  if (memoKey !== undefined) remember(memoKey, outcome);
+  remember(t, outcome);
   return outcome;
 }
 
@@ -108,14 +114,23 @@ function overBudget(engine: TemplateEngineName): Outcome {
   };
 }
 
-/** The JSON array is self-delimiting, so no two (engine, delimiters, text) share a key. */
-function keyOf(t: TemplateCheck): string {
-  return `${JSON.stringify([t.engine, t.left, t.right])}${t.source}`;
+/** The remembered outcome of this text with this engine and these delimiters. */
+function recall(t: TemplateCheck): Outcome | undefined {
+  if (t.source.length > MEMO_MAX_SOURCE_CHARS) return undefined;
+  const entry = memo.get(t.source);
+  if (entry === undefined || entry.engine !== t.engine || entry.left !== t.left || entry.right !== t.right)
+    return undefined;
+  return entry.outcome;
 }
 
-function remember(key: string, outcome: Outcome): void {
-  memo.set(key, outcome);
-  memoChars += key.length;
+/** One entry per text: the same text with other delimiters or engine replaces it. */
+function remember(t: TemplateCheck, outcome: Outcome): void {
+  if (t.source.length > MEMO_MAX_SOURCE_CHARS) return;
+  const { source } = t;
+  if (memo.delete(source)) memoChars -= source.length;
+  memo.set(source, { engine: t.engine, left: t.left, right: t.right, outcome });
+  memoChars += source.length;
+  if (memo.size <= MEMO_MAX_ENTRIES && memoChars <= MEMO_MAX_CHARS) return;
   for (const oldest of memo.keys()) {
     if (memo.size <= MEMO_MAX_ENTRIES && memoChars <= MEMO_MAX_CHARS) break;
     memo.delete(oldest);
