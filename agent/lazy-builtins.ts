@@ -5,8 +5,10 @@
 import { createRequire } from 'node:module';
 import type * as ChildProcess from 'node:child_process';
 import type * as Crypto from 'node:crypto';
+import type * as V8 from 'node:v8';
 
 const requireBuiltin = createRequire(import.meta.url);
 
 export const crypto = (): typeof Crypto => requireBuiltin('node:crypto') as typeof Crypto;
 export const childProcess = (): typeof ChildProcess => requireBuiltin('node:child_process') as typeof ChildProcess;
+export const v8 = (): typeof V8 => requireBuiltin('node:v8') as typeof V8;

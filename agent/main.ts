@@ -22,7 +22,8 @@ import { sweepStaleTemps } from './output/temp-sweep.ts';
 import { runCommand } from './output/command-runner.ts';
 import { notifyReload } from './output/reload-notifier.ts';
 import { markReady } from './output/ready-marker.ts';
-import { crypto } from './lazy-builtins.ts';
+import { crypto, v8 } from './lazy-builtins.ts';
+import { saveMemoryOnceStarted } from './memory-saver.ts';
 
 /** A graceful stop must end well inside the kubelet's grace period; past this we exit anyway. */
 const SHUTDOWN_DEADLINE_MS = 1800;
@@ -56,6 +57,9 @@ export async function run(argv: readonly string[]): Promise<number> {
     engines: loadEngine, env: (name) => process.env[name], credentialFiles: nodeCredentialFiles,
     ...(loginClient !== undefined ? { loginClient } : {}),
   });
+  if (!settings.exitAfterAuth) {
+    saveMemoryOnceStarted({ later: (fn, ms) => setTimeout(fn, ms).unref(), setV8Flags: (flags) => v8().setFlagsFromString(flags) });
+  }
   const onSignal = (signal: NodeJS.Signals): void => {
     log.info({ event: 'signal', signal }, 'stopping');
     setTimeout(() => process.exit(0), SHUTDOWN_DEADLINE_MS).unref();
