@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { canonicalQuantity } from './quantity.ts';
+import { canonicalQuantity, rememberedQuantities } from './quantity.ts';
 
 describe('canonicalQuantity', () => {
   it.each([
@@ -47,5 +47,22 @@ describe('canonicalQuantity', () => {
     ['1'.repeat(65), `quantity "${'1'.repeat(64)}…(65 chars)" is too long`],
   ])('rejects %j', (input, message) => {
     expect(() => canonicalQuantity(input)).toThrow(new Error(message));
+  });
+});
+
+describe('canonicalQuantity memo', () => {
+  it('answers a remembered value as a fresh parse does, and never remembers an error', () => {
+    for (const raw of ['1000m', '1.5Gi', '1e3', '0.0000000001'])
+      expect(canonicalQuantity(raw)).toBe(canonicalQuantity(raw));
+    expect(canonicalQuantity('2048Ki')).toBe('2Mi');
+    expect(canonicalQuantity('2048Ki')).toBe('2Mi');
+    expect(() => canonicalQuantity('12x')).toThrow();
+    expect(() => canonicalQuantity('12x')).toThrow();
+  });
+
+  it('stays bounded whatever values it is given', () => {
+    for (let i = 0; i < 5000; i++) canonicalQuantity(`${i}Mi`);
+    expect(rememberedQuantities()).toBeGreaterThan(0);
+    expect(rememberedQuantities()).toBeLessThanOrEqual(256);
   });
 });

@@ -26,8 +26,28 @@ const MAX_LENGTH = 64;
 
 type Format = 'decimal' | 'binary' | 'exponent';
 
+// Every pod without resource annotations has the configured defaults canonicalised again, and a
+// fleet uses a handful of values: the answers are remembered (bounded; values of at most MAX_LENGTH
+// characters), errors are not.
+const MEMO_MAX_ENTRIES = 256;
+const memo = new Map<string, string>();
+
 /** Parses a quantity and returns its canonical spelling; throws with a short reason. */
 export function canonicalQuantity(raw: string): string {
+  const known = memo.get(raw);
+  if (known !== undefined) return known;
+  const canonical = parseQuantity(raw);
+  if (memo.size >= MEMO_MAX_ENTRIES) memo.clear();
+  memo.set(raw, canonical);
+  return canonical;
+}
+
+/** The number of remembered quantities (for tests). */
+export function rememberedQuantities(): number {
+  return memo.size;
+}
+
+function parseQuantity(raw: string): string {
   if (raw.length > MAX_LENGTH) throw new Error(`quantity "${truncate(raw)}" is too long`);
   const m = SHAPE.exec(raw);
   if (m === null) {

@@ -236,6 +236,14 @@ describe('admitPod: requests that are refused', () => {
 });
 
 describe('admitPod: the whole patch for the minimal pod', () => {
+  it('carries the patch as JSON text, exactly JSON.stringify(patch), for the response to reuse', () => {
+    for (const fixture of ['minimal-pod', 'typical-annotated-pod']) {
+      const { result } = admit(loadPodFixture(fixture), testConfig(VAULT_IMAGE));
+      expect(result.allowed && result.patch.length > 0).toBe(true);
+      expect(result.allowed && result.patchJson).toBe(result.allowed && JSON.stringify(result.patch));
+    }
+  });
+
   it('with a HashiCorp Vault image, emits exactly the containers vault-k8s makes', () => {
     const { result, pod } = admit(loadPodFixture('minimal-pod'), testConfig(VAULT_IMAGE));
     const mounts = [{ name: 'vault-secrets', mountPath: '/vault/secrets' }];
@@ -252,6 +260,7 @@ describe('admitPod: the whole patch for the minimal pod', () => {
       warnings: [],
       injection: 'init_and_sidecar',
       reason: 'injected',
+      patchJson: expect.any(String),
       patch: [
         { op: 'add', path: '/spec/volumes/1', value: memory('home-init') },
         { op: 'add', path: '/spec/volumes/2', value: memory('home-sidecar') },
@@ -314,6 +323,7 @@ describe('admitPod: the whole patch for the minimal pod', () => {
       warnings: [],
       injection: 'init_and_sidecar',
       reason: 'injected',
+      patchJson: expect.any(String),
       patch: [
         { op: 'add', path: '/spec/volumes/1', value: memory('home-init') },
         { op: 'add', path: '/spec/volumes/2', value: memory('home-sidecar') },
@@ -601,21 +611,47 @@ describe('admitPod: warnings', () => {
 describe('asksForInjection: which inputs admitPod has work for', () => {
   const annotated = { metadata: { annotations: { 'vault.hashicorp.com/agent-inject': 'false' } } };
   it.each([
-    ['a CREATE of a pod with the agent-inject annotation (any value)', { object: annotated, namespace: 'team', operation: 'CREATE' }, true],
+    [
+      'a CREATE of a pod with the agent-inject annotation (any value)',
+      { object: annotated, namespace: 'team', operation: 'CREATE' },
+      true,
+    ],
     ['an UPDATE of that pod', { object: annotated, namespace: 'team', operation: 'UPDATE' }, false],
-    ['a pod without the annotation', { object: { metadata: { annotations: { other: 'x' } } }, namespace: 'team', operation: 'CREATE' }, false],
+    [
+      'a pod without the annotation',
+      { object: { metadata: { annotations: { other: 'x' } } }, namespace: 'team', operation: 'CREATE' },
+      false,
+    ],
     ['a pod without annotations', { object: { metadata: {} }, namespace: 'team', operation: 'CREATE' }, false],
     ['no metadata', { object: { kind: 'Pod' }, namespace: 'team', operation: 'CREATE' }, false],
     ['not an object', { object: 'Pod', namespace: 'team', operation: 'CREATE' }, false],
     ['null', { object: null, namespace: 'team', operation: 'CREATE' }, false],
-    ['an inherited key only', { object: { metadata: { annotations: Object.create({ 'vault.hashicorp.com/agent-inject': 'true' }) as object } }, namespace: 'team', operation: 'CREATE' }, false],
+    [
+      'an inherited key only',
+      {
+        object: { metadata: { annotations: Object.create({ 'vault.hashicorp.com/agent-inject': 'true' }) as object } },
+        namespace: 'team',
+        operation: 'CREATE',
+      },
+      false,
+    ],
   ])('%s → %s', (_name, input, expected) => {
     expect(asksForInjection(input)).toBe(expected);
   });
 
   it('is false only where admitPod decides without injecting', () => {
-    const plain = { object: { kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'app', image: 'x' }] } }, namespace: 'team', operation: 'CREATE' };
+    const plain = {
+      object: { kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'app', image: 'x' }] } },
+      namespace: 'team',
+      operation: 'CREATE',
+    };
     expect(asksForInjection(plain)).toBe(false);
-    expect(admitPod(plain, testConfig())).toEqual({ allowed: true, patch: [], warnings: [], injection: 'none', reason: 'the pod does not ask for injection' });
+    expect(admitPod(plain, testConfig())).toEqual({
+      allowed: true,
+      patch: [],
+      warnings: [],
+      injection: 'none',
+      reason: 'the pod does not ask for injection',
+    });
   });
 });

@@ -29,6 +29,8 @@ export type AdmitResult =
   | {
       readonly allowed: true;
       readonly patch: readonly Operation[];
+      /** Exactly JSON.stringify(patch), when the decision made it already (the response reuses it). */
+      readonly patchJson?: string;
       readonly warnings: readonly string[];
       readonly injection: InjectionType;
       readonly reason: string;
@@ -120,7 +122,8 @@ function injectPod(view: PodView, config: WebhookConfig, capabilities: AgentCapa
   // deep clone of each added value: diff.ts).
   const patch = diffJson(view.pod, mutation.pod);
   // The response carries the patch (base64); the patched pod must still fit in etcd.
-  const patchBytes = Buffer.byteLength(JSON.stringify(patch));
+  const patchJson = JSON.stringify(patch);
+  const patchBytes = Buffer.byteLength(patchJson);
   if (patchBytes > MAX_PATCH_BYTES) {
     return deny(
       400,
@@ -133,7 +136,14 @@ function injectPod(view: PodView, config: WebhookConfig, capabilities: AgentCapa
       capWarnings(warnings),
     );
   }
-  return { allowed: true, patch, warnings: capWarnings(warnings), injection: injectionType(spec), reason: 'injected' };
+  return {
+    allowed: true,
+    patch,
+    patchJson,
+    warnings: capWarnings(warnings),
+    injection: injectionType(spec),
+    reason: 'injected',
+  };
 }
 
 /** vault-k8s admits this combination and adds no agent; so does vaultlet, with a warning. */
