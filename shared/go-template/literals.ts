@@ -3,7 +3,14 @@
 import type { NumberNode } from './ast.ts';
 
 const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
-  a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\',
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  v: '\v',
+  '\\': '\\',
 };
 
 /** Unquotes an interpreted string ("..."), raw string (`...`) or rune ('x') body as Go's strconv.Unquote does. */
@@ -11,6 +18,8 @@ export function unquote(text: string): string {
   const quote = text[0];
   const body = text.slice(1, -1);
   if (quote === '`') return body.replaceAll('\r', '');
+  // Nearly every string in a template has no escape: what the loop below would return, without it.
+  if (quote === '"' && !body.includes('\\') && !body.includes('"')) return body;
   let out = '';
   for (let i = 0; i < body.length; i++) {
     const c = body[i] ?? '';
@@ -61,7 +70,8 @@ export function parseNumber(pos: number, text: string, isChar: boolean): NumberN
       const n = Number(big);
       return { type: 'number', pos, text, int: n, float: n, isFloatConstant: false };
     }
-    if (big > 0n && big < 2n ** 64n) return { type: 'number', pos, text, int: undefined, float: Number(big), isFloatConstant: false };
+    if (big > 0n && big < 2n ** 64n)
+      return { type: 'number', pos, text, int: undefined, float: Number(big), isFloatConstant: false };
     throw new Error(`integer overflow: ${JSON.stringify(text)}`);
   }
   let f: number;
@@ -91,6 +101,7 @@ function parseHexFloat(text: string): number {
   const m = /^([+-]?)0[xX]([0-9a-fA-F]*)(?:\.([0-9a-fA-F]*))?[pP]([+-]?[0-9]+)$/.exec(text);
   if (m === null) return NaN;
   const [, sign = '', whole = '', frac = '', exp = '0'] = m;
-  const mantissa = parseInt(whole === '' ? '0' : whole, 16) + (frac === '' ? 0 : parseInt(frac, 16) / 16 ** frac.length);
+  const mantissa =
+    parseInt(whole === '' ? '0' : whole, 16) + (frac === '' ? 0 : parseInt(frac, 16) / 16 ** frac.length);
   return (sign === '-' ? -1 : 1) * mantissa * 2 ** Number(exp);
 }
