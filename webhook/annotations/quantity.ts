@@ -29,7 +29,7 @@ type Format = 'decimal' | 'binary' | 'exponent';
 // Every pod without resource annotations has the configured defaults canonicalised again, and a
 // fleet uses a handful of values: the answers are remembered (bounded; values of at most MAX_LENGTH
 // characters), errors are not.
-const MEMO_MAX_ENTRIES = 256;
+const MEMO_MAX_ENTRIES = 1024;
 const memo = new Map<string, string>();
 
 /** Parses a quantity and returns its canonical spelling; throws with a short reason. */
