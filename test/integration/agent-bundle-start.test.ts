@@ -1,14 +1,15 @@
 // The agent bundle as the image runs it (dist/agent/vaultlet.js and its chunks, built here into a
-// temp dir) in init mode against the Vault test server: it renders, and it loads only the Node
-// built-ins it uses. Every internal module Node loads costs start-up time and resident memory
-// (docs/benchmarks/agent.md); these are the ones the bundle keeps out.
+// temp dir) against the Vault test server: an init renders and loads only the Node built-ins it
+// uses (every internal module Node loads costs start-up time and resident memory,
+// docs/benchmarks/agent.md); a sidecar switches V8's memory saver mode on once started.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { VaultSeed } from '../vault-server/seed.ts';
-import { NODE, ROOT } from '../fakes/agent-process.ts';
+import { NODE, ROOT, waitFor } from '../fakes/agent-process.ts';
+import { MEMORY_SAVER_DELAY_MS } from '../../agent/memory-saver.ts';
 import { setUpAgentTestEnv } from '../fakes/agent-test-env.ts';
 
 const SEED: VaultSeed = {
@@ -51,15 +52,39 @@ afterAll(() => {
   rmSync(out, { recursive: true, force: true });
 });
 
+/**
+ * A preload that records, on the process's way out, which of Node's own modules it loaded and the
+ * V8 flags it set at run time (v8.setFlagsFromString, which the agent reaches through require()).
+ */
+function recorder(name: string): { preload: string; recorded: () => { modules: string[]; v8Flags: string[] } } {
+  const file = join(out, `${name}.json`);
+  const preload = join(out, `record-${name}.cjs`);
+  writeFileSync(
+    preload,
+    [
+      "const v8 = require('node:v8');",
+      'const set = v8.setFlagsFromString;',
+      'const v8Flags = [];',
+      'v8.setFlagsFromString = (flags) => { v8Flags.push(flags); set(flags); };',
+      `process.on('exit', () => { require('node:fs').writeFileSync(${JSON.stringify(file)}, JSON.stringify({ modules: process.moduleLoadList, v8Flags })); });`,
+      '',
+    ].join('\n'),
+  );
+  return {
+    preload,
+    recorded: () => {
+      const r = JSON.parse(readFileSync(file, 'utf8')) as { modules: string[]; v8Flags: string[] };
+      return {
+        modules: r.modules.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice('NativeModule '.length)),
+        v8Flags: r.v8Flags,
+      };
+    },
+  };
+}
+
 describe('agent bundle start', () => {
   it('renders an init with Go templates and loads no Node built-in it does not use', async () => {
-    // A preload that records which of Node's own modules the process loaded, on its way out.
-    const listFile = join(out, 'modules.json');
-    const preload = join(out, 'record-modules.cjs');
-    writeFileSync(
-      preload,
-      `process.on('exit', () => { require('node:fs').writeFileSync(${JSON.stringify(listFile)}, JSON.stringify(process.moduleLoadList)); });\n`,
-    );
+    const { preload, recorded } = recorder('init');
     const templates = [
       {
         destination: join(env.work.secretsDir, 'config'),
@@ -86,11 +111,34 @@ describe('agent bundle start', () => {
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
     expect(readFileSync(join(env.work.secretsDir, 'config'), 'utf8')).toBe('app-user:pw-1');
     expect(readFileSync(join(env.work.secretsDir, 'db'), 'utf8')).toMatch(/^v-kubernet-app-\S+$/);
-    const loaded = (JSON.parse(readFileSync(listFile, 'utf8')) as string[])
-      .filter((m) => m.startsWith('NativeModule '))
-      .map((m) => m.slice('NativeModule '.length));
+    const { modules, v8Flags } = recorded();
     // The list is real: the agent's own needs are in it.
-    expect(loaded).toEqual(expect.arrayContaining(['http', 'fs']));
-    expect(loaded.filter((m) => UNUSED.includes(m))).toEqual([]);
+    expect(modules).toEqual(expect.arrayContaining(['http', 'fs']));
+    expect(modules.filter((m) => UNUSED.includes(m))).toEqual([]);
+    // An init container keeps V8's defaults (memory saver mode is for the long-lived sidecar).
+    expect(v8Flags).toEqual([]);
+  }, 30_000);
+
+  it("a sidecar turns V8's memory saver mode on once started", async () => {
+    const { preload, recorded } = recorder('sidecar');
+    const dir = join(env.work.secretsDir, 'sidecar');
+    const templates = [
+      {
+        destination: join(dir, 'config'),
+        contents: '{{ with secret "secret/app/config" }}{{ .Data.data.username }}{{ end }}',
+      },
+    ];
+    const config = env.work.writeConfig('bundle-sidecar.json', env.work.config(env.vault.url, templates));
+    const started = Date.now();
+    const child = spawn(NODE, ['-r', preload, join(out, 'vaultlet.js'), 'agent', `-config=${config}`], {
+      stdio: 'ignore',
+      env: { PATH: process.env['PATH'] ?? '' },
+    });
+    const closed = new Promise<number | null>((resolve) => child.once('close', resolve));
+    await waitFor('the first render', () => existsSync(join(dir, 'config')));
+    await new Promise((r) => setTimeout(r, Math.max(0, started + MEMORY_SAVER_DELAY_MS + 1000 - Date.now())));
+    child.kill('SIGTERM');
+    expect(await closed).toBe(0);
+    expect(recorded().v8Flags).toEqual(['--memory-saver-mode']);
   }, 30_000);
 });
