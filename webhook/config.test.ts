@@ -46,6 +46,8 @@ const DEFAULTS: WebhookConfig = {
   tlsCipherSuites: [],
   telemetryPath: '',
   useLeaderElector: false,
+  leaderLease: 'vaultlet-injector-leader',
+  tlsAutoSecret: 'vaultlet-injector-certs',
   nativeSidecar: false,
   maxBodyBytes: 3 * 1024 * 1024,
   maxConnections: 512,
@@ -130,6 +132,8 @@ describe('loadWebhookConfig', () => {
       AGENT_INJECT_REQUEST_TIMEOUT: '5s',
       AGENT_INJECT_TLS_HANDSHAKE_TIMEOUT: '3s',
       AGENT_INJECT_TEMPLATE_ENGINE: 'handlebars',
+      AGENT_INJECT_LEADER_LEASE: 'vault-agent-injector-leader',
+      AGENT_INJECT_TLS_AUTO_SECRET: 'vault-agent-injector-certs',
       NAMESPACE: 'vault',
       POD_NAME: 'injector-0',
     };
@@ -175,6 +179,8 @@ describe('loadWebhookConfig', () => {
       tlsCipherSuites: ['ECDHE-RSA-AES128-GCM-SHA256', 'TLS_AES_128_GCM_SHA256'],
       telemetryPath: '/metrics',
       useLeaderElector: true,
+      leaderLease: 'vault-agent-injector-leader',
+      tlsAutoSecret: 'vault-agent-injector-certs',
       nativeSidecar: true,
       maxBodyBytes: 1048576,
       maxConnections: 200,
@@ -313,6 +319,18 @@ describe('loadWebhookConfig', () => {
         message: 'must be at least AGENT_INJECT_MAX_BODY_BYTES (one largest body must fit)',
       },
     ]);
+  });
+
+  it('names the auto-TLS Lease and Secret from their settings, and rejects what is not an object name', () => {
+    const base = { AGENT_INJECT_VAULT_ADDR: 'https://vault:8200' };
+    const config = loadWebhookConfig(base, ['-leader-lease=team-a-leader', '-tls-auto-secret=team-a.certs']);
+    expect([config.leaderLease, config.tlsAutoSecret]).toEqual(['team-a-leader', 'team-a.certs']);
+    expect(() =>
+      loadWebhookConfig({ ...base, AGENT_INJECT_LEADER_LEASE: 'Team_A', AGENT_INJECT_TLS_AUTO_SECRET: '-certs' }, []),
+    ).toThrow(/AGENT_INJECT_LEADER_LEASE.*\n?[\s\S]*AGENT_INJECT_TLS_AUTO_SECRET/);
+    expect(() => loadWebhookConfig({ ...base, AGENT_INJECT_LEADER_LEASE: 'x'.repeat(254) }, [])).toThrow(
+      /AGENT_INJECT_LEADER_LEASE/,
+    );
   });
 
   it('rejects a Vault address that is not an http(s) URL', () => {

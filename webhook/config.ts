@@ -66,6 +66,10 @@ export interface WebhookConfig {
   readonly tlsCipherSuites: readonly string[];
   readonly telemetryPath: string;
   readonly useLeaderElector: boolean;
+  /** The Lease the replicas elect their leader with (auto-TLS with the leader elector). */
+  readonly leaderLease: string;
+  /** The Secret holding auto-TLS's shared CA and serving certificate. */
+  readonly tlsAutoSecret: string;
   readonly nativeSidecar: boolean;
   readonly maxBodyBytes: number;
   /** Open connections (TLS handshakes included) past which new ones are dropped. */
@@ -179,6 +183,8 @@ export function loadWebhookConfig(
     tlsCipherSuites: field('tlsCipherSuites', parseCipherSuites, []),
     telemetryPath: field('telemetryPath', (v) => (v === '' || v.startsWith('/') ? v : fail('must start with "/"')), ''),
     useLeaderElector: bool('useLeaderElector'),
+    leaderLease: field('leaderLease', parseObjectName, SETTINGS.leaderLease.default),
+    tlsAutoSecret: field('tlsAutoSecret', parseObjectName, SETTINGS.tlsAutoSecret.default),
     nativeSidecar: bool('nativeSidecar'),
     maxBodyBytes: field('maxBodyBytes', (v) => parseIntInRange(v, 1024, 1024 * 1024 * 1024), 3 * 1024 * 1024),
     maxConnections: field('maxConnections', (v) => parseIntInRange(v, 1, 1_000_000), 512),
@@ -275,6 +281,19 @@ function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
     Object.freeze(value);
     for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+/** A Kubernetes object name (DNS subdomain): at most 253 lower-case letters, digits, '-' and '.', alphanumeric at both ends. */
+function parseObjectName(value: string): string {
+  if (value.length === 0 || value.length > 253) return fail('must be 1 to 253 characters');
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    const alnum = (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39);
+    const inner = c === 0x2d || c === 0x2e;
+    if (!alnum && !(inner && i > 0 && i < value.length - 1))
+      return fail('must be a Kubernetes object name (lower-case letters, digits, "-" and ".")');
   }
   return value;
 }

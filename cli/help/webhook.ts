@@ -78,6 +78,8 @@ export const WEBHOOK_SETTING_HELP: Readonly<Record<SettingName, Described>> = Ob
   },
   telemetryPath: { value: 'string', description: 'Path serving Prometheus metrics; empty serves none.' },
   useLeaderElector: { description: 'Elect a leader (Lease) to generate and share the auto-TLS certificate.' },
+  leaderLease: { value: 'string', description: 'Lease the replicas elect their auto-TLS leader with.' },
+  tlsAutoSecret: { value: 'string', description: "Secret holding auto-TLS's shared CA and serving certificate." },
   nativeSidecar: { description: 'Inject the sidecar as a native sidecar (restartable init container).' },
   maxBodyBytes: { value: 'int', description: 'Largest admission review body accepted, in bytes.' },
   maxConnections: { value: 'int', description: 'Most client connections open at once; more are refused.' },

@@ -445,8 +445,8 @@ describe("Helm chart, vault-helm 0.34.1's own default values file", () => {
     expect(at(one(objects, 'PodDisruptionBudget'), 'spec.minAvailable')).toBe(2);
     expectMinimalRbac(objects, {
       mwc: 'vault-vaultlet-agent-injector-cfg',
-      lease: 'vaultlet-injector-leader',
-      secret: 'vaultlet-injector-certs',
+      lease: 'vault-vaultlet-agent-injector-leader',
+      secret: 'vault-vaultlet-agent-injector-certs',
     });
     const mwc = one(objects, 'MutatingWebhookConfiguration');
     expect(mwc.metadata).toMatchObject({
@@ -469,14 +469,19 @@ describe('Helm chart, other values', () => {
     });
     expectMinimalRbac(objects, {
       mwc: 'vaultlet-agent-injector-cfg',
-      lease: 'vaultlet-injector-leader',
-      secret: 'vaultlet-injector-certs',
+      lease: 'vaultlet-agent-injector-leader',
+      secret: 'vaultlet-agent-injector-certs',
     });
-    expect(one(objects, 'Lease').metadata.name).toBe('vaultlet-injector-leader');
+    expect(one(objects, 'Lease').metadata.name).toBe('vaultlet-agent-injector-leader');
+    // The webhook is told the names the chart created and RBAC allows.
+    expect(envOf(objects)).toMatchObject({
+      AGENT_INJECT_LEADER_LEASE: 'vaultlet-agent-injector-leader',
+      AGENT_INJECT_TLS_AUTO_SECRET: 'vaultlet-agent-injector-certs',
+    });
     expect(one(objects, 'Secret')).toEqual(
       expect.objectContaining({
         type: 'Opaque',
-        metadata: expect.objectContaining({ name: 'vaultlet-injector-certs' }),
+        metadata: expect.objectContaining({ name: 'vaultlet-agent-injector-certs' }),
       }),
     );
     expect(one(objects, 'Secret')['data']).toBeUndefined();
@@ -586,7 +591,7 @@ describe('Helm chart, other values', () => {
     );
   });
 
-  it('names objects after a release already called vaultlet-*; two releases share no object name but the leader-election pair', () => {
+  it('names objects after a release already called vaultlet-*; two releases in one namespace share no object name', () => {
     expect(one(render({ releaseName: 'vaultlet-prod' }), 'Deployment').metadata.name).toBe(
       'vaultlet-prod-agent-injector',
     );
@@ -595,11 +600,13 @@ describe('Helm chart, other values', () => {
     const b = new Set(
       render({ releaseName: 'team-b', namespace: 'shared', values: { injector: { replicas: 2 } } }).map(key),
     );
-    // The webhook has no setting for these two names; Helm's ownership check stops the second install.
-    expect(a.filter((k) => b.has(k)).sort()).toEqual([
-      'Lease/vaultlet-injector-leader',
-      'Secret/vaultlet-injector-certs',
-    ]);
+    expect(a.filter((k) => b.has(k))).toEqual([]);
+    expect(a).toEqual(
+      expect.arrayContaining([
+        'Lease/team-a-vaultlet-agent-injector-leader',
+        'Secret/team-a-vaultlet-agent-injector-certs',
+      ]),
+    );
   });
 });
 

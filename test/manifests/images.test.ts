@@ -162,6 +162,8 @@ describe('webhook bundle with auto-TLS and two replicas', () => {
         PATH: '/nonexistent', KUBECONFIG: join(tmp, 'kubeconfig'), AGENT_INJECT_VAULT_ADDR: 'http://127.0.0.1:8200',
         AGENT_INJECT_LISTEN: `127.0.0.1:${port}`, AGENT_INJECT_TLS_AUTO: MWC, AGENT_INJECT_TLS_AUTO_HOSTS: 'vaultlet,vaultlet.vaultlet.svc,127.0.0.1',
         AGENT_INJECT_USE_LEADER_ELECTOR: 'true', NAMESPACE: 'vaultlet', POD_NAME: pod, AGENT_INJECT_LOG_FORMAT: 'json',
+        // Named per release, as the chart sets them.
+        AGENT_INJECT_LEADER_LEASE: 'team-a-leader', AGENT_INJECT_TLS_AUTO_SECRET: 'team-a-certs',
       },
     });
     proc.stdout?.on('data', (d: Buffer) => { out += d.toString(); });
@@ -208,13 +210,15 @@ describe('webhook bundle with auto-TLS and two replicas', () => {
     const fromB = await eventually(() => ready(portB, caBundle));
     expect([fromA.status, fromB.status]).toEqual([204, 204]);
     expect(fromB.cert).toBe(fromA.cert);
-    expect((api.get('leases', 'vaultlet', 'vaultlet-injector-leader')?.['spec'] as { holderIdentity: string }).holderIdentity).toBe('pod-a');
+    expect((api.get('leases', 'vaultlet', 'team-a-leader')?.['spec'] as { holderIdentity: string }).holderIdentity).toBe('pod-a');
+    expect(api.get('secrets', 'vaultlet', 'team-a-certs')).toBeDefined();
+    expect(api.get('leases', 'vaultlet', 'vaultlet-injector-leader')).toBeUndefined();
 
     // A graceful stop of the leader releases the Lease for pod-b to take over.
     const exited = new Promise<number | null>((r) => a.proc.on('exit', (code) => { r(code); }));
     a.proc.kill('SIGTERM');
     expect(await exited).toBe(0);
-    expect(api.get('leases', 'vaultlet', 'vaultlet-injector-leader')?.['spec']).toMatchObject({ holderIdentity: '' });
+    expect(api.get('leases', 'vaultlet', 'team-a-leader')?.['spec']).toMatchObject({ holderIdentity: '' });
     for (const out of [a.output(), b.output()]) expect(out).not.toContain('PRIVATE KEY');
     b.proc.kill('SIGTERM');
   }, 30_000);

@@ -86,8 +86,8 @@ const HAS_KUBECTL = spawnSync('kubectl', ['version', '--client'], { stdio: 'igno
     expect(at(one(objects, 'MutatingWebhookConfiguration'), 'webhooks.0.failurePolicy')).toBe('Ignore');
     expectMinimalRbac(objects, {
       mwc: 'vaultlet-agent-injector-cfg',
-      lease: 'vaultlet-injector-leader',
-      secret: 'vaultlet-injector-certs',
+      lease: 'vaultlet-agent-injector-leader',
+      secret: 'vaultlet-agent-injector-certs',
     });
   });
 

@@ -81,6 +81,10 @@ export const SETTINGS = Object.freeze({
     default: 'false',
     bool: true,
   },
+  // vaultlet's own: the Lease and the certificate Secret of auto-TLS, named per installation so two
+  // releases in one namespace never share them.
+  leaderLease: { env: 'AGENT_INJECT_LEADER_LEASE', flag: 'leader-lease', default: 'vaultlet-injector-leader' },
+  tlsAutoSecret: { env: 'AGENT_INJECT_TLS_AUTO_SECRET', flag: 'tls-auto-secret', default: 'vaultlet-injector-certs' },
   nativeSidecar: { env: 'AGENT_INJECT_NATIVE_SIDECAR', flag: 'native-sidecar', default: 'false', bool: true },
   maxBodyBytes: { env: 'AGENT_INJECT_MAX_BODY_BYTES', flag: 'max-body-bytes', default: String(3 * MIB) },
   // Connection hygiene (vaultlet's own): anyone who can reach the Service can open connections.

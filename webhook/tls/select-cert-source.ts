@@ -10,7 +10,17 @@ import type { CertSource } from './cert-source.ts';
 import { createFileCertSource } from './file-cert-source.ts';
 
 export type CertSourceConfig = Pick<
-  WebhookConfig, 'tlsCertFile' | 'tlsKeyFile' | 'tlsCaCertFile' | 'tlsAuto' | 'tlsAutoHosts' | 'useLeaderElector' | 'namespace' | 'podName'
+  WebhookConfig,
+  | 'tlsCertFile'
+  | 'tlsKeyFile'
+  | 'tlsCaCertFile'
+  | 'tlsAuto'
+  | 'tlsAutoHosts'
+  | 'useLeaderElector'
+  | 'leaderLease'
+  | 'tlsAutoSecret'
+  | 'namespace'
+  | 'podName'
 >;
 
 export async function selectCertSource(config: CertSourceConfig, log: Logger): Promise<CertSource> {
@@ -25,7 +35,11 @@ export async function selectCertSource(config: CertSourceConfig, log: Logger): P
       import('./auto/ca-bundle-sync.ts'),
     ]);
     return withCaBundleSync(files, {
-      kube: createKubePort({}), webhookConfigName: config.tlsAuto, readCaBundle: () => readFile(config.tlsCaCertFile, 'utf8'), clock: systemClock, log,
+      kube: createKubePort({}),
+      webhookConfigName: config.tlsAuto,
+      readCaBundle: () => readFile(config.tlsCaCertFile, 'utf8'),
+      clock: systemClock,
+      log,
     });
   }
   if (config.tlsAuto !== '') {
@@ -35,11 +49,22 @@ export async function selectCertSource(config: CertSourceConfig, log: Logger): P
       import('./auto/auto-cert-source.ts'),
     ]);
     return createAutoTlsCertSource({
-      kube: createKubePort({}), log, webhookConfigName: config.tlsAuto, hosts: config.tlsAutoHosts,
-      namespace: config.namespace, identity: config.podName === '' ? hostname() : config.podName, useLeaderElector: config.useLeaderElector,
+      kube: createKubePort({}),
+      log,
+      webhookConfigName: config.tlsAuto,
+      hosts: config.tlsAutoHosts,
+      namespace: config.namespace,
+      identity: config.podName === '' ? hostname() : config.podName,
+      useLeaderElector: config.useLeaderElector,
+      leaseName: config.leaderLease,
+      secretName: config.tlsAutoSecret,
     });
   }
   throw new ConfigError([
-    { field: 'AGENT_INJECT_TLS_CERT_FILE', message: 'no serving certificate: set AGENT_INJECT_TLS_CERT_FILE and AGENT_INJECT_TLS_KEY_FILE, or AGENT_INJECT_TLS_AUTO' },
+    {
+      field: 'AGENT_INJECT_TLS_CERT_FILE',
+      message:
+        'no serving certificate: set AGENT_INJECT_TLS_CERT_FILE and AGENT_INJECT_TLS_KEY_FILE, or AGENT_INJECT_TLS_AUTO',
+    },
   ]);
 }

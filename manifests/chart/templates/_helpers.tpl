@@ -173,9 +173,9 @@ matchExpressions:
 {{- end -}}
 
 {{/*
-The webhook reads and writes these two objects under fixed names (it has no setting for them),
-so at most one release with leader election can live in a namespace; a second one fails to
-install on Helm's ownership check of these names rather than sharing them.
+The Lease and the certificate Secret of auto-TLS with leader election, named after the release
+(the webhook reads the names from AGENT_INJECT_LEADER_LEASE and AGENT_INJECT_TLS_AUTO_SECRET), so
+two releases in one namespace never share them.
 */}}
-{{- define "vaultlet.leaseName" -}}vaultlet-injector-leader{{- end -}}
-{{- define "vaultlet.certsSecretName" -}}vaultlet-injector-certs{{- end -}}
+{{- define "vaultlet.leaseName" -}}{{ include "vaultlet.injectorFullname" . | trunc 56 | trimSuffix "-" }}-leader{{- end -}}
+{{- define "vaultlet.certsSecretName" -}}{{ include "vaultlet.injectorFullname" . | trunc 57 | trimSuffix "-" }}-certs{{- end -}}
