@@ -109,6 +109,21 @@ describe('createReviewCache', () => {
     expect(cache.stats().entries).toBe(0);
   });
 
+  it('does not cache a review whose uid text occurs twice, however often it is missed', () => {
+    const cache = createReviewCache<string>({ ...EVERY_TIME, keepOnSecondMiss: true });
+    for (let i = 0; i < 3; i++) answer(cache, reviewText(UID, { ...pod(), status: { uid: UID } }));
+    expect(cache.stats().entries).toBe(0);
+  });
+
+  it('keeps an entry on the second miss of a review however long its uids are', () => {
+    const cache = createReviewCache<string>({ ...EVERY_TIME, keepOnSecondMiss: true });
+    answer(cache, reviewText('a'));
+    expect(cache.stats().entries).toBe(0);
+    answer(cache, reviewText('a-much-longer-uid-than-the-first-one'));
+    expect(cache.stats().entries).toBe(1);
+    expect(cache.lookup(Buffer.from(reviewText(OTHER_UID)))?.uid).toBe(OTHER_UID);
+  });
+
   it('does not cache a review whose literal uid field is not the one request.uid is read from', () => {
     const cache = createReviewCache<string>(EVERY_TIME);
     // request.uid is spelt with escapes; an owner reference carries the same uid literally.

@@ -14,6 +14,7 @@
 // function of the review without its uid (admitPod is pure), B's answer is the stored response with
 // V in place of the uid. Anything else, pretty-printed JSON included, takes the full path.
 import { createHash } from 'node:crypto';
+import { crc32 } from 'node:zlib';
 
 export interface ReviewCacheOptions {
   /** Upper bound on the bytes the entries hold (review and response bytes, plus overhead). */
@@ -102,11 +103,20 @@ function keyOf(review: Buffer, start: number, end: number): string {
   return `${start}:${digest}`;
 }
 
-/** Where the uid's characters sit, if `"uid":"<uid>"` occurs exactly once. */
-function uniqueUidSlot(review: Buffer, uid: string): { start: number; end: number } | undefined {
-  const field = Buffer.from(`"uid":"${uid}"`);
+/**
+ * A missed review's fingerprint for keepOnSecondMiss: its uid offset, its length without the uid,
+ * and a CRC-32 of the rest (zlib's, a few times cheaper than SHA-1 over a whole review). A collision
+ * only keeps an entry early (a hit is still compared byte for byte, entries are keyed by SHA-1),
+ * and one review sent twice keeps an entry anyway, so a forged collision gains an attacker nothing.
+ */
+function missKey(review: Buffer, start: number, end: number): string {
+  return `${start}:${review.length - (end - start)}:${crc32(review.subarray(end), crc32(review.subarray(0, start)))}`;
+}
+
+/** Where the uid's characters sit in the first `"uid":"<uid>"` of the review. */
+function firstUidSlot(review: Buffer, field: Buffer): { start: number; end: number } | undefined {
   const at = review.indexOf(field);
-  if (at < 0 || review.indexOf(field, at + 1) >= 0) return undefined;
+  if (at < 0) return undefined;
   const start = at + UID_FIELD.length;
   return { start, end: start + field.length - UID_FIELD.length - 1 };
 }
@@ -203,16 +213,20 @@ export function createReviewCache<T>(options: ReviewCacheOptions = DEFAULT_REVIE
 
   function remember(review: Buffer, uid: string, response: ResponseTemplate, detail: () => T): void {
     if (review.length > options.maxReviewBytes) return;
-    const slot = uniqueUidSlot(review, uid);
+    const field = Buffer.from(`"uid":"${uid}"`);
+    const slot = firstUidSlot(review, field);
     if (
       slot === undefined ||
       !isPlain(review, slot.start, slot.end) ||
       find(review, slot.start, slot.end) !== undefined
     )
       return;
-    const key = keyOf(review, slot.start, slot.end);
-    if (options.keepOnSecondMiss && !seenBefore(key)) return;
+    // A first miss (most reviews) stops here, after one pass over the bytes for the fingerprint;
+    // the checks that scan or parse the whole review again run only for an entry about to be made.
+    if (options.keepOnSecondMiss && !seenBefore(missKey(review, slot.start, slot.end))) return;
+    if (review.indexOf(field, slot.start - UID_FIELD.length + 1) >= 0) return; // the uid field must occur once
     if (!slotIsRequestUid(review, slot.start, slot.end)) return;
+    const key = keyOf(review, slot.start, slot.end);
     const entry: Entry<T> = {
       key,
       before: Buffer.from(review.subarray(0, slot.start)),

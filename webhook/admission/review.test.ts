@@ -46,6 +46,12 @@ describe('encodeAdmissionResponse', () => {
     ['no patch', review('uid-3'), NOTHING],
     ['a denial with warnings', review('uid-4'), DENIED],
     ['a uid that needs escaping and is not ASCII', review('ü-"\\-\u2028-\ud800'), PATCHED],
+    [
+      'a patch whose JSON text the decision kept',
+      review('uid-5'),
+      { ...PATCHED, patchJson: JSON.stringify(PATCHED.allowed && PATCHED.patch) },
+    ],
+    ['a patch without warnings', review('uid-6'), { ...PATCHED, warnings: [] }],
   ];
   it.each(cases)('is exactly the JSON of buildAdmissionResponse: %s', (_name, r, decision) => {
     const { bytes } = encodeAdmissionResponse(r, decision);

@@ -121,19 +121,26 @@ export function buildAdmissionResponse(review: ParsedReview, decision: Admission
   };
 }
 
-/** The JSON after `"uid":"…"`, which depends on the decision alone, with its byte length. */
-function encodedTail(decision: AdmissionDecision): { readonly text: string; readonly bytes: number } {
-  let text: string;
+/**
+ * The JSON after `"uid":"…"`, which depends on the decision alone: `text`, then the base64 patch
+ * (ASCII, so written as one byte a character without a UTF-8 pass over ~7 KB), then `rest`.
+ */
+interface EncodedTail {
+  readonly text: string;
+  readonly patch: string;
+  readonly rest: string;
+}
+
+function encodedTail(decision: AdmissionDecision): EncodedTail {
   if (decision.allowed && decision.patch.length > 0) {
-    // Spelled out so that JSON.stringify does not scan the ~7 KB base64 text (which needs no escaping).
-    const patch = Buffer.from(JSON.stringify(decision.patch)).toString('base64');
+    // Spelled out so that JSON.stringify does not scan the base64 text (which needs no escaping).
+    // The patch's JSON text is the one the decision measured, when it kept it.
+    const patch = Buffer.from(decision.patchJson ?? JSON.stringify(decision.patch)).toString('base64');
     const warnings = decision.warnings.length === 0 ? '' : `,"warnings":${JSON.stringify(decision.warnings)}`;
-    text = `,"allowed":true,"patch":"${patch}","patchType":"JSONPatch"${warnings}}}`;
-  } else {
-    // `{"allowed":…}` → `,"allowed":…}}`: the rest of the response object, then the review's end.
-    text = `,${JSON.stringify(decisionFields(decision)).slice(1)}}`;
+    return { text: ',"allowed":true,"patch":"', patch, rest: `","patchType":"JSONPatch"${warnings}}}` };
   }
-  return { text, bytes: Buffer.byteLength(text) };
+  // `{"allowed":…}` → `,"allowed":…}}`: the rest of the response object, then the review's end.
+  return { text: `,${JSON.stringify(decisionFields(decision)).slice(1)}}`, patch: '', rest: '' };
 }
 
 /**
@@ -147,9 +154,12 @@ export function encodeAdmissionResponse(review: ParsedReview, decision: Admissio
   const tail = encodedTail(decision);
   const leadBytes = Buffer.byteLength(lead);
   const uidBytes = Buffer.byteLength(uid);
-  const out = Buffer.allocUnsafe(leadBytes + uidBytes + tail.bytes);
-  out.write(lead, 0);
-  out.write(uid, leadBytes);
-  out.write(tail.text, leadBytes + uidBytes);
+  const textBytes = Buffer.byteLength(tail.text);
+  const out = Buffer.allocUnsafe(leadBytes + uidBytes + textBytes + tail.patch.length + Buffer.byteLength(tail.rest));
+  let at = out.write(lead, 0);
+  at += out.write(uid, at);
+  at += out.write(tail.text, at);
+  at += out.write(tail.patch, at, 'latin1');
+  out.write(tail.rest, at);
   return { bytes: out, uidStart: leadBytes + 1, uidEnd: leadBytes + uidBytes - 1 };
 }
