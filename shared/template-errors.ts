@@ -5,11 +5,14 @@ export class TemplateSyntaxError extends AppError {
   readonly template: string;
   readonly line: number;
   readonly column: number;
-  constructor(template: string, line: number, column: number, detail: string) {
+  /** The name of a function the template calls that is not defined, when that is the error. */
+  readonly undefinedFunction: string | undefined;
+  constructor(template: string, line: number, column: number, detail: string, undefinedFunction?: string) {
     super('AGT_TEMPLATE_SYNTAX', `template ${template}:${line}:${column}: ${detail}`);
     this.template = template;
     this.line = line;
     this.column = column;
+    this.undefinedFunction = undefinedFunction;
   }
 }
 

@@ -50,13 +50,15 @@ export function parseTemplate(source: string, options: ParseOptions): TemplateTr
 /** An internal failure at a byte offset, turned into a TemplateSyntaxError at the top. */
 class ParseFailure extends Error {
   readonly pos: number;
-  constructor(pos: number, message: string) {
+  readonly undefinedFunction: string | undefined;
+  constructor(pos: number, message: string, undefinedFunction?: string) {
     super(message);
     this.pos = pos;
+    this.undefinedFunction = undefinedFunction;
   }
 }
 
-function syntaxError(source: string, name: string, pos: number, detail: string): TemplateSyntaxError {
+function syntaxError(source: string, name: string, pos: number, detail: string, undefinedFunction?: string): TemplateSyntaxError {
   let line = 1;
   let lineStart = 0;
   for (let i = source.indexOf('\n'); i >= 0 && i < pos; i = source.indexOf('\n', i + 1)) {
@@ -64,7 +66,7 @@ function syntaxError(source: string, name: string, pos: number, detail: string):
     lineStart = i + 1;
   }
   const column = [...source.slice(lineStart, pos)].length + 1;
-  return new TemplateSyntaxError(name, line, column, detail);
+  return new TemplateSyntaxError(name, line, column, detail, undefinedFunction);
 }
 
 type EndMarker =
@@ -130,7 +132,7 @@ class Parser {
         tokenCount: this.tokens.length,
       };
     } catch (err) {
-      if (err instanceof ParseFailure) throw syntaxError(this.source, this.options.name, err.pos, err.message);
+      if (err instanceof ParseFailure) throw syntaxError(this.source, this.options.name, err.pos, err.message, err.undefinedFunction);
       throw err;
     }
   }
@@ -436,7 +438,7 @@ class Parser {
   private term(): ArgNode | undefined {
     const t = this.nextNonSpace();
     if (t.type === 'identifier') {
-      if (!this.options.functions.has(t.value)) throw new ParseFailure(t.pos, `function ${JSON.stringify(t.value)} not defined`);
+      if (!this.options.functions.has(t.value)) throw new ParseFailure(t.pos, `function ${JSON.stringify(t.value)} not defined`, t.value);
       return { type: 'identifier', pos: t.pos, name: t.value };
     }
     if (t.type === 'dot') return { type: 'dot', pos: t.pos };

@@ -35,6 +35,15 @@ describe('checkTemplateSyntax', () => {
     expect(problems({ source: '{{#if x}}{{/if}}', engine: 'handlebars', left: '{{', right: '}}' })).toEqual([]);
   });
 
+  it('says why a Sprig function Vault Agent 2.x dropped is not defined, and gives no reason for a mere typo', () => {
+    const dropped = problems({ source: '{{ sprig_uuidv4 }}', engine: 'go', left: '{{', right: '}}' });
+    expect(dropped[0]?.message).toMatch(
+      /^template syntax error at line 1, column 4: function "sprig_uuidv4" not defined \(sprig_uuidv4 is not defined since consul-template 0\.41/,
+    );
+    const typo = problems({ source: '{{ sprig_uuidv5 }}', engine: 'go', left: '{{', right: '}}' });
+    expect(typo[0]?.message).toBe('template syntax error at line 1, column 4: function "sprig_uuidv5" not defined');
+  });
+
   it('never puts template text in the message, also for a template too large to remember', () => {
     const secretText = 'SENTINEL-9f2c'.repeat(2000);
     const found = problems({ source: `{{ ${secretText}`, engine: 'go', left: '{{', right: '}}' });

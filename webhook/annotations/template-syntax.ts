@@ -3,7 +3,7 @@
 // parses of one pod share a token budget (limits.ts), so no template can hold up the webhook.
 import Handlebars from 'handlebars';
 import type { TemplateEngineName } from '../../shared/agent-config.ts';
-import { CONSUL_TEMPLATE_FUNCTIONS } from '../../shared/go-template/function-names.ts';
+import { CONSUL_TEMPLATE_FUNCTIONS, notRenderedReason } from '../../shared/go-template/function-names.ts';
 import { parseTemplate, TemplateTooLargeError } from '../../shared/go-template/parse.ts';
 import { TemplateSyntaxError } from '../../shared/template-errors.ts';
 import { handlebarsShape } from './handlebars-shape.ts';
@@ -159,7 +159,9 @@ function goOutcome(t: TemplateCheck, maxTokens: number): Outcome | undefined {
 function goProblem(err: unknown): string {
   if (err instanceof TemplateSyntaxError) {
     const detail = err.message.replace(/^template [^:]*:\d+:\d+: /, '').slice(0, 200);
-    return `template syntax error at line ${err.line}, column ${err.column}: ${detail}`;
+    // A name Vault Agent 2.x dropped (Sprig's non-hermetic functions) gets the reason with it.
+    const why = err.undefinedFunction === undefined ? undefined : notRenderedReason(err.undefinedFunction);
+    return `template syntax error at line ${err.line}, column ${err.column}: ${detail}${why === undefined ? '' : ` (${why})`}`;
   }
   return 'template could not be parsed';
 }
