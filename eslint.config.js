@@ -1,4 +1,4 @@
-// Lint rules that carry the architecture (style.md §3.7): no `any`, no floating promises, type-only
+// Lint rules that carry the architecture: no `any`, no floating promises, type-only
 // imports, process.env only in config modules, webhook/ and agent/ never importing each other.
 import tseslint from 'typescript-eslint';
 

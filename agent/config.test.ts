@@ -5,7 +5,7 @@ import { loadAgentSettings, type AgentSettings } from './config.ts';
 
 const SENTINEL = 'SENTINEL-s3cr3t-7f1e';
 
-/** The config vault-k8s generates for a sidecar (spec/agent.md §1.7). */
+/** The config vault-k8s generates for a sidecar. */
 const INJECTED: AgentConfig = {
   auto_auth: {
     method: { type: 'kubernetes', mount_path: 'auth/kubernetes', config: { role: 'db-app', token_path: '/var/run/secrets/kubernetes.io/serviceaccount/token' } },

@@ -1,5 +1,5 @@
 // The webhook↔agent contract: the Vault Agent JSON config that travels base64-encoded in
-// VAULT_CONFIG (spec/injector.md §2.12, spec/agent.md §1). The webhook builds it, the agent reads
+// VAULT_CONFIG (vault-k8s behaviour). The webhook builds it, the agent reads
 // it, the real Vault Agent reads it too. Keys are Vault's own snake_case spellings.
 //
 // vaultlet extensions (marked below) are emitted only when the agent image is vaultlet's own,

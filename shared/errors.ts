@@ -1,5 +1,5 @@
 // One error base for the whole project. Subclasses are categories, not call sites; structured
-// context lives in typed fields, never parsed back out of the message (style.md §3.4).
+// context lives in typed fields, never parsed back out of the message.
 
 export class AppError extends Error {
   readonly code: string;

@@ -1,5 +1,5 @@
 // The webhook's configuration: vault-k8s's flags and AGENT_INJECT_* variables with their names and
-// defaults (spec/injector.md §3.1), validated once, every problem reported together, deep-frozen.
+// defaults, validated once, every problem reported together, deep-frozen.
 // Precedence as in vault-k8s: default → flag → environment variable (when non-empty).
 import { ConfigError, type FieldError } from '../shared/errors.ts';
 import { parseGoBool } from '../shared/parse/go-bool.ts';

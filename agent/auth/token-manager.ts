@@ -1,6 +1,6 @@
 // Auto-auth: log in with the configured method (login-method.ts), renew the token on the
 // LifetimeWatcher schedule, log in again near max TTL, on lasting renewal errors, or when
-// templating sees "invalid token" (spec/agent.md §3.1–3.3). Tokens that come back already used up
+// templating sees "invalid token". Tokens that come back already used up
 // (lease_duration 0 or less, renewals that give nothing) make the next logins back off instead of
 // looping. The token is handed to sinks and listeners, never to the logger.
 import type { Clock } from '../../shared/clock.ts';

@@ -1,4 +1,4 @@
-// The lease cache (`cache {}`, spec/agent.md §1.6): responses to proxied requests that carry a
+// The lease cache (`cache {}`): responses to proxied requests that carry a
 // renewable lease or create a renewable token are kept, keyed by the whole request (cache-key.ts),
 // and renewed by the agent on Vault's LifetimeWatcher schedule; an identical request gets the kept
 // response instead of a new lease. An entry leaves when its lease stops extending or cannot be

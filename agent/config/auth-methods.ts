@@ -1,5 +1,5 @@
 // Each auth method's `auto_auth.method.config` keys, with Vault Agent's names and defaults
-// (spec/agent.md §1.2). One reader per method; the caller adds the shared fields (mount path,
+// One reader per method; the caller adds the shared fields (mount path,
 // namespace, backoff). Values from the environment are those the cloud SDKs read.
 import type {
   AppRoleAuthSettings,

@@ -1,4 +1,4 @@
-// `auto_auth` (spec/agent.md §1.2): the login method and the file sinks.
+// `auto_auth`: the login method and the file sinks.
 import {
   DEFAULTS,
   SUPPORTED_AUTH_METHODS,

@@ -11,7 +11,7 @@ function parse(config: Record<string, unknown>): { proxy: ReturnType<typeof reso
   return { proxy, problems: problems.list.map((p) => `${p.field}: ${p.message}`) };
 }
 
-/** What vault-k8s generates with agent-cache-enable on an init + sidecar pod (injector §2.12.4). */
+/** What vault-k8s generates with agent-cache-enable on an init + sidecar pod. */
 const VAULT_K8S: AgentConfig = {
   auto_auth: {
     method: { type: 'kubernetes', mount_path: 'auth/kubernetes', config: { role: 'app' } },

@@ -1,6 +1,6 @@
 // The local Vault API side of the agent: `listener` stanzas, `api_proxy`, `cache` (with its
 // legacy `use_auto_auth_token` and `persist "kubernetes"`), each listener's `agent_api`, and
-// `telemetry` (spec/agent.md §1.6). Parsed into ProxySettings, or undefined when the config has no
+// `telemetry`. Parsed into ProxySettings, or undefined when the config has no
 // listener and no cache, so agents without one never load the listener code.
 import type { Problems } from './problems.ts';
 import { absolutePathProblem, join, quoteName, type Json } from './problems.ts';

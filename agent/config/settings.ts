@@ -1,6 +1,6 @@
 // The agent's resolved, validated, deep-frozen settings: what every other agent module reads
 // instead of the raw Vault Agent JSON config or the environment. Defaults follow Vault Agent
-// (spec/agent.md §0, §1); every duration is in milliseconds.
+// every duration is in milliseconds.
 import type { AgentConfig, TemplateEngineName } from '../../shared/agent-config.ts';
 import type { ProxySettings } from './listener.ts';
 

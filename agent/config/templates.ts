@@ -1,4 +1,4 @@
-// `template` stanzas and `template_config` (spec/agent.md §1.3, §1.4).
+// `template` stanzas and `template_config`.
 import { TEMPLATE_ENGINES, type TemplateEngineName } from '../../shared/agent-config.ts';
 import { destinationProblem } from '../output/sandbox.ts';
 import { parseOctalMode } from './auth.ts';

@@ -1,5 +1,5 @@
 // The `vault` stanza and the environment variables that override it, as Vault Agent reads them
-// (spec/agent.md §1.5): config file < environment.
+// config file < environment.
 import { parseGoBool } from '../../shared/parse/go-bool.ts';
 import { optional } from './flags.ts';
 import type { Problems } from './problems.ts';

@@ -1,6 +1,6 @@
 // What the API proxy forwards, as pure functions of the incoming request: which token goes to
 // Vault (`use_auto_auth_token` true / "force"), which headers pass, and whether the
-// `require_request_header` check holds (spec/agent.md §1.6, §5.0).
+// `require_request_header` check holds.
 import type { UseAutoAuthToken } from '../config/listener.ts';
 
 export type Headers = Readonly<Record<string, readonly string[] | undefined>>;

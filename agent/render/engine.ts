@@ -14,7 +14,7 @@ export interface SecretRequest {
   readonly key: string;
 }
 
-/** A Vault response as JSON (spec/agent.md §5), whatever the engine makes of it. */
+/** A Vault response as JSON, whatever the engine makes of it. */
 export interface VaultResponse {
   readonly request_id?: string;
   readonly lease_id: string;

@@ -1,7 +1,7 @@
 // Drives the templates through the TemplateEngine interface: render, fetch what was missing,
 // render again until complete; write only complete output (atomically, only on change); run the
 // command / POST the reload URL only when the bytes changed. A failing template is isolated: the
-// others still render (spec/agent.md §6 #12). A template's `file` reads and `writeToFile` writes
+// others still render. A template's `file` reads and `writeToFile` writes
 // are confined by its sandbox_path (template-files.ts); writes also go through the output port's
 // destination check, like the rendered file itself.
 import type { Logger } from '../../shared/logger.ts';

@@ -1,4 +1,4 @@
-// When to look at a fetched secret again (spec/agent.md §3.4), as a pure function of the response.
+// When to look at a fetched secret again, as a pure function of the response.
 import type { Random } from '../../shared/backoff.ts';
 import type { SecretRequest, VaultResponse } from '../render/engine.ts';
 import { MAX_TIMER_MS } from './token-schedule.ts';
@@ -60,7 +60,7 @@ export function planRefresh(inputs: RefreshInputs, random: Random): RefreshPlan 
     return { kind: 'refetch', delayMs: cap((ttl + 1) * 1000), reason: 'rotating-static-role' };
   }
   // KV v1 without a `ttl` key reports the mount default (32 days); poll it like a static secret
-  // instead of practically never (spec §6 #5).
+  // instead of practically never.
   const kvV1WithoutTtl = inputs.kvV1 && data['ttl'] === undefined;
   if (response.lease_duration > 0 && !kvV1WithoutTtl) {
     return { kind: 'refetch', delayMs: cap(response.lease_duration * 1000 * staggeredThreshold(inputs.threshold, random)), reason: 'leased' };

@@ -1,5 +1,5 @@
-// Token renewal math of Vault's LifetimeWatcher (spec/agent.md §3.2), as pure functions.
-// Also used for renewable secret leases, which follow the same rule (§3.4).
+// Token renewal math of Vault's LifetimeWatcher, as pure functions.
+// Also used for renewable secret leases, which follow the same rule.
 import type { Random } from '../../shared/backoff.ts';
 import { backoffDelay, type BackoffPolicy } from '../../shared/backoff.ts';
 
@@ -45,7 +45,7 @@ export function afterRenewalError(attempt: number, msUntilExpiry: number, random
   return { action: 'sleep', delayMs: Math.min(msUntilExpiry, backoffDelay(RENEW_ERROR_BACKOFF, attempt, random)) };
 }
 
-/** Auto-auth login backoff: min_backoff doubling to max_backoff, each reduced by 0–25 % (§3.3). */
+/** Auto-auth login backoff: min_backoff doubling to max_backoff, each reduced by 0–25 %. */
 export function loginBackoffPolicy(minBackoffMs: number, maxBackoffMs: number): BackoffPolicy {
   return Object.freeze({ initialMs: minBackoffMs, maxMs: maxBackoffMs, multiplier: 2, jitter: 0.25, mode: 'reduce' });
 }

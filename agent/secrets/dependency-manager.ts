@@ -1,7 +1,7 @@
 // Holds every secret the templates asked for, keyed by request key: one fetch per key however many
 // templates use it, concurrent callers share the in-flight fetch. Each entry then lives on its own
 // timer: renewable leases renewed on the ⅔ rule, everything else re-read on its schedule
-// (spec/agent.md §3.4). Fetch failures retry with backoff; the last good data is kept meanwhile.
+// Fetch failures retry with backoff; the last good data is kept meanwhile.
 import type { Clock, TimerHandle } from '../../shared/clock.ts';
 import type { Random } from '../../shared/backoff.ts';
 import { backoffDelay } from '../../shared/backoff.ts';

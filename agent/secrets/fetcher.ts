@@ -14,7 +14,7 @@ export interface Fetched {
 
 export class SecretFetcher {
   readonly #client: VaultClient;
-  /** Preflight answers per path for this token's lifetime (spec §6 #10: no repeated preflights). */
+  /** Preflight answers per path for this token's lifetime. */
   readonly #mounts = new Map<string, MountInfo | null>();
   /** Mounts learnt so far; a path under one of them needs no preflight of its own. */
   readonly #known: MountInfo[] = [];

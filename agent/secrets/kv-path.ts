@@ -1,4 +1,4 @@
-// KV v2 path rewriting, as Vault Agent's template engine does it (spec/agent.md §3.4).
+// KV v2 path rewriting, as Vault Agent's template engine does it.
 
 /** Splits `path?query` (a `?version=N` selector) so the preflight and the shim see only the path. */
 export function splitQuery(raw: string): { path: string; query: string } {

@@ -1,6 +1,6 @@
 // The agent's Vault client: typed calls over a one-exchange transport port (the HTTP adapter is
 // http-transport.ts; tests hand in fakes). It turns statuses into VaultError, checks the shape of
-// every response it relies on, and applies the Go API client's retry rules (spec/agent.md §0, §5.12).
+// every response it relies on, and applies the Go API client's retry rules.
 import type { VaultResponse } from '../render/engine.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { sleep } from '../../shared/clock.ts';
@@ -85,7 +85,7 @@ export class VaultClient {
     this.#retries = options.retries ?? 2;
   }
 
-  /** Kubernetes login. No client retries: auto-auth owns its backoff (spec §2.1). */
+  /** Kubernetes login. No client retries: auto-auth owns its backoff. */
   async login(init: { mountPath: string; role: string; jwt: string; namespace?: string }): Promise<TokenInfo> {
     const path = `${init.mountPath}/login`;
     const body = await this.#call({ method: 'PUT', path, body: { jwt: init.jwt, role: init.role }, ...ns(init.namespace) }, 0);

@@ -1,4 +1,4 @@
-// Go's strconv.ParseBool: the exact spellings vault-k8s and Vault accept (spec/injector.md §0.1).
+// Go's strconv.ParseBool: the exact spellings vault-k8s and Vault accept.
 const TRUE = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
 const FALSE = new Set(['0', 'f', 'F', 'FALSE', 'false', 'False']);
 

@@ -75,7 +75,7 @@ export class FaultState implements VaultFaults {
   }
 }
 
-/** What Vault sends with each status (spec/agent.md §5.12). */
+/** What Vault sends with each status. */
 export function faultResponse(status: number, path: string, url: string): VaultResponse {
   switch (status) {
     case 307: return { status, body: '', headers: { location: url } };

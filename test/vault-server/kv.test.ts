@@ -1,5 +1,5 @@
 // KV v1 and v2 over HTTP: reads, versions, deletes, metadata, LIST (method and ?list=true), and
-// the 404 shapes of spec/agent.md §5.3.
+// the 404 shapes Vault gives.
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { startVaultServer, type VaultTestServer } from './server.ts';
 import { normalizeIds, vaultCall, type CallResult } from './test-client.ts';

@@ -1,5 +1,5 @@
 // A standalone HTTP server that answers like HashiCorp Vault for what an injected agent uses
-// (spec/agent.md §2, §3, §5), with fault injection for tests. Listens on 127.0.0.1 by default.
+// with fault injection for tests. Listens on 127.0.0.1 by default.
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { X509Certificate } from 'node:crypto';

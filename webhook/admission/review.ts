@@ -1,4 +1,4 @@
-// The AdmissionReview envelope (spec/injector.md §3.3): checks an incoming review's shape once,
+// The AdmissionReview envelope: checks an incoming review's shape once,
 // at the boundary, and builds the response in the request's own API version. No pod logic here:
 // the decision comes from the injected admit function (webhook/inject/admit.ts).
 import type { AdmitResult } from '../inject/admit.ts';

@@ -1,4 +1,4 @@
-// `agent-json-patch` / `agent-init-json-patch`: an RFC 6902 patch for one agent container (§2.15).
+// `agent-json-patch` / `agent-init-json-patch`: an RFC 6902 patch for one agent container.
 // Parsed and shape-checked here; applied to the container object alone, so it cannot reach the pod.
 import type { Operation } from 'fast-json-patch';
 import type { AnnotationReader } from './reader.ts';

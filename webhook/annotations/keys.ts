@@ -1,4 +1,4 @@
-// The annotation catalogue: every key the webhook reads (spec/injector.md §1), in one place.
+// The annotation catalogue: every key the webhook reads, in one place.
 // Keys are written without their prefix; VAULT is `vault.hashicorp.com/`, VAULTLET `vaultlet.io/`.
 
 export const VAULT_PREFIX = 'vault.hashicorp.com/';
@@ -76,7 +76,7 @@ export const VAULT_KEYS = [
 
 export type VaultKey = (typeof VAULT_KEYS)[number];
 
-/** The prefixes that declare a secret, tried in this order (§2.12.2). */
+/** The prefixes that declare a secret, tried in this order. */
 export const SECRET_DECLARING_PREFIXES = [
   'agent-inject-secret-',
   'agent-inject-template-file-',

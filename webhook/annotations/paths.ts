@@ -3,7 +3,7 @@
 import { truncate } from '../../shared/parse/go-bool.ts';
 import type { AnnotationReader } from './reader.ts';
 
-/** Mount paths the agent containers use for themselves (spec §2.7, §2.13). */
+/** Mount paths the agent containers use for themselves. */
 export const RESERVED_AGENT_PATHS = [
   '/home/vault',
   '/vault/tls',

@@ -1,5 +1,5 @@
 // Kubernetes resource quantities (`500m`, `128Mi`, `1e3`), re-emitted in the canonical form the
-// API server would store (spec/injector.md §0.1): `1000m` → `1`, `0.5` → `500m`, `1024Mi` → `1Gi`.
+// API server would store: `1000m` → `1`, `0.5` → `500m`, `1024Mi` → `1Gi`.
 // Exact arithmetic in BigInt nano-units, so no float rounding ever changes a value.
 import { truncate } from '../../shared/parse/go-bool.ts';
 

@@ -162,7 +162,7 @@ export class AnnotationReader {
     return this.#values.get(key);
   }
 
-  /** A `vault.hashicorp.com/` value; present-but-empty stays empty (§0.2). */
+  /** A `vault.hashicorp.com/` value; present-but-empty stays empty. */
   str(name: string, fallback: string): string {
     return this.#vault.get(name) ?? fallback;
   }

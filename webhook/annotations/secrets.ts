@@ -1,4 +1,4 @@
-// Secrets and their templates (spec/injector.md §1.2, §2.12.2): which secrets a pod declares, where
+// Secrets and their templates: which secrets a pod declares, where
 // each file goes, and its template. Sorted by name (vault-k8s walks a Go map: random order).
 import { posix } from 'node:path';
 import type { TemplateEngineName } from '../../shared/agent-config.ts';

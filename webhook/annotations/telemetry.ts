@@ -1,4 +1,4 @@
-// `agent-telemetry-KEY` annotations → the VAULT_CONFIG `telemetry` stanza (spec §2.12.7). Values
+// `agent-telemetry-KEY` annotations → the VAULT_CONFIG `telemetry` stanza. Values
 // are JSON when they parse, else strings, and must fit Vault Agent's telemetry schema. On a type
 // mismatch vault-k8s drops the whole stanza silently and admits the pod; vaultlet does the same,
 // with a warning naming the key (admit what vault-k8s admits).

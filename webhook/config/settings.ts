@@ -1,5 +1,5 @@
 // Every webhook setting: its environment variable, its flag and its default, the same as vault-k8s
-// (spec/injector.md §3.1) plus vaultlet's own. The one table docs/webhook-config.md describes.
+// plus vaultlet's own. The one table docs/webhook-config.md describes.
 
 export interface Setting {
   readonly env: string;

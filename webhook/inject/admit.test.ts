@@ -357,7 +357,7 @@ describe('admitPod: the whole patch for the minimal pod', () => {
     expect(pod?.spec?.containers[0]?.volumeMounts).toEqual([SA_MOUNT, secrets]);
   });
 
-  it('emits the §2.12.1 minimal VAULT_CONFIG byte for byte', () => {
+  it('emits the minimal VAULT_CONFIG of vault-k8s byte for byte', () => {
     const { init, sidecar } = admit(loadPodFixture('minimal-pod'), testConfig(VAULT_IMAGE));
     const text = (c: typeof init) =>
       Buffer.from(c?.env?.find((e) => e.name === 'VAULT_CONFIG')?.value ?? '', 'base64').toString();

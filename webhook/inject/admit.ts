@@ -1,4 +1,4 @@
-// admitPod: the pure decision and patch for one pod (spec/injector.md §2.1). Synchronous, never
+// admitPod: the pure decision and patch for one pod. Synchronous, never
 // throws: bad objects are 400s, the pod's own mistakes are denials listing every bad annotation,
 // and anything unexpected fails closed with a 500.
 import type { Operation } from 'fast-json-patch';

@@ -1,5 +1,5 @@
 // Everything the pod's annotations ask for, resolved against the webhook's defaults into one typed
-// value (spec/injector.md §2.2). Defaults are resolved here, never written back into the pod.
+// value. Defaults are resolved here, never written back into the pod.
 import type { Operation } from 'fast-json-patch';
 import type { EnvVar, VolumeMount } from 'kubernetes-types/core/v1.js';
 import type { TemplateEngineName } from '../../shared/agent-config.ts';

@@ -1,4 +1,4 @@
-// The Vault connection and the auto-auth method of a pod (spec/injector.md §1.3, §2.6, §2.12.3).
+// The Vault connection and the auto-auth method of a pod.
 import { NAME_SUFFIX, VAULT_PREFIX } from '../annotations/keys.ts';
 import type { AnnotationReader } from '../annotations/reader.ts';
 import type { WebhookConfig } from '../config.ts';

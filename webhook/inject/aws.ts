@@ -1,4 +1,4 @@
-// AWS IRSA (spec/injector.md §2.8): with auth type `aws`, the agents get the app's web-identity env
+// AWS IRSA: with auth type `aws`, the agents get the app's web-identity env
 // and token mount. Emitted sorted by name (vault-k8s: random order) and without a duplicate
 // AWS_REGION when auth-config-region is set.
 import type { EnvVar, VolumeMount } from 'kubernetes-types/core/v1.js';

@@ -1,4 +1,4 @@
-// Applies an `agent-json-patch` / `agent-init-json-patch` to one generated container (spec §2.15).
+// Applies an `agent-json-patch` / `agent-init-json-patch` to one generated container.
 // The patch sees only the container object, so it cannot reach the pod; the result is read back as a
 // Container (unknown fields dropped, as vault-k8s's Go decoding does).
 import fastJsonPatch from 'fast-json-patch';

@@ -1,4 +1,4 @@
-// The agent containers (spec/injector.md §2.7–§2.11). With a HashiCorp Vault / OpenBao image they
+// The agent containers. With a HashiCorp Vault / OpenBao image they
 // are byte-for-byte what vault-k8s makes (`/bin/sh -ec`); with vaultlet's image they pass args only.
 import type { Container, EnvVar, Probe } from 'kubernetes-types/core/v1.js';
 import { encodeAgentConfig, VAULTLET_AGENT } from '../../shared/agent-config.ts';

@@ -1,4 +1,4 @@
-// Applies an AgentSpec to a clone of the pod (spec/injector.md §2.3–§2.5). The patch is then the diff
+// Applies an AgentSpec to a clone of the pod. The patch is then the diff
 // of the clone against the original, never hand-built ops: a pod without volumes keeps every
 // injected volume, and the order is stable.
 import type { Container, Pod, Volume, VolumeMount } from 'kubernetes-types/core/v1.js';

@@ -1,4 +1,4 @@
-// The agents' securityContext (spec/injector.md §2.9, §1.4).
+// The agents' securityContext.
 import { VAULT_PREFIX } from '../annotations/keys.ts';
 import type { AnnotationReader } from '../annotations/reader.ts';
 import type { WebhookConfig } from '../config.ts';

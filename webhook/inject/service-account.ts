@@ -1,4 +1,4 @@
-// Which service-account token the agents authenticate with (spec/injector.md §2.6).
+// Which service-account token the agents authenticate with.
 import { posix } from 'node:path';
 import type { Container, Pod } from './pod.ts';
 

@@ -34,7 +34,7 @@ const annotate = (a: Record<string, string>): Record<string, string> =>
 /** [name, annotations, webhook env, expected init config, expected sidecar config (defaults to init with exit_after_auth false)] */
 const CASES: [string, Record<string, string>, Record<string, string>, AgentConfig, AgentConfig?][] = [
   [
-    'one secret with the default map template (§2.12.2)',
+    'one secret with the default map template',
     { 'agent-inject-secret-db': 'database/creds/db' },
     {},
     base({

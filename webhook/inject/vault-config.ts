@@ -1,4 +1,4 @@
-// VAULT_CONFIG: the Vault Agent JSON config of one agent container (spec/injector.md §2.12), keys in
+// VAULT_CONFIG: the Vault Agent JSON config of one agent container, keys in
 // vault-k8s's order. vaultlet extensions only for vaultlet's own image: Vault Agent rejects them.
 import {
   type AgentConfig,

@@ -1,4 +1,4 @@
-// The pod volumes the agents need and the mounts that use them (spec/injector.md §2.4, §2.5, §2.7).
+// The pod volumes the agents need and the mounts that use them.
 import type { Volume, VolumeMount } from 'kubernetes-types/core/v1.js';
 import { VAULTLET_AGENT } from '../../shared/agent-config.ts';
 import type { AgentSpec } from './agent-spec.ts';
@@ -38,7 +38,7 @@ export function secretMounts(spec: AgentSpec): VolumeMount[] {
   ];
 }
 
-/** An agent container's mounts, in vault-k8s's order (§2.7); copied mounts never shadow ours. */
+/** An agent container's mounts, in vault-k8s's order; copied mounts never shadow ours. */
 export function agentMounts(spec: AgentSpec, role: AgentRole): VolumeMount[] {
   const sa: VolumeMount = {
     name: spec.serviceAccount.volumeName,

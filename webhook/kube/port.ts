@@ -1,4 +1,4 @@
-// The few Kubernetes API calls auto-TLS needs, behind a port we own (style.md §3.1). The one
+// The few Kubernetes API calls auto-TLS needs, behind a port we own. The one
 // implementation over @kubernetes/client-node is client-node-port.ts; tests use the real client
 // against test/kube-api-server. Values are plain records: times in epoch ms, Secret data decoded.
 import { AppError } from '../../shared/errors.ts';

@@ -1,4 +1,4 @@
-// The vault-k8s injector's Prometheus metrics (spec/injector.md §3.5), same names and semantics,
+// The vault-k8s injector's Prometheus metrics, same names and semantics,
 // registered on a registry the caller owns (so tests never share the global one), plus
 // prom-client's default process metrics. The namespace label comes from the request, which anyone
 // who reaches the Service can forge: every new value is a series kept forever (100k forged

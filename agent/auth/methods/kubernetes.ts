@@ -1,4 +1,4 @@
-// Kubernetes auth (spec/agent.md §2.1): the service-account JWT, read and trimmed on every login
+// Kubernetes auth: the service-account JWT, read and trimmed on every login
 // because projected tokens rotate, sent with the role.
 import type { KubernetesAuthSettings } from '../../config/settings.ts';
 import { AuthError } from '../../errors.ts';

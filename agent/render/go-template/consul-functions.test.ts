@@ -1,5 +1,5 @@
 // consul-template-only functions (no Go/Sprig reference run possible): expectations follow
-// consul-template's template/funcs.go and spec/agent.md §4.3.
+// consul-template's template/funcs.go and Vault Agent's documented behaviour.
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { fakeContext, vaultResponse } from '../../../test/fixtures/templates/go-context.ts';
 import { goTemplateEngine } from './engine.ts';

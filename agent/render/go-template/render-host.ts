@@ -1,7 +1,7 @@
 // One render's connection to the agent: the `secret`, `secrets` and `pkiCert` functions look up
 // Vault responses through RenderContext.lookup, record every request (dependencies) and the ones
 // with no data yet (missing), and turn responses into the Go values consul-template exposes
-// (spec/agent.md §4.2). It also collects every secret string it hands out, so error messages can
+// It also collects every secret string it hands out, so error messages can
 // be redacted.
 import { secretRequestKey, type FileWrite, type InterfaceAddress, type RenderContext, type SecretRequest, type VaultResponse } from '../engine.ts';
 import { newScratch, type ConsulHost } from './consul-misc.ts';

@@ -1,5 +1,5 @@
 // What Handlebars templates see for a Vault response: the same field names as consul-template's
-// Go `secret` object (spec/agent.md §4.2), so `Data.data.password` (KV v2) or `Data.username`
+// Go `secret` object, so `Data.data.password` (KV v2) or `Data.username`
 // (database) work in both engines. A secret not fetched yet is a placeholder that answers every
 // path, so one render pass discovers every dependency even under `strict`.
 import type { VaultResponse } from '../engine.ts';

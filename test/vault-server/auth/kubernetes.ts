@@ -1,6 +1,6 @@
-// Kubernetes auth login (spec/agent.md §2): role lookup, JWT claims, service-account name and
+// Kubernetes auth login: role lookup, JWT claims, service-account name and
 // namespace binding, then a service token with the role's TTLs and policies. Error statuses and
-// texts are Vault's (§2.4). There is no TokenReview: the JWT is trusted once its claims check out.
+// texts are Vault's. There is no TokenReview: the JWT is trusted once its claims check out.
 import { randomUUID } from 'node:crypto';
 import { badRequest, envelope, errors, permissionDenied } from '../responses.ts';
 import type { VaultResponse } from '../http-types.ts';

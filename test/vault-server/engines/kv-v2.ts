@@ -1,6 +1,6 @@
 // KV version 2: versioned secrets under data/, metadata/, delete/, undelete/, destroy/. Response
 // shapes, including the 404 envelopes for deleted versions and for paths without data/, follow
-// Vault (spec/agent.md §5.2–5.3).
+// Vault.
 import { isWrite, type Engine, type EngineRequest, type MountInfo } from './engine.ts';
 import { badRequest, envelope, noContent, notFound, unsupportedOperation } from '../responses.ts';
 import type { VaultResponse } from '../http-types.ts';

@@ -1,5 +1,5 @@
 // sys/health and sys/seal-status: unauthenticated, answered even while sealed. Status codes and
-// query overrides as in spec/agent.md §5.10.
+// query overrides as in Vault's sys/health.
 import { json } from '../responses.ts';
 import type { VaultResponse } from '../http-types.ts';
 import { VAULT_VERSION, type ServerStatus } from './status.ts';
