@@ -5,6 +5,12 @@
 import type { Problems } from './problems.ts';
 import { absolutePathProblem, join, quoteName, type Json } from './problems.ts';
 import { optional } from './flags.ts';
+import {
+  TELEMETRY_BOOL_KEYS,
+  TELEMETRY_INT_KEYS,
+  TELEMETRY_LIST_KEYS,
+  TELEMETRY_STRING_KEYS,
+} from '../../shared/telemetry-keys.ts';
 
 export type UseAutoAuthToken = false | true | 'force';
 
@@ -91,30 +97,7 @@ const CACHE_KEYS = [
 ];
 const PERSIST_KEYS = ['type', 'path', 'keep_after_import', 'exit_on_err', 'service_account_token_file'];
 const API_PROXY_KEYS = ['use_auto_auth_token', 'enforce_consistency', 'when_inconsistent'];
-const TELEMETRY_STRINGS = [
-  'usage_gauge_period',
-  'lease_metrics_epsilon',
-  'statsite_address',
-  'statsd_address',
-  'circonus_api_token',
-  'circonus_api_app',
-  'circonus_api_url',
-  'circonus_submission_interval',
-  'circonus_submission_url',
-  'circonus_check_id',
-  'circonus_check_instance_id',
-  'circonus_check_search_tag',
-  'circonus_check_display_name',
-  'circonus_check_tags',
-  'circonus_broker_id',
-  'circonus_broker_select_tag',
-  'dogstatsd_addr',
-  'prometheus_retention_time',
-  'stackdriver_project_id',
-  'stackdriver_location',
-  'stackdriver_namespace',
-  'metrics_prefix',
-];
+const TELEMETRY_STRINGS = [...TELEMETRY_STRING_KEYS, 'metrics_prefix'];
 /** Keys that configure a push sink; one of them set means metrics were meant to go there. */
 const PUSH_SINK_KEYS = [
   'statsite_address',
@@ -124,16 +107,6 @@ const PUSH_SINK_KEYS = [
   'circonus_submission_url',
   'stackdriver_project_id',
 ];
-const TELEMETRY_INTS = ['maximum_gauge_cardinality', 'num_lease_metrics_buckets'];
-const TELEMETRY_BOOLS = [
-  'disable_hostname',
-  'enable_hostname_label',
-  'add_lease_metrics_namespace_labels',
-  'filter_default',
-  'circonus_check_force_metric_activation',
-  'stackdriver_debug_logs',
-];
-const TELEMETRY_LISTS = ['prefix_filter', 'dogstatsd_tags'];
 
 /** undefined when the config has neither a listener nor a cache (nothing to serve). */
 export function resolveProxy(config: Json, problems: Problems): ProxySettings | undefined {
@@ -287,12 +260,17 @@ function resolvePersist(raw: unknown, problems: Problems): PersistSettings | und
 
 function resolveTelemetry(raw: unknown, problems: Problems): TelemetrySettings {
   const t = problems.object(raw, 'telemetry') ?? {};
-  problems.knownKeys(t, 'telemetry', [...TELEMETRY_STRINGS, ...TELEMETRY_INTS, ...TELEMETRY_BOOLS, ...TELEMETRY_LISTS]);
+  problems.knownKeys(t, 'telemetry', [
+    ...TELEMETRY_STRINGS,
+    ...TELEMETRY_INT_KEYS,
+    ...TELEMETRY_BOOL_KEYS,
+    ...TELEMETRY_LIST_KEYS,
+  ]);
   for (const key of TELEMETRY_STRINGS)
     if (key !== 'prometheus_retention_time') problems.string(t[key], `telemetry.${key}`);
-  for (const key of TELEMETRY_INTS)
+  for (const key of TELEMETRY_INT_KEYS)
     problems.integer(t[key], `telemetry.${key}`, -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
-  for (const key of TELEMETRY_BOOLS) if (key !== 'disable_hostname') problems.bool(t[key], `telemetry.${key}`);
+  for (const key of TELEMETRY_BOOL_KEYS) if (key !== 'disable_hostname') problems.bool(t[key], `telemetry.${key}`);
   const filters = (problems.array(t['prefix_filter'], 'telemetry.prefix_filter') ?? []).map((f, i) =>
     problems.string(f, `telemetry.prefix_filter[${i}]`),
   );

@@ -4,43 +4,20 @@
 // with a warning naming the key (admit what vault-k8s admits).
 import type { AnnotationReader } from './reader.ts';
 import { VAULT_PREFIX } from './keys.ts';
+import {
+  TELEMETRY_BOOL_KEYS,
+  TELEMETRY_INT_KEYS,
+  TELEMETRY_LIST_KEYS,
+  TELEMETRY_STRING_KEYS,
+} from '../../shared/telemetry-keys.ts';
 
 type Kind = 'string' | 'int' | 'bool' | 'strings';
 
 const SCHEMA: ReadonlyMap<string, Kind> = new Map<string, Kind>([
-  ...[
-    'usage_gauge_period',
-    'lease_metrics_epsilon',
-    'statsite_address',
-    'statsd_address',
-    'circonus_api_token',
-    'circonus_api_app',
-    'circonus_api_url',
-    'circonus_submission_interval',
-    'circonus_submission_url',
-    'circonus_check_id',
-    'circonus_check_instance_id',
-    'circonus_check_search_tag',
-    'circonus_check_display_name',
-    'circonus_check_tags',
-    'circonus_broker_id',
-    'circonus_broker_select_tag',
-    'dogstatsd_addr',
-    'prometheus_retention_time',
-    'stackdriver_project_id',
-    'stackdriver_location',
-    'stackdriver_namespace',
-  ].map((k) => [k, 'string'] as const),
-  ...['maximum_gauge_cardinality', 'num_lease_metrics_buckets'].map((k) => [k, 'int'] as const),
-  ...[
-    'disable_hostname',
-    'enable_hostname_label',
-    'add_lease_metrics_namespace_labels',
-    'filter_default',
-    'circonus_check_force_metric_activation',
-    'stackdriver_debug_logs',
-  ].map((k) => [k, 'bool'] as const),
-  ...['prefix_filter', 'dogstatsd_tags'].map((k) => [k, 'strings'] as const),
+  ...TELEMETRY_STRING_KEYS.map((k) => [k, 'string'] as const),
+  ...TELEMETRY_INT_KEYS.map((k) => [k, 'int'] as const),
+  ...TELEMETRY_BOOL_KEYS.map((k) => [k, 'bool'] as const),
+  ...TELEMETRY_LIST_KEYS.map((k) => [k, 'strings'] as const),
 ]);
 
 const PREFIX = 'agent-telemetry-';
