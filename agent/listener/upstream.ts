@@ -74,6 +74,19 @@ export function createUpstream(options: HttpTransportOptions): Upstream {
         r.on('timeout', () => {
           r.destroy(new Error('timeout'));
         });
+        // A deadline on the whole exchange, body included (the idle timeout alone lets a body
+        // trickled a byte at a time hold the request for good), as the agent's own Vault client has.
+        const deadline = setTimeout(() => {
+          r.destroy(new Error('timeout'));
+        }, timeoutMs);
+        r.once('close', () => {
+          clearTimeout(deadline);
+        });
+        // Whoever reads the body listens for its errors too; this one only keeps a cut body that
+        // nobody is reading yet from being an unhandled 'error' event.
+        r.once('response', (res) => {
+          res.on('error', () => undefined);
+        });
         r.on('error', (err: NodeJS.ErrnoException) => {
           reject(new Error(err.code ?? (err.message === 'timeout' ? 'timeout' : 'connection failed')));
         });
