@@ -63,6 +63,18 @@ describe('file with sandbox_path', () => {
     }
   });
 
+  it('checks the file actually opened: a directory swapped for a symlink after the path check cannot redirect the read', () => {
+    // The state a racing container leaves between readTemplateFile's realpath check and the open:
+    // the path names a directory inside the sandbox that is now a symlink to the outside.
+    const swapped = join(sandbox, 'dir-out', 'secret.txt');
+    expect(() => nodeTemplateFiles.readRegular(swapped, MAX_TEMPLATE_FILE_BYTES, sandbox)).toThrow(
+      'outside of sandbox_path',
+    );
+    expect(nodeTemplateFiles.readRegular(join(sandbox, 'sub', 'ok.txt'), MAX_TEMPLATE_FILE_BYTES, sandbox)).toBe(
+      'inside',
+    );
+  });
+
   it('reads anywhere without a sandbox (as Vault Agent), but only regular files of bounded size', () => {
     expect(readTemplateFile(join(outside, 'secret.txt'), undefined, nodeTemplateFiles)).toBe('outside-SENTINEL');
     expect(refusal(() => readTemplateFile(join(sandbox, 'big'), undefined, nodeTemplateFiles))).toContain(

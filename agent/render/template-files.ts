@@ -12,8 +12,13 @@ export const MAX_TEMPLATE_FILE_BYTES = 4 * 1024 * 1024;
 export interface TemplateFiles {
   /** The absolute path with every symlink resolved; throws when it does not exist. */
   realpath(path: string): string;
-  /** A regular file's text (at most maxBytes, a final symlink not followed); throws otherwise. */
-  readRegular(path: string, maxBytes: number): string;
+  /**
+   * A regular file's text (at most maxBytes, a final symlink not followed); throws otherwise.
+   * With `within`, also throws unless the file actually opened lies under that directory (checked
+   * on the open descriptor, so a directory swapped for a symlink after the path check cannot
+   * redirect the read).
+   */
+  readRegular(path: string, maxBytes: number, within?: string): string;
   /** The agent's own user: whom `writeToFile` may name as owner. */
   ownUser(): { readonly uid: number; readonly gid: number; readonly name: string };
 }
@@ -43,12 +48,13 @@ export function readTemplateFile(path: string, sandboxPath: string | undefined, 
   if (path === '') return '';
   const real = realOr(files, path);
   if (real === undefined) throw new TemplateFileError(`file: ${JSON.stringify(path)} does not exist`);
+  let root: string | undefined;
   if (sandboxPath !== undefined) {
-    const root = realOr(files, sandboxPath) ?? posix.normalize(sandboxPath);
+    root = realOr(files, sandboxPath) ?? posix.normalize(sandboxPath);
     if (!inside(real, root)) throw new TemplateFileError(`file: ${JSON.stringify(path)} is outside of sandbox_path`);
   }
   try {
-    return files.readRegular(real, MAX_TEMPLATE_FILE_BYTES);
+    return files.readRegular(real, MAX_TEMPLATE_FILE_BYTES, root);
   } catch (err) {
     throw new TemplateFileError(
       `file: cannot read ${JSON.stringify(path)} (a regular file of at most ${MAX_TEMPLATE_FILE_BYTES} bytes)`,
