@@ -1,6 +1,7 @@
 // Each auth method's `auto_auth.method.config` keys, with Vault Agent's names and defaults
 // One reader per method; the caller adds the shared fields (mount path,
 // namespace, backoff). Values from the environment are those the cloud SDKs read.
+import { AGENT_AUTH_CONFIG_KEYS, INJECTOR_AUTH_CONFIG_KEYS } from '../../shared/agent-capabilities.ts';
 import type {
   AppRoleAuthSettings,
   AuthCommonSettings,
@@ -22,38 +23,9 @@ import type { Json, Problems } from './problems.ts';
 
 export type EnvLookup = (name: string) => string | undefined;
 
-/**
- * Keys the vault-k8s injector writes into every method's config: `token_path` always, `role` from
- * the `role` annotation. Vault Agent ignores keys a method does not use, so they are accepted
- * (and ignored) for every method; any other unknown key is still reported.
- */
-const INJECTOR_KEYS = ['token_path', 'role'];
-
-/** Config keys each method accepts (anything else is reported as an unknown key). */
-export const METHOD_CONFIG_KEYS: Readonly<Record<AuthMethodType, readonly string[]>> = {
-  kubernetes: ['role', 'token_path'],
-  approle: [
-    'role_id_file_path',
-    'secret_id_file_path',
-    'remove_secret_id_file_after_reading',
-    'secret_id_response_wrapping_path',
-  ],
-  jwt: ['path', 'role', 'remove_jwt_after_reading', 'jwt_read_period'],
-  token_file: ['token_file_path'],
-  cert: ['name', 'ca_cert', 'client_cert', 'client_key'],
-  aws: [
-    'type',
-    'role',
-    'region',
-    'header_value',
-    'access_key',
-    'secret_key',
-    'session_token',
-    'credential_poll_interval',
-  ],
-  gcp: ['type', 'role', 'service_account'],
-  azure: ['role', 'resource', 'object_id', 'client_id'],
-};
+/** Config keys each method accepts (anything else is reported as an unknown key), from the capability table the webhook checks pods against. */
+export const METHOD_CONFIG_KEYS: Readonly<Record<AuthMethodType, readonly string[]>> =
+  AGENT_AUTH_CONFIG_KEYS;
 
 interface Reader {
   readonly config: Json;
@@ -293,6 +265,6 @@ export function readMethodConfig(
   problems: Problems,
   env: EnvLookup,
 ): Parsed<AuthSettings> {
-  problems.knownKeys(config, path, [...METHOD_CONFIG_KEYS[type], ...INJECTOR_KEYS]);
+  problems.knownKeys(config, path, [...METHOD_CONFIG_KEYS[type], ...INJECTOR_AUTH_CONFIG_KEYS]);
   return READERS[type]({ config, path, problems, env });
 }

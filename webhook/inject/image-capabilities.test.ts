@@ -2,7 +2,13 @@
 // Every test injects its own table, both ways, so flipping an entry in shared/agent-capabilities.ts
 // (or adding a rendered function) changes admission with no webhook change and no test change.
 import { describe, expect, it } from '@jest/globals';
-import { AGENT_AUTH_METHODS, AGENT_FEATURES, type AgentFeatures } from '../../shared/agent-capabilities.ts';
+import {
+  AGENT_AUTH_CONFIG_KEYS,
+  AGENT_AUTH_FLAVOURS,
+  AGENT_AUTH_METHODS,
+  AGENT_FEATURES,
+  type AgentFeatures,
+} from '../../shared/agent-capabilities.ts';
 import { RENDERED_FUNCTIONS } from '../../shared/go-template/function-names.ts';
 import { podWith, testConfig } from '../../test/helpers/pods.ts';
 import { admitPod, type AdmitResult } from './admit.ts';
@@ -153,5 +159,36 @@ describe('images and modes the checks leave alone', () => {
     expect(VAULTLET_AGENT_CAPABILITIES.features).toBe(AGENT_FEATURES);
     expect(VAULTLET_AGENT_CAPABILITIES.authMethods).toBe(AGENT_AUTH_METHODS);
     expect(VAULTLET_AGENT_CAPABILITIES.renderedFunctions).toBe(RENDERED_FUNCTIONS);
+  });
+});
+
+describe('auth method options follow the table', () => {
+  const withAuth = { ...caps(ALL), authMethods: new Set(['kubernetes', 'aws', 'gcp', 'azure', 'approle']) };
+  const tables = {
+    ...withAuth,
+    authConfigKeys: AGENT_AUTH_CONFIG_KEYS,
+    authFlavours: AGENT_AUTH_FLAVOURS,
+  };
+
+  it('admits the options and flavours the agent implements', () => {
+    expect(run({ [`${P}auth-type`]: 'aws', [`${P}auth-config-region`]: 'eu-west-1' }, tables).allowed).toBe(true);
+    expect(run({ [`${P}auth-type`]: 'gcp', [`${P}auth-config-type`]: 'gce' }, tables).allowed).toBe(true);
+    expect(
+      run({ [`${P}auth-type`]: 'approle', [`${P}auth-config-role-id-file-path`]: '/vault/custom/role-id' }, tables)
+        .allowed,
+    ).toBe(true);
+  });
+
+  it('denies a flavour or an option the agent would refuse, naming the annotation; a Vault image admits them', () => {
+    const ec2 = { [`${P}auth-type`]: 'aws', [`${P}auth-config-type`]: 'ec2' };
+    expect(keysOf(run(ec2, tables))).toEqual([`${P}auth-config-type`]);
+    expect(keysOf(run({ [`${P}auth-type`]: 'gcp' }, tables))).toEqual([`${P}auth-config-type`]);
+    const fromEnv = { [`${P}auth-type`]: 'azure', [`${P}auth-config-authenticate-from-environment`]: 'true' };
+    expect(keysOf(run(fromEnv, tables))).toEqual([`${P}auth-config-authenticate-from-environment`]);
+    expect(run(ec2, tables, VAULT_IMAGE).allowed).toBe(true);
+  });
+
+  it('uses the agent config keys of the shared table, by reference', () => {
+    expect(VAULTLET_AGENT_CAPABILITIES.authConfigKeys).toBe(AGENT_AUTH_CONFIG_KEYS);
   });
 });

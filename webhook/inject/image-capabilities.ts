@@ -3,13 +3,23 @@
 // HashiCorp Vault agent image), instead of being admitted to fail inside the pod. The checks read
 // the capability tables themselves, so flipping an entry there changes admission with no edit here.
 import type { FieldError } from '../../shared/errors.ts';
-import { AGENT_AUTH_METHODS, AGENT_FEATURES, type AgentFeatures } from '../../shared/agent-capabilities.ts';
+import {
+  AGENT_AUTH_CONFIG_KEYS,
+  AGENT_AUTH_FLAVOURS,
+  AGENT_AUTH_METHODS,
+  AGENT_FEATURES,
+  INJECTOR_AUTH_CONFIG_KEYS,
+  type AgentFeatures,
+} from '../../shared/agent-capabilities.ts';
 import { notRenderedReason, RENDERED_FUNCTIONS } from '../../shared/go-template/function-names.ts';
 import { VAULT_PREFIX } from '../annotations/keys.ts';
 import type { AgentSpec } from './agent-spec.ts';
 
 export interface AgentCapabilities {
   readonly authMethods: ReadonlySet<string>;
+  /** Per method, the config keys the agent reads and the flavours (`config.type`) it implements. */
+  readonly authConfigKeys?: Readonly<Record<string, readonly string[]>>;
+  readonly authFlavours?: Readonly<Record<string, { readonly allowed: readonly string[]; readonly fallback?: string }>>;
   readonly features: AgentFeatures;
   readonly renderedFunctions: ReadonlySet<string>;
 }
@@ -17,6 +27,8 @@ export interface AgentCapabilities {
 /** vaultlet's agent image: the shared tables, by reference. */
 export const VAULTLET_AGENT_CAPABILITIES: AgentCapabilities = Object.freeze({
   authMethods: AGENT_AUTH_METHODS,
+  authConfigKeys: AGENT_AUTH_CONFIG_KEYS,
+  authFlavours: AGENT_AUTH_FLAVOURS,
   features: AGENT_FEATURES,
   renderedFunctions: RENDERED_FUNCTIONS,
 });
@@ -44,7 +56,9 @@ export function capabilityErrors(spec: Spec, caps: AgentCapabilities, telemetryK
     });
   };
   // An empty auth type is already denied on its own ("no Vault auth type found").
-  if (spec.auth.type !== '' && !caps.authMethods.has(spec.auth.type)) missing('auth-type', `the "${spec.auth.type.slice(0, 63)}" auth method`);
+  if (spec.auth.type !== '' && !caps.authMethods.has(spec.auth.type))
+    missing('auth-type', `the "${spec.auth.type.slice(0, 63)}" auth method`);
+  else if (spec.auth.type !== '') authConfigErrors(spec.auth, caps, missing);
   const c = spec.cache;
   // The same conditions as the config builder: a cache and a listener when persistent, or for the sidecar.
   const cacheStanza = c.persistent || (c.enable && !spec.prePopulateOnly);
@@ -74,4 +88,31 @@ export function capabilityErrors(spec: Spec, caps: AgentCapabilities, telemetryK
     }
   }
   return errors;
+}
+
+/** `auth-config-*` keys and flavours of a method the agent implements that it does not read or implement. */
+function authConfigErrors(
+  auth: Spec['auth'],
+  caps: AgentCapabilities,
+  missing: (key: string, what: string) => void,
+): void {
+  const keys = caps.authConfigKeys?.[auth.type];
+  if (keys !== undefined) {
+    for (const key of Object.keys(auth.config)) {
+      if (keys.includes(key) || INJECTOR_AUTH_CONFIG_KEYS.includes(key)) continue;
+      missing(
+        `auth-config-${key.replaceAll('_', '-').slice(0, 63)}`,
+        `the "${auth.type}" method's "${key.slice(0, 63)}" option`,
+      );
+    }
+  }
+  const flavours = caps.authFlavours?.[auth.type];
+  if (flavours !== undefined) {
+    const flavour = auth.config['type'] ?? flavours.fallback;
+    if (flavour === undefined || !flavours.allowed.includes(flavour))
+      missing(
+        'auth-config-type',
+        `the "${auth.type}" method${flavour === undefined ? ' without a type' : ` of type "${flavour.slice(0, 63)}"`} (vaultlet's agent implements ${flavours.allowed.join(', ')})`,
+      );
+  }
 }
