@@ -1,10 +1,9 @@
 // (adapter) The API proxy's connection to Vault: one raw HTTP exchange per proxied request, to the
 // configured Vault address only (the request line's host, if any, is never used), with the same
 // TLS settings as the agent's own Vault client. Bodies stream; nothing here parses or logs them.
-import { createRequire } from 'node:module';
 import type * as Http from 'node:http';
-import type * as Https from 'node:https';
 import type { HttpTransportOptions } from '../vault/http-transport.ts';
+import { openVaultConnection } from '../vault/vault-connection.ts';
 
 export interface UpstreamRequest {
   readonly method: string;
@@ -20,36 +19,8 @@ export interface Upstream {
   close(): void;
 }
 
-const requireBuiltin = createRequire(import.meta.url);
-
 export function createUpstream(options: HttpTransportOptions): Upstream {
-  const base = new URL(options.address);
-  const secure = base.protocol === 'https:';
-  const http = requireBuiltin('node:http') as typeof Http;
-  const https = secure ? (requireBuiltin('node:https') as typeof Https) : undefined;
-  const agentOptions = {
-    keepAlive: options.keepAlive ?? true,
-    maxSockets: options.maxConnectionsPerHost ?? 10,
-    ...(options.proxyUrl !== undefined && options.proxyUrl !== ''
-      ? { proxyEnv: secure ? { HTTPS_PROXY: options.proxyUrl } : { HTTP_PROXY: options.proxyUrl } }
-      : {}),
-  };
-  const agent =
-    https !== undefined
-      ? new https.Agent({
-          ...agentOptions,
-          rejectUnauthorized: options.skipVerify !== true,
-          ...(options.caCertPem !== undefined ? { ca: options.caCertPem } : {}),
-          ...(options.clientCertPem !== undefined ? { cert: options.clientCertPem } : {}),
-          ...(options.clientKeyPem !== undefined ? { key: options.clientKeyPem } : {}),
-          ...(options.tlsServerName !== undefined && options.tlsServerName !== ''
-            ? { servername: options.tlsServerName }
-            : {}),
-        })
-      : new http.Agent(agentOptions);
-  const request = https !== undefined ? https.request : http.request;
-  const prefix = base.pathname.replace(/\/+$/, '');
-  const timeoutMs = options.timeoutMs ?? 60_000;
+  const { base, agent, request, prefix, timeoutMs } = openVaultConnection(options);
   return {
     send(req) {
       return new Promise((resolve, reject) => {

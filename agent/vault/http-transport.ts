@@ -4,13 +4,12 @@
 // Node's own proxy support. The timeout is a deadline on the whole exchange (connect, headers and
 // body), as Go's http.Client.Timeout is: a socket timeout alone only limits idleness, so a server
 // trickling one byte a second would hold a request forever. Never puts a token or a body into an error.
-import { createRequire } from 'node:module';
 import type * as Http from 'node:http';
-import type * as Https from 'node:https';
 import type { VaultHttpRequest, VaultHttpResponse, VaultTransport } from './client.ts';
 import { VaultError } from '../errors.ts';
 import { parseVaultJson } from './json-number.ts';
 import type { TlsMaterial } from './tls-files.ts';
+import { openVaultConnection } from './vault-connection.ts';
 
 export interface HttpTransportOptions {
   /** e.g. https://vault.vault.svc:8200 */
@@ -36,39 +35,17 @@ export interface HttpTransportOptions {
 
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
-// require(), not import: an ESM import of node:http enumerates its exports, which loads Node's
-// bundled undici (for http.WebSocket) and costs ~35 ms of start-up; require() does not.
-const requireBuiltin = createRequire(import.meta.url);
-
 export function createHttpTransport(options: HttpTransportOptions): VaultTransport {
-  const base = new URL(options.address);
-  const secure = base.protocol === 'https:';
-  const http = requireBuiltin('node:http') as typeof Http;
-  const https = secure ? (requireBuiltin('node:https') as typeof Https) : undefined;
-  const agentOptions = {
-    keepAlive: options.keepAlive ?? true,
-    maxSockets: options.maxConnectionsPerHost ?? 10,
-    ...(options.proxyUrl !== undefined && options.proxyUrl !== '' ? { proxyEnv: secure ? { HTTPS_PROXY: options.proxyUrl } : { HTTP_PROXY: options.proxyUrl } } : {}),
-  };
-  const agent = https !== undefined
-    ? new https.Agent({
-        ...agentOptions,
-        rejectUnauthorized: options.skipVerify !== true,
-        ...(options.caCertPem !== undefined ? { ca: options.caCertPem } : {}),
-        ...(options.clientCertPem !== undefined ? { cert: options.clientCertPem } : {}),
-        ...(options.clientKeyPem !== undefined ? { key: options.clientKeyPem } : {}),
-        ...(options.tlsServerName !== undefined && options.tlsServerName !== '' ? { servername: options.tlsServerName } : {}),
-      })
-    : new http.Agent(agentOptions);
-  const request = https !== undefined ? https.request : http.request;
-  const prefix = base.pathname.replace(/\/+$/, '');
-  const timeoutMs = options.timeoutMs ?? 60_000;
+  const { base, secure, agent, request, prefix, timeoutMs } = openVaultConnection(options);
   let lastTls: TlsMaterial | undefined;
 
   return {
     send(req: VaultHttpRequest): Promise<VaultHttpResponse> {
       const payload = req.body === undefined ? undefined : Buffer.from(JSON.stringify(req.body), 'utf8');
-      const headers: Record<string, string> = { 'x-vault-request': 'true', 'user-agent': options.userAgent ?? 'vaultlet-agent' };
+      const headers: Record<string, string> = {
+        'x-vault-request': 'true',
+        'user-agent': options.userAgent ?? 'vaultlet-agent',
+      };
       if (req.token !== undefined) headers['x-vault-token'] = req.token;
       if (req.namespace !== undefined) headers['x-vault-namespace'] = req.namespace;
       if (payload !== undefined) {
@@ -77,7 +54,7 @@ export function createHttpTransport(options: HttpTransportOptions): VaultTranspo
       }
       const path = `${prefix}/v1/${req.path.replace(/^\/+/, '')}`;
       let tls: TlsMaterial = {};
-      if (https !== undefined && options.tls !== undefined) {
+      if (secure && options.tls !== undefined) {
         try {
           tls = options.tls();
           // Idle connections made with rotated-out certificates would never be picked again.
@@ -85,7 +62,14 @@ export function createHttpTransport(options: HttpTransportOptions): VaultTranspo
           lastTls = tls;
         } catch (err) {
           const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
-          return Promise.reject(new VaultError({ status: 0, path: req.path, retryable: true, detail: `cannot read the TLS files (${code})` }));
+          return Promise.reject(
+            new VaultError({
+              status: 0,
+              path: req.path,
+              retryable: true,
+              detail: `cannot read the TLS files (${code})`,
+            }),
+          );
         }
       }
       return new Promise((resolve, reject) => {
@@ -96,41 +80,57 @@ export function createHttpTransport(options: HttpTransportOptions): VaultTranspo
           clearTimeout(deadline);
           reject(new VaultError({ status: 0, path: req.path, retryable: true, detail }));
         };
-        const r = request({ protocol: base.protocol, hostname: base.hostname, port: base.port, method: req.method, path, headers, agent, ...tls }, (res) => {
-          const chunks: Buffer[] = [];
-          let size = 0;
-          res.on('data', (chunk: Buffer) => {
-            size += chunk.length;
-            if (size > MAX_BODY_BYTES) {
-              res.destroy();
-              fail('response too large');
-              return;
-            }
-            chunks.push(chunk);
-          });
-          res.on('error', () => { fail('response aborted'); });
-          res.on('end', () => {
-            if (settled) return;
-            settled = true;
-            clearTimeout(deadline);
-            const text = Buffer.concat(chunks).toString('utf8');
-            let body: unknown = null;
-            if (text.trim() !== '') {
-              try {
-                // Numbers exactly as Vault sent them (Vault Agent's UseNumber), see json-number.ts.
-                body = parseVaultJson(text);
-              } catch {
-                body = null;
+        const r = request(
+          {
+            protocol: base.protocol,
+            hostname: base.hostname,
+            port: base.port,
+            method: req.method,
+            path,
+            headers,
+            agent,
+            ...tls,
+          },
+          (res) => {
+            const chunks: Buffer[] = [];
+            let size = 0;
+            res.on('data', (chunk: Buffer) => {
+              size += chunk.length;
+              if (size > MAX_BODY_BYTES) {
+                res.destroy();
+                fail('response too large');
+                return;
               }
-            }
-            resolve({ status: res.statusCode ?? 0, body });
-          });
-        });
+              chunks.push(chunk);
+            });
+            res.on('error', () => {
+              fail('response aborted');
+            });
+            res.on('end', () => {
+              if (settled) return;
+              settled = true;
+              clearTimeout(deadline);
+              const text = Buffer.concat(chunks).toString('utf8');
+              let body: unknown = null;
+              if (text.trim() !== '') {
+                try {
+                  // Numbers exactly as Vault sent them (Vault Agent's UseNumber), see json-number.ts.
+                  body = parseVaultJson(text);
+                } catch {
+                  body = null;
+                }
+              }
+              resolve({ status: res.statusCode ?? 0, body });
+            });
+          },
+        );
         const deadline = setTimeout(() => {
           fail('timeout');
           r.destroy();
         }, timeoutMs);
-        r.on('error', (err: NodeJS.ErrnoException) => { fail(err.code ?? 'connection failed'); });
+        r.on('error', (err: NodeJS.ErrnoException) => {
+          fail(err.code ?? 'connection failed');
+        });
         r.end(payload);
       });
     },
