@@ -1,10 +1,11 @@
 // (adapter) Plain HTTP(S) exchanges with cloud identity endpoints (AWS STS, the GCE metadata
-// server, Azure IMDS), on node:http/node:https loaded lazily as the Vault transport does. Bodies
-// are bounded and never put into errors.
+// server, Azure IMDS), on node:http/node:https loaded lazily as the Vault transport does, with the
+// same whole-exchange deadline and body cap (bounded-exchange.ts). Bodies never go into errors.
 import { createRequire } from 'node:module';
 import type * as Http from 'node:http';
 import type * as Https from 'node:https';
 import { AuthError } from '../errors.ts';
+import { boundedExchange, ExchangeFailure } from '../vault/bounded-exchange.ts';
 
 export interface CloudHttpRequest {
   readonly method: 'GET' | 'POST';
@@ -36,37 +37,19 @@ export function createCloudHttp(options: { timeoutMs: number }): CloudHttp {
         ...req.headers,
         ...(payload !== undefined ? { 'content-length': String(payload.length) } : {}),
       };
-      return new Promise((resolve, reject) => {
-        const fail = (detail: string): void => {
-          reject(new AuthError(`${req.method} ${url.origin}${url.pathname}: no response (${detail})`));
-        };
-        const r = lib.request(url, { method: req.method, headers, timeout: options.timeoutMs }, (res) => {
-          const chunks: Buffer[] = [];
-          let size = 0;
-          res.on('data', (chunk: Buffer) => {
-            size += chunk.length;
-            if (size > MAX_BODY_BYTES) {
-              res.destroy();
-              fail('response too large');
-              return;
-            }
-            chunks.push(chunk);
-          });
-          res.on('error', () => {
-            fail('response aborted');
-          });
-          res.on('end', () => {
-            resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') });
-          });
-        });
-        r.on('timeout', () => {
-          r.destroy(new Error('timeout'));
-        });
-        r.on('error', (err: NodeJS.ErrnoException) => {
-          fail(err.code ?? (err.message === 'timeout' ? 'timeout' : 'connection failed'));
-        });
-        r.end(payload);
-      });
+      return boundedExchange((onResponse) => lib.request(url, { method: req.method, headers }, onResponse), {
+        timeoutMs: options.timeoutMs,
+        maxBodyBytes: MAX_BODY_BYTES,
+        payload,
+      }).then(
+        ({ status, text }) => ({ status, body: text }),
+        (err: unknown) =>
+          Promise.reject(
+            new AuthError(
+              `${req.method} ${url.origin}${url.pathname}: no response (${err instanceof ExchangeFailure ? err.detail : 'connection failed'})`,
+            ),
+          ),
+      );
     },
   };
 }

@@ -10,6 +10,7 @@ import { VaultError } from '../errors.ts';
 import { parseVaultJson } from './json-number.ts';
 import type { TlsMaterial } from './tls-files.ts';
 import { openVaultConnection } from './vault-connection.ts';
+import { boundedExchange, ExchangeFailure } from './bounded-exchange.ts';
 
 export interface HttpTransportOptions {
   /** e.g. https://vault.vault.svc:8200 */
@@ -72,67 +73,45 @@ export function createHttpTransport(options: HttpTransportOptions): VaultTranspo
           );
         }
       }
-      return new Promise((resolve, reject) => {
-        let settled = false;
-        const fail = (detail: string): void => {
-          if (settled) return;
-          settled = true;
-          clearTimeout(deadline);
-          reject(new VaultError({ status: 0, path: req.path, retryable: true, detail }));
-        };
-        const r = request(
-          {
-            protocol: base.protocol,
-            hostname: base.hostname,
-            port: base.port,
-            method: req.method,
-            path,
-            headers,
-            agent,
-            ...tls,
-          },
-          (res) => {
-            const chunks: Buffer[] = [];
-            let size = 0;
-            res.on('data', (chunk: Buffer) => {
-              size += chunk.length;
-              if (size > MAX_BODY_BYTES) {
-                res.destroy();
-                fail('response too large');
-                return;
-              }
-              chunks.push(chunk);
-            });
-            res.on('error', () => {
-              fail('response aborted');
-            });
-            res.on('end', () => {
-              if (settled) return;
-              settled = true;
-              clearTimeout(deadline);
-              const text = Buffer.concat(chunks).toString('utf8');
-              let body: unknown = null;
-              if (text.trim() !== '') {
-                try {
-                  // Numbers exactly as Vault sent them (Vault Agent's UseNumber), see json-number.ts.
-                  body = parseVaultJson(text);
-                } catch {
-                  body = null;
-                }
-              }
-              resolve({ status: res.statusCode ?? 0, body });
-            });
-          },
-        );
-        const deadline = setTimeout(() => {
-          fail('timeout');
-          r.destroy();
-        }, timeoutMs);
-        r.on('error', (err: NodeJS.ErrnoException) => {
-          fail(err.code ?? 'connection failed');
-        });
-        r.end(payload);
-      });
+      return boundedExchange(
+        (onResponse) =>
+          request(
+            {
+              protocol: base.protocol,
+              hostname: base.hostname,
+              port: base.port,
+              method: req.method,
+              path,
+              headers,
+              agent,
+              ...tls,
+            },
+            onResponse,
+          ),
+        { timeoutMs, maxBodyBytes: MAX_BODY_BYTES, payload },
+      ).then(
+        ({ status, text }) => {
+          let body: unknown = null;
+          if (text.trim() !== '') {
+            try {
+              // Numbers exactly as Vault sent them (Vault Agent's UseNumber), see json-number.ts.
+              body = parseVaultJson(text);
+            } catch {
+              body = null;
+            }
+          }
+          return { status, body };
+        },
+        (err: unknown) =>
+          Promise.reject(
+            new VaultError({
+              status: 0,
+              path: req.path,
+              retryable: true,
+              detail: err instanceof ExchangeFailure ? err.detail : 'connection failed',
+            }),
+          ),
+      );
     },
     close(): void {
       agent.destroy();
