@@ -28,6 +28,7 @@ export type InjectionType = 'init_and_sidecar' | 'init_only' | 'sidecar_only' | 
 export type AdmitResult =
   | {
       readonly allowed: true;
+      /** Values may share nodes with the input object: serialise it, or apply it to a copy. */
       readonly patch: readonly Operation[];
       /** Exactly JSON.stringify(patch), when the decision made it already (the response reuses it). */
       readonly patchJson?: string;
@@ -118,9 +119,9 @@ function injectPod(view: PodView, config: WebhookConfig, capabilities: AgentCapa
   warnings.push(...mutation.warnings);
   const errors = [...reader.errors, ...mutation.errors];
   if (errors.length > 0) return deny(400, formatAnnotationErrors(uniqueSorted(errors)), capWarnings(warnings));
-  // A structural diff of the original against the mutated clone (compare()'s ops, without its
-  // deep clone of each added value: diff.ts).
-  const patch = diffJson(view.pod, mutation.pod);
+  // A structural diff of the original against the mutated clone: compare()'s ops and JSON text,
+  // its values not copied (diff.ts), since the patch leaves here to be serialised.
+  const patch = diffJson(view.pod, mutation.pod, 'shared');
   // The response carries the patch (base64); the patched pod must still fit in etcd.
   const patchJson = JSON.stringify(patch);
   const patchBytes = Buffer.byteLength(patchJson);

@@ -22,6 +22,12 @@ function checkAgainstCompare(original: object, mutated: object): void {
   const expected = fastJsonPatch.compare(original, mutated);
   const ops = diffJson(original, mutated);
   expect(clone(ops)).toStrictEqual(clone(expected));
+  // 'shared' copies nothing, and must still be the same JSON text, applying to a copy alike.
+  const shared = diffJson(original, mutated, 'shared');
+  expect(JSON.stringify(shared)).toBe(JSON.stringify(expected));
+  expect(fastJsonPatch.applyPatch(JSON.parse(before) as object, clone(shared), true, false).newDocument).toStrictEqual(
+    JSON.parse(JSON.stringify(mutated)),
+  );
   expect(JSON.stringify(original)).toBe(before);
   const target = JSON.parse(JSON.stringify(mutated)) as unknown;
   // Applied to a copy, and to the original itself in place (its own nodes changing under the ops).
@@ -105,6 +111,9 @@ describe('diffJson', () => {
       value: { name: 'wait', env: [{ name: 'A', value: '1' }], extra: true },
     });
     expect(addOp !== undefined && 'value' in addOp && (addOp.value as typeof shared).env).not.toBe(shared.env);
+    // Shared: the very node of the mutated document, though it holds a node of the original.
+    const sharedOps = diffJson(original, mutated, 'shared');
+    expect((sharedOps.find((op) => op.op === 'add') as { value: unknown }).value).toBe(mutated.list[1]);
     const fresh = diffJson({ list: [] }, { list: [added] });
     expect(fresh).toStrictEqual([{ op: 'add', path: '/list/0', value: added }]);
     expect((fresh[0] as { value: unknown }).value).toBe(added);

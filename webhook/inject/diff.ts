@@ -9,6 +9,10 @@
 // place cannot see the value change under it. mutatePod builds new nodes for everything it adds,
 // and the mutated clone is dropped after the diff, so the patch is the sole owner of those nodes.
 // Anything else (a moved container of the original, say) is cloned exactly as compare() does.
+//
+// A caller that only serialises the patch can skip even that proof ('shared'): JSON.stringify of a
+// value and of its JSON round trip are the same text, so the copies change nothing it can see, and
+// the proof walks the whole original pod (a Set of its nodes) for every pod that gets a patch.
 import type { Operation } from 'fast-json-patch';
 
 type Json = Record<string, unknown> | unknown[];
@@ -70,19 +74,24 @@ function ownedPlainJson(value: unknown, original: ReadonlySet<object>): boolean 
   }
 }
 
+/** 'copied': values as compare() emits them; 'shared': the same JSON text, values not copied. */
+export type PatchValues = 'copied' | 'shared';
+
 class Differ {
   readonly ops: Operation[] = [];
   private original: Set<object> | undefined;
   private readonly root: Json;
+  private readonly values: PatchValues;
 
-  constructor(root: Json) {
+  constructor(root: Json, values: PatchValues) {
     this.root = root;
+    this.values = values;
   }
 
   /** The value as compare() would emit it (its _deepClone), without the clone where provably equal. */
   private emit(value: unknown): unknown {
     if (value === undefined) return null;
-    if (!isNode(value)) return value;
+    if (!isNode(value) || this.values === 'shared') return value;
     if (this.original === undefined) {
       this.original = new Set();
       collectNodes(this.root, this.original);
@@ -131,10 +140,12 @@ class Differ {
  * The operations that turn `original` into `mutated`: equal, op for op and value for value, to
  * fast-json-patch's `compare(original, mutated)` on JSON documents (objects and arrays from
  * JSON.parse, or built from such). Values owned by `mutated` alone are not copied, so the caller
- * must not change `mutated` afterwards.
+ * must not change `mutated` afterwards. With 'shared', no value is copied: the operations
+ * serialise to compare()'s JSON text, but may share nodes with `original` and with each other, so
+ * they may only be applied to a copy of it.
  */
-export function diffJson(original: object, mutated: object): Operation[] {
-  const differ = new Differ(original as Json);
+export function diffJson(original: object, mutated: object, values: PatchValues = 'copied'): Operation[] {
+  const differ = new Differ(original as Json, values);
   differ.generate(original as Json, mutated as Json, '');
   return differ.ops;
 }
