@@ -44,6 +44,25 @@ describe('checkTemplateSyntax', () => {
     expect(typo[0]?.message).toBe('template syntax error at line 1, column 4: function "sprig_uuidv5" not defined');
   });
 
+  it('returns the Go functions a template calls, also when nested too deep for the scanner', () => {
+    const reader = new AnnotationReader(new Map());
+    const check = (source: string): readonly string[] =>
+      checkTemplateSyntax(reader, { key: KEY, source, engine: 'go', left: '{{', right: '}}' }, newTemplateBudget());
+    expect(check('{{ with secret "p" }}{{ .Data | toJSON }}{{ end }}{{ define "d" }}{{ toYAML . }}{{ end }}')).toEqual([
+      'toYAML',
+      'secret',
+      'toJSON',
+    ]);
+    // Past the scanner's depth the parser decides: the same calls, and problems with their position.
+    const deep = (inner: string): string => `${'{{ if 1 }}'.repeat(150)}${inner}${'{{ end }}'.repeat(150)}`;
+    expect(check(deep('{{ secret "p" | toJSON }}'))).toEqual(['secret', 'toJSON']);
+    expect(reader.errors).toEqual([]);
+    check(deep('{{ nope }}'));
+    expect(reader.errors).toEqual([
+      { field: KEY, message: 'template syntax error at line 1, column 1504: function "nope" not defined' },
+    ]);
+  });
+
   it('never puts template text in the message, also for a template too large to remember', () => {
     const secretText = 'SENTINEL-9f2c'.repeat(2000);
     const found = problems({ source: `{{ ${secretText}`, engine: 'go', left: '{{', right: '}}' });

@@ -1,10 +1,12 @@
 // Template syntax is checked at admission, so a typo denies the pod with the key, line and column
 // instead of crash-looping the agent later. Messages carry positions, never template text. The
-// parses of one pod share a token budget (limits.ts), so no template can hold up the webhook.
+// parses of one pod share a token budget (limits.ts), so no template can hold up the webhook. Go
+// templates are checked by a scanner that gives the parser's answer without building its tree.
 import Handlebars from 'handlebars';
 import type { TemplateEngineName } from '../../shared/agent-config.ts';
 import { CONSUL_TEMPLATE_FUNCTIONS, notRenderedReason } from '../../shared/go-template/function-names.ts';
 import { parseTemplate, TemplateTooLargeError } from '../../shared/go-template/parse.ts';
+import { scanTemplateSyntax } from '../../shared/go-template/syntax-scan.ts';
 import { TemplateSyntaxError } from '../../shared/template-errors.ts';
 import { handlebarsShape } from './handlebars-shape.ts';
 import { calledFunctions } from './template-calls.ts';
@@ -138,22 +140,31 @@ function remember(t: TemplateCheck, outcome: Outcome): void {
   }
 }
 
-/** The parse's outcome, or undefined when the template needs more than `maxTokens`. */
+/** The outcome, or undefined when the template needs more than `maxTokens`. The scanner decides
+ * without building a tree; a template nested deeper than it follows goes to the parser. */
 function goOutcome(t: TemplateCheck, maxTokens: number): Outcome | undefined {
+  const options = {
+    name: 'template',
+    leftDelim: t.left,
+    rightDelim: t.right,
+    functions: CONSUL_TEMPLATE_FUNCTIONS,
+    maxTokens,
+  };
+  const scan = scanTemplateSyntax(t.source, options);
+  if (scan.kind === 'valid') return { problem: null, tokens: scan.tokens, calls: scan.calls };
+  if (scan.kind === 'invalid') return failedOutcome(t, scan.error);
   try {
-    const tree = parseTemplate(t.source, {
-      name: 'template',
-      leftDelim: t.left,
-      rightDelim: t.right,
-      functions: CONSUL_TEMPLATE_FUNCTIONS,
-      maxTokens,
-    });
+    const tree = parseTemplate(t.source, options);
     return { problem: null, tokens: tree.tokenCount, calls: calledFunctions(tree) };
   } catch (err) {
-    if (err instanceof TemplateTooLargeError) return undefined;
-    // A template that fails to parse has at most one token per character (and the end).
-    return { problem: goProblem(err), tokens: t.source.length + 1, calls: [] };
+    return failedOutcome(t, err);
   }
+}
+
+function failedOutcome(t: TemplateCheck, err: unknown): Outcome | undefined {
+  if (err instanceof TemplateTooLargeError) return undefined;
+  // A template that fails to parse has at most one token per character (and the end).
+  return { problem: goProblem(err), tokens: t.source.length + 1, calls: [] };
 }
 
 function goProblem(err: unknown): string {
