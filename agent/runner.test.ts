@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { Runner, type RunOutcome } from './runner.ts';
+import { Runner, type RunOutcome, type RunnerDeps } from './runner.ts';
 import { VaultClient } from './vault/client.ts';
 import { InMemoryVault } from '../test/fakes/in-memory-vault.ts';
 import { ManualClock, settle } from '../test/fakes/manual-clock.ts';
@@ -19,7 +19,7 @@ function setup(overrides: Partial<AgentSettings> = {}, vaultOptions: Constructor
   const sink = createLogSink('trace');
   const files = new Map<string, string>([['/sa/token', 'jwt-fixture\n']]);
   const readyMarks: string[] = [];
-  const make = (s: Partial<AgentSettings> = overrides) => new Runner({
+  const deps = (s: Partial<AgentSettings> = overrides): RunnerDeps => ({
     settings: agentSettings(s),
     client: new VaultClient({ transport: vault, clock, random: fixedRandom }),
     clock, random: fixedRandom, log: sink.log,
@@ -33,7 +33,8 @@ function setup(overrides: Partial<AgentSettings> = {}, vaultOptions: Constructor
     engines: () => Promise.resolve(placeholderEngine),
     env: () => undefined,
   });
-  return { clock, vault, output, sink, files, readyMarks, make };
+  const make = (s: Partial<AgentSettings> = overrides) => new Runner(deps(s));
+  return { clock, vault, output, sink, files, readyMarks, make, deps };
 }
 
 const dbTemplate = templateSettings(0, '/vault/secrets/db', 'user=[[database/creds/app#Data.username]] pw=[[database/creds/app#Data.password]]\n');
@@ -62,6 +63,29 @@ describe('Runner in init mode (exit_after_auth)', () => {
     ]);
     expect(t.sink.lines.join('\n')).not.toContain(SENTINEL);
     expect(t.sink.lines.join('\n')).not.toContain('hvs.token-1');
+  });
+
+  it('sends the login before loading a template engine, and lets I/O run before each template compiles', async () => {
+    const t = setup();
+    t.vault.kv2.set('app', { password: SENTINEL });
+    const seenAtLoad: string[][] = [];
+    let yields = 0;
+    const runner = new Runner({
+      ...t.deps({ exitAfterAuth: true, templates: [dbTemplate, kvTemplate] }),
+      engines: () => {
+        seenAtLoad.push(t.vault.requests.map((r) => r.path));
+        return Promise.resolve(placeholderEngine);
+      },
+      yieldToIo: () => {
+        yields += 1;
+        return new Promise((resolve) => setImmediate(resolve));
+      },
+    });
+    expect(await runner.run()).toEqual({ code: 0 });
+    // The login request is out before the first engine load (the CPU work it overlaps).
+    expect(seenAtLoad[0]?.[0]).toBe('auth/kubernetes/login');
+    expect(seenAtLoad).toHaveLength(2);
+    expect(yields).toBe(2);
   });
 
   it('exits 1 naming the path when a secret does not exist, after the configured retries', async () => {

@@ -37,7 +37,11 @@ export interface RunnerDeps {
   readonly credentialFiles?: CredentialFiles;
   /** Client for the logins when they need their own TLS identity (cert auth); default `client`. */
   readonly loginClient?: VaultClient;
+  /** Resolves once pending I/O has had a turn (default: setImmediate). */
+  readonly yieldToIo?: () => Promise<void>;
 }
+
+const yieldWithSetImmediate = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 export interface RunOutcome {
   readonly code: number;
@@ -170,7 +174,12 @@ export class Runner {
 
   async #compile(): Promise<TemplateJob[]> {
     const jobs: TemplateJob[] = [];
+    const yieldToIo = this.#deps.yieldToIo ?? yieldWithSetImmediate;
     for (const t of this.#deps.settings.templates) {
+      // Loading the engine and compiling are synchronous CPU work. Giving I/O a turn before each
+      // step lets the login request started just before go out (connect, write) and its answer
+      // be handled meanwhile, instead of waiting behind every template (docs/benchmarks/agent.md).
+      await yieldToIo();
       const engine = await this.#deps.engines(t.engine);
       let text: string;
       if (t.source !== undefined) {

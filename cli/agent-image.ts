@@ -3,7 +3,10 @@
 // `npm run build:agent` into dist/agent/vaultlet.js (the image's /usr/local/bin/vaultlet). The
 // startup probe execs `vaultlet ready -file=...` directly, so no shell is needed in the image.
 import { dispatch } from './image-dispatch.ts';
+import { useShippedCompileCache } from './image-compile-cache.ts';
 
+// Before the agent's chunks load: they are what the cache holds (this small entry is not in it).
+useShippedCompileCache(import.meta.url);
 dispatch(
   'vaultlet',
   {

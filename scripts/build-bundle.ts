@@ -12,6 +12,7 @@ import { build, type Plugin } from 'esbuild';
 import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
+import { COMPILE_CACHE_SUBDIR } from '../cli/image-compile-cache.ts';
 
 const IMAGES = { agent: 'cli/agent-image.ts', webhook: 'cli/webhook-image.ts' } as const;
 /** Where the chunks go, next to the entry (the images keep the same layout). */
@@ -125,6 +126,9 @@ const result = await build({
 const chunkDir = join(outdir, CHUNK_DIR);
 const fresh = new Set(Object.keys(result.metafile.outputs).map((f) => relative(chunkDir, f)));
 for (const name of readdirSync(chunkDir)) if (name.endsWith('.js') && !fresh.has(name)) rmSync(join(chunkDir, name));
+// A V8 compile cache (scripts/agent-compile-cache.ts, a separate step) belongs to the chunks it
+// was made from: a new build starts without one.
+rmSync(join(chunkDir, COMPILE_CACHE_SUBDIR), { recursive: true, force: true });
 // The chunks are ES modules; saying so spares Node's module-syntax detection (a CommonJS parse
 // attempt first) where no package.json above them says it (in the image).
 mkdirSync(join(outdir, CHUNK_DIR), { recursive: true });
