@@ -76,7 +76,7 @@ const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 /** How many `"uid":"` occurrences a lookup tries: the request's uid comes first in API server JSON. */
 const MAX_CANDIDATES = 4;
-/** Fingerprints of missed reviews kept for keepOnSecondMiss: ~80 bytes each. */
+/** Fingerprints of missed reviews kept for keepOnSecondMiss: a number each. */
 const MAX_MISSED = 8192;
 /** Per-entry cost beyond its buffers (objects, map slots, key strings, bound logger), roughly. */
 const ENTRY_OVERHEAD = 1024;
@@ -104,21 +104,36 @@ function keyOf(review: Buffer, start: number, end: number): string {
 }
 
 /**
- * A missed review's fingerprint for keepOnSecondMiss: its uid offset, its length without the uid,
- * and a CRC-32 of the rest (zlib's, a few times cheaper than SHA-1 over a whole review). A collision
+ * A missed review's fingerprint for keepOnSecondMiss: a CRC-32 of the review without its uid
+ * (zlib's, a few times cheaper than SHA-1 over a whole review) and its length without the uid, as one
+ * number (a set of numbers hashes no strings and leaves no string per miss to collect). A collision
  * only keeps an entry early (a hit is still compared byte for byte, entries are keyed by SHA-1),
  * and one review sent twice keeps an entry anyway, so a forged collision gains an attacker nothing.
  */
-function missKey(review: Buffer, start: number, end: number): string {
-  return `${start}:${review.length - (end - start)}:${crc32(review.subarray(end), crc32(review.subarray(0, start)))}`;
+function missKey(review: Buffer, start: number, end: number): number {
+  const crc = crc32(review.subarray(end), crc32(review.subarray(0, start)));
+  // Exact as a double: 32 bits of CRC above 20 of length (reviews kept are at most 64 KiB).
+  return crc * 0x100000 + ((review.length - (end - start)) % 0x100000);
 }
 
 /** Where the uid's characters sit in the first `"uid":"<uid>"` of the review. */
-function firstUidSlot(review: Buffer, field: Buffer): { start: number; end: number } | undefined {
-  const at = review.indexOf(field);
+function firstUidSlot(review: Buffer, uid: string): { start: number; end: number } | undefined {
+  // Most often the first `"uid":"` is the request's: compared in place, no search text is built.
+  const at = review.indexOf(UID_FIELD);
   if (at < 0) return undefined;
   const start = at + UID_FIELD.length;
-  return { start, end: start + field.length - UID_FIELD.length - 1 };
+  const end = start + uid.length;
+  if (review[end] === QUOTE && sameLatin1(review, start, uid)) return { start, end };
+  const field = Buffer.from(`"uid":"${uid}"`);
+  const later = review.indexOf(field, at + 1);
+  return later < 0 ? undefined : { start: later + UID_FIELD.length, end: later + field.length - 1 };
+}
+
+/** Whether the bytes at `start` are the characters of `text`, one byte each. */
+function sameLatin1(bytes: Buffer, start: number, text: string): boolean {
+  if (start + text.length > bytes.length) return false;
+  for (let i = 0; i < text.length; i += 1) if (bytes[start + i] !== text.charCodeAt(i)) return false;
+  return true;
 }
 
 /** Whether the characters at the slot are the ones JSON.parse reads request.uid from. */
@@ -152,7 +167,10 @@ export function createReviewCache<T>(options: ReviewCacheOptions = DEFAULT_REVIE
   const buckets = new Map<string, Entry<T>[]>();
   // How many entries cut at each offset: a lookup tries only candidates at a known offset.
   const offsets = new Map<number, number>();
-  const missed = new Set<string>();
+  // Missed fingerprints, and the same in arrival order (a ring) for dropping the oldest.
+  const missed = new Set<number>();
+  const missedOrder = new Array<number | undefined>(MAX_MISSED).fill(undefined);
+  let missedNext = 0;
   let bytes = 0;
   let hits = 0;
 
@@ -170,14 +188,15 @@ export function createReviewCache<T>(options: ReviewCacheOptions = DEFAULT_REVIE
   }
 
   /** With keepOnSecondMiss, whether this review was missed before (and if not, note it). */
-  function seenBefore(key: string): boolean {
+  function seenBefore(key: number): boolean {
     if (missed.delete(key)) return true;
+    // The oldest note gives way (if it was already taken back, or noted again since, this only
+    // forgets a fingerprint early: an entry is then kept one miss later).
+    const oldest = missedOrder[missedNext];
+    if (oldest !== undefined) missed.delete(oldest);
+    missedOrder[missedNext] = key;
+    missedNext = (missedNext + 1) % MAX_MISSED;
     missed.add(key);
-    if (missed.size > MAX_MISSED)
-      for (const oldest of missed) {
-        missed.delete(oldest);
-        break;
-      }
     return false;
   }
 
@@ -213,8 +232,7 @@ export function createReviewCache<T>(options: ReviewCacheOptions = DEFAULT_REVIE
 
   function remember(review: Buffer, uid: string, response: ResponseTemplate, detail: () => T): void {
     if (review.length > options.maxReviewBytes) return;
-    const field = Buffer.from(`"uid":"${uid}"`);
-    const slot = firstUidSlot(review, field);
+    const slot = firstUidSlot(review, uid);
     if (
       slot === undefined ||
       !isPlain(review, slot.start, slot.end) ||
@@ -224,6 +242,7 @@ export function createReviewCache<T>(options: ReviewCacheOptions = DEFAULT_REVIE
     // A first miss (most reviews) stops here, after one pass over the bytes for the fingerprint;
     // the checks that scan or parse the whole review again run only for an entry about to be made.
     if (options.keepOnSecondMiss && !seenBefore(missKey(review, slot.start, slot.end))) return;
+    const field = review.subarray(slot.start - UID_FIELD.length, slot.end + 1);
     if (review.indexOf(field, slot.start - UID_FIELD.length + 1) >= 0) return; // the uid field must occur once
     if (!slotIsRequestUid(review, slot.start, slot.end)) return;
     const key = keyOf(review, slot.start, slot.end);
