@@ -51,7 +51,11 @@ export const K_RANGE = 28;
 export const K_TEMPLATE = 29;
 export const K_WITH = 30;
 
-const KEYWORDS: ReadonlyMap<string, number> = new Map([
+/** The words that are not identifiers: keywords, booleans and nil. */
+const WORDS: ReadonlyMap<string, number> = new Map([
+  ['true', BOOL],
+  ['false', BOOL],
+  ['nil', NIL],
   ['block', K_BLOCK],
   ['break', K_BREAK],
   ['continue', K_CONTINUE],
@@ -130,228 +134,257 @@ function describeChar(c: string): string {
 }
 
 export function lexInto(tokens: Tokens, input: string, left: string, right: string, maxTokens: number): void {
-  let pos = 0;
-  let parenDepth = 0;
-  /** Set by rightDelimAt: whether the delimiter found had a ` -` trim marker. */
-  let delimTrim = false;
+  new Lexer(tokens, input, left, right, maxTokens).run();
+}
 
-  const emit = (type: number, start: number, end: number): void => {
-    if (tokens.count >= maxTokens) throw new TokenLimit(`more than ${maxTokens} tokens`);
-    if (tokens.count === tokens.type.length) grow(tokens);
-    const i = tokens.count++;
-    tokens.type[i] = type;
-    tokens.pos[i] = start;
-    tokens.end[i] = end;
-  };
+class Lexer {
+  private readonly tokens: Tokens;
+  private readonly input: string;
+  private readonly left: string;
+  private readonly right: string;
+  private readonly maxTokens: number;
+  private pos = 0;
+  private parenDepth = 0;
+  /** Set by rightDelimAt: whether the delimiter found had a ` -` trim marker. */
+  private delimTrim = false;
+
+  constructor(tokens: Tokens, input: string, left: string, right: string, maxTokens: number) {
+    this.tokens = tokens;
+    this.input = input;
+    this.left = left;
+    this.right = right;
+    this.maxTokens = maxTokens;
+  }
+
+  private emit(type: number, start: number, end: number): void {
+    if (this.tokens.count >= this.maxTokens) throw new TokenLimit(`more than ${this.maxTokens} tokens`);
+    if (this.tokens.count === this.tokens.type.length) grow(this.tokens);
+    const i = this.tokens.count++;
+    this.tokens.type[i] = type;
+    this.tokens.pos[i] = start;
+    this.tokens.end[i] = end;
+  }
 
   /** Where the input goes on after a right delimiter starting at `at`, or -1 when none starts there. */
-  const rightDelimAt = (at: number): number => {
-    if (isSpaceCode(input.charCodeAt(at)) && input.charCodeAt(at + 1) === 0x2d && input.startsWith(right, at + 2)) {
-      delimTrim = true;
-      return at + 2 + right.length;
+  private rightDelimAt(at: number): number {
+    if (
+      isSpaceCode(this.input.charCodeAt(at)) &&
+      this.input.charCodeAt(at + 1) === 0x2d &&
+      this.input.startsWith(this.right, at + 2)
+    ) {
+      this.delimTrim = true;
+      return at + 2 + this.right.length;
     }
-    delimTrim = false;
-    return input.startsWith(right, at) ? at + right.length : -1;
-  };
+    this.delimTrim = false;
+    return this.input.startsWith(this.right, at) ? at + this.right.length : -1;
+  }
 
-  const checkTerminator = (start: number): void => {
-    const c = input[pos];
-    if (c === undefined || isSpaceCode(input.charCodeAt(pos)) || '.,|:()'.includes(c) || input.startsWith(right, pos))
+  private checkTerminator(start: number): void {
+    const c = this.input[this.pos];
+    if (
+      c === undefined ||
+      isSpaceCode(this.input.charCodeAt(this.pos)) ||
+      '.,|:()'.includes(c) ||
+      this.input.startsWith(this.right, this.pos)
+    )
       return;
     throw new ScanFailure(start, `bad character ${describeChar(c)}`);
-  };
+  }
 
-  const alnumRun = (): void => {
-    while (isAlphaNumericAt(input, pos)) pos++;
-  };
+  private alnumRun(): void {
+    const s = this.input;
+    let p = this.pos;
+    while (isAlphaNumericAt(s, p)) p++;
+    this.pos = p;
+  }
 
-  const accept = (chars: string): boolean => {
-    const c = input[pos];
+  private accept(chars: string): boolean {
+    const c = this.input[this.pos];
     if (c !== undefined && chars.includes(c)) {
-      pos++;
+      this.pos++;
       return true;
     }
     return false;
-  };
+  }
 
-  const acceptRun = (chars: string): void => {
-    while (pos < input.length && chars.includes(input[pos] ?? '')) pos++;
-  };
+  private acceptRun(chars: string): void {
+    while (this.pos < this.input.length && chars.includes(this.input[this.pos] ?? '')) this.pos++;
+  }
 
-  const number = (start: number): void => {
-    accept('+-');
+  private number(start: number): void {
+    this.accept('+-');
     let digits = '0123456789_';
-    if (accept('0')) {
-      if (accept('xX')) digits = '0123456789abcdefABCDEF_';
-      else if (accept('oO')) digits = '01234567_';
-      else if (accept('bB')) digits = '01_';
+    if (this.accept('0')) {
+      if (this.accept('xX')) digits = '0123456789abcdefABCDEF_';
+      else if (this.accept('oO')) digits = '01234567_';
+      else if (this.accept('bB')) digits = '01_';
     }
-    acceptRun(digits);
-    if (accept('.')) acceptRun(digits);
-    if (digits.length === 11 && accept('eE')) {
-      accept('+-');
-      acceptRun('0123456789_');
+    this.acceptRun(digits);
+    if (this.accept('.')) this.acceptRun(digits);
+    if (digits.length === 11 && this.accept('eE')) {
+      this.accept('+-');
+      this.acceptRun('0123456789_');
     }
-    if (digits.length === 23 && accept('pP')) {
-      accept('+-');
-      acceptRun('0123456789_');
+    if (digits.length === 23 && this.accept('pP')) {
+      this.accept('+-');
+      this.acceptRun('0123456789_');
     }
-    if (isAlphaNumericAt(input, pos)) {
-      pos++;
-      throw new ScanFailure(start, `bad number syntax: ${JSON.stringify(input.slice(start, pos))}`);
+    if (isAlphaNumericAt(this.input, this.pos)) {
+      this.pos++;
+      throw new ScanFailure(start, `bad number syntax: ${JSON.stringify(this.input.slice(start, this.pos))}`);
     }
-    emit(NUMBER, start, pos);
-  };
+    this.emit(NUMBER, start, this.pos);
+  }
 
-  const escapedUntil = (start: number, close: number, unterminated: string): void => {
+  private escapedUntil(start: number, close: number, unterminated: string): void {
+    const s = this.input;
+    let p = this.pos;
     for (;;) {
-      const c = input.charCodeAt(pos++);
+      const c = s.charCodeAt(p++);
       if (c === 0x5c) {
-        const n = input.charCodeAt(pos);
+        const n = s.charCodeAt(p);
         if (n === n && n !== 0x0a) {
-          pos++;
+          p++;
           continue;
         }
       }
       // NaN: past the end.
       if (c !== c || c === 0x0a || c === 0x5c) throw new ScanFailure(start, unterminated);
-      if (c === close) return;
+      if (c === close) break;
     }
-  };
+    this.pos = p;
+  }
 
-  const identifier = (start: number): void => {
-    alnumRun();
-    checkTerminator(start);
-    const word = input.slice(start, pos);
-    const keyword = KEYWORDS.get(word);
-    if (keyword !== undefined) return emit(keyword, start, pos);
-    if (word === 'true' || word === 'false') return emit(BOOL, start, pos);
-    if (word === 'nil') return emit(NIL, start, pos);
-    emit(IDENTIFIER, start, pos);
-  };
+  private identifier(start: number): void {
+    this.alnumRun();
+    this.checkTerminator(start);
+    this.emit(WORDS.get(this.input.slice(start, this.pos)) ?? IDENTIFIER, start, this.pos);
+  }
 
-  const insideAction = (): void => {
-    const start = pos;
-    const code = input.charCodeAt(pos);
+  private insideAction(): void {
+    const start = this.pos;
+    const code = this.input.charCodeAt(this.pos);
     if (isSpaceCode(code)) {
       // Spaces up to a ` -}}` trim marker, which belongs to the delimiter.
       while (
-        isSpaceCode(input.charCodeAt(pos)) &&
-        !(input.charCodeAt(pos + 1) === 0x2d && input.startsWith(right, pos + 2))
+        isSpaceCode(this.input.charCodeAt(this.pos)) &&
+        !(this.input.charCodeAt(this.pos + 1) === 0x2d && this.input.startsWith(this.right, this.pos + 2))
       )
-        pos++;
-      if (pos > start) emit(SPACE, start, pos);
+        this.pos++;
+      if (this.pos > start) this.emit(SPACE, start, this.pos);
       return;
     }
-    pos++;
+    this.pos++;
     switch (code) {
       case 0x3d: // =
-        return emit(ASSIGN, start, pos);
+        return this.emit(ASSIGN, start, this.pos);
       case 0x3a: // :
-        if (input.charCodeAt(pos) !== 0x3d) throw new ScanFailure(start, 'expected :=');
-        pos++;
-        return emit(DECLARE, start, pos);
+        if (this.input.charCodeAt(this.pos) !== 0x3d) throw new ScanFailure(start, 'expected :=');
+        this.pos++;
+        return this.emit(DECLARE, start, this.pos);
       case 0x7c: // |
-        return emit(PIPE, start, pos);
+        return this.emit(PIPE, start, this.pos);
       case 0x2c: // ,
-        return emit(COMMA, start, pos);
+        return this.emit(COMMA, start, this.pos);
       case 0x22: // "
-        escapedUntil(start, 0x22, 'unterminated quoted string');
-        return emit(STRING, start, pos);
+        this.escapedUntil(start, 0x22, 'unterminated quoted string');
+        return this.emit(STRING, start, this.pos);
       case 0x60: {
         // `
-        const end = input.indexOf('`', pos);
+        const end = this.input.indexOf('`', this.pos);
         if (end < 0) throw new ScanFailure(start, 'unterminated raw quoted string');
-        pos = end + 1;
-        return emit(RAW_STRING, start, pos);
+        this.pos = end + 1;
+        return this.emit(RAW_STRING, start, this.pos);
       }
       case 0x27: // '
-        escapedUntil(start, 0x27, 'unterminated character constant');
-        return emit(CHAR, start, pos);
+        this.escapedUntil(start, 0x27, 'unterminated character constant');
+        return this.emit(CHAR, start, this.pos);
       case 0x24: // $
-        alnumRun();
-        checkTerminator(start);
-        return emit(VARIABLE, start, pos);
+        this.alnumRun();
+        this.checkTerminator(start);
+        return this.emit(VARIABLE, start, this.pos);
       case 0x28: // (
-        parenDepth++;
-        return emit(LEFT_PAREN, start, pos);
+        this.parenDepth++;
+        return this.emit(LEFT_PAREN, start, this.pos);
       case 0x29: // )
-        parenDepth--;
-        if (parenDepth < 0) throw new ScanFailure(start, 'unexpected right paren');
-        return emit(RIGHT_PAREN, start, pos);
+        this.parenDepth--;
+        if (this.parenDepth < 0) throw new ScanFailure(start, 'unexpected right paren');
+        return this.emit(RIGHT_PAREN, start, this.pos);
       case 0x2e: {
         // .
-        const n = input.charCodeAt(pos);
+        const n = this.input.charCodeAt(this.pos);
         if (!(n >= 0x30 && n <= 0x39)) {
-          if (!isAlphaNumericAt(input, pos)) {
-            checkTerminator(start);
-            return emit(DOT, start, pos);
+          if (!isAlphaNumericAt(this.input, this.pos)) {
+            this.checkTerminator(start);
+            return this.emit(DOT, start, this.pos);
           }
-          alnumRun();
-          checkTerminator(start);
-          return emit(FIELD, start, pos);
+          this.alnumRun();
+          this.checkTerminator(start);
+          return this.emit(FIELD, start, this.pos);
         }
-        pos = start;
-        return number(start);
+        this.pos = start;
+        return this.number(start);
       }
       default:
         break;
     }
     if (code === 0x2b || code === 0x2d || (code >= 0x30 && code <= 0x39)) {
-      pos = start;
-      return number(start);
+      this.pos = start;
+      return this.number(start);
     }
-    if (isAlphaNumericAt(input, start)) return identifier(start);
-    throw new ScanFailure(start, `unrecognized character in action: ${describeChar(input[start] ?? '')}`);
-  };
+    if (isAlphaNumericAt(this.input, start)) return this.identifier(start);
+    throw new ScanFailure(start, `unrecognized character in action: ${describeChar(this.input[start] ?? '')}`);
+  }
 
-  const comment = (delimPos: number): void => {
-    const close = input.indexOf('*/', pos + 2);
+  private comment(delimPos: number): void {
+    const close = this.input.indexOf('*/', this.pos + 2);
     if (close < 0) throw new ScanFailure(delimPos, 'unclosed comment');
-    const next = rightDelimAt(close + 2);
+    const next = this.rightDelimAt(close + 2);
     if (next < 0) throw new ScanFailure(close, 'comment ends before closing delimiter');
-    pos = next;
-  };
+    this.pos = next;
+  }
 
   /** One action from after its left delimiter; leaves delimTrim set for the text that follows. */
-  const action = (start: number, delimPos: number): void => {
-    pos = start;
-    if (input.startsWith('/*', pos)) return comment(delimPos);
-    emit(LEFT_DELIM, delimPos, delimPos + left.length);
-    parenDepth = 0;
+  private action(start: number, delimPos: number): void {
+    this.pos = start;
+    if (this.input.startsWith('/*', this.pos)) return this.comment(delimPos);
+    this.emit(LEFT_DELIM, delimPos, delimPos + this.left.length);
+    this.parenDepth = 0;
     for (;;) {
-      const next = rightDelimAt(pos);
+      const next = this.rightDelimAt(this.pos);
       if (next >= 0) {
-        if (parenDepth > 0) throw new ScanFailure(pos, 'unclosed left paren');
-        emit(RIGHT_DELIM, pos, next);
-        pos = next;
+        if (this.parenDepth > 0) throw new ScanFailure(this.pos, 'unclosed left paren');
+        this.emit(RIGHT_DELIM, this.pos, next);
+        this.pos = next;
         return;
       }
-      if (pos >= input.length) throw new ScanFailure(delimPos, 'unclosed action');
-      insideAction();
+      if (this.pos >= this.input.length) throw new ScanFailure(delimPos, 'unclosed action');
+      this.insideAction();
     }
-  };
-
-  let trimNextText = false;
-  while (pos < input.length) {
-    let next = input.indexOf(left, pos);
-    if (next < 0) next = input.length;
-    const textPos = pos;
-    // The text that survives the trim markers on either side is input[from, to).
-    let from = pos;
-    if (trimNextText) while (from < next && isSpaceCode(input.charCodeAt(from))) from++;
-    pos = next;
-    if (next === input.length) {
-      if (from < next) emit(TEXT, textPos, next);
-      break;
-    }
-    const afterLeft = next + left.length;
-    const trimBefore = input.charCodeAt(afterLeft) === 0x2d && isSpaceCode(input.charCodeAt(afterLeft + 1));
-    let to = next;
-    if (trimBefore) while (to > from && isSpaceCode(input.charCodeAt(to - 1))) to--;
-    if (from < to) emit(TEXT, textPos, next);
-    action(afterLeft + (trimBefore ? 2 : 0), next);
-    trimNextText = delimTrim;
   }
-  emit(EOF, input.length, input.length);
+
+  run(): void {
+    let trimNextText = false;
+    while (this.pos < this.input.length) {
+      let next = this.input.indexOf(this.left, this.pos);
+      if (next < 0) next = this.input.length;
+      const textPos = this.pos;
+      // The text that survives the trim markers on either side is input[from, to).
+      let from = this.pos;
+      if (trimNextText) while (from < next && isSpaceCode(this.input.charCodeAt(from))) from++;
+      this.pos = next;
+      if (next === this.input.length) {
+        if (from < next) this.emit(TEXT, textPos, next);
+        break;
+      }
+      const afterLeft = next + this.left.length;
+      const trimBefore = this.input.charCodeAt(afterLeft) === 0x2d && isSpaceCode(this.input.charCodeAt(afterLeft + 1));
+      let to = next;
+      if (trimBefore) while (to > from && isSpaceCode(this.input.charCodeAt(to - 1))) to--;
+      if (from < to) this.emit(TEXT, textPos, next);
+      this.action(afterLeft + (trimBefore ? 2 : 0), next);
+      trimNextText = this.delimTrim;
+    }
+    this.emit(EOF, this.input.length, this.input.length);
+  }
 }

@@ -79,7 +79,6 @@ const EXECUTABLE = 2;
 
 class Walk {
   private readonly source: string;
-  private readonly tokens: T.Tokens;
   private readonly left: string;
   private readonly right: string;
   private readonly functions: ReadonlySet<string>;
@@ -98,10 +97,15 @@ class Walk {
   private calls: string[] = [];
   /** parse.ts's defines, holding each body's calls: a later definition replaces an earlier one. */
   private readonly defines = new Map<string, string[]>();
+  private readonly types: Uint8Array;
+  private readonly starts: Int32Array;
+  private readonly ends: Int32Array;
 
   constructor(source: string, tokens: T.Tokens, left: string, right: string, functions: ReadonlySet<string>) {
     this.source = source;
-    this.tokens = tokens;
+    this.types = tokens.type;
+    this.starts = tokens.pos;
+    this.ends = tokens.end;
     this.left = left;
     this.right = right;
     this.functions = functions;
@@ -125,35 +129,35 @@ class Walk {
       if (marker !== 0) throw new T.ScanFailure(this.markerPos, `unexpected {{${marker === END ? 'end' : 'else'}}}`);
     }
     // calledFunctions walks the defines last-first, then the body.
+    const bodies = [...this.defines.values()].reverse();
+    bodies.push(root);
     const names = new Set<string>();
-    const bodies = [...this.defines.values()];
-    for (let b = bodies.length - 1; b >= 0; b--) for (const name of bodies[b]!) names.add(name);
-    for (const name of root) names.add(name);
+    for (const body of bodies) for (const name of body) names.add(name);
     return [...names];
   }
 
   // --- token helpers -------------------------------------------------------------------------------
 
   private type(i: number): number {
-    return this.tokens.type[i]!;
+    return this.types[i]!;
   }
 
   private posOf(i: number): number {
-    return this.tokens.pos[i]!;
+    return this.starts[i]!;
   }
 
   private text(i: number): string {
-    return this.source.slice(this.tokens.pos[i], this.tokens.end[i]);
+    return this.source.slice(this.starts[i], this.ends[i]);
   }
 
   private hasBackslash(i: number): boolean {
-    const end = this.tokens.end[i]!;
-    for (let p = this.tokens.pos[i]!; p < end; p++) if (this.source.charCodeAt(p) === 0x5c) return true;
+    const end = this.ends[i]!;
+    for (let p = this.starts[i]!; p < end; p++) if (this.source.charCodeAt(p) === 0x5c) return true;
     return false;
   }
 
   private peekType(): number {
-    return this.tokens.type[this.index]!;
+    return this.types[this.index]!;
   }
 
   /** Returns the current token's index and moves past it, staying on the final EOF. */
