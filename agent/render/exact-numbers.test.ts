@@ -8,6 +8,7 @@ import { secretRequestKey, type RenderContext, type VaultResponse } from './engi
 import { goTemplateEngine } from './go-template/engine.ts';
 import { handlebarsEngine } from './handlebars/engine.ts';
 import { loadYaml } from './go-template/yaml-module.ts';
+import { loadSprigTable } from './go-template/functions.ts';
 
 const BODY = '{"request_id":"r","lease_id":"","renewable":false,"lease_duration":2764800,"data":{"data":' +
   '{"price":1.50,"big":10000000000000000001,"exp":1e3,"neg":-12.50,"port":5432,"pow":1152921504606846976},"metadata":{"version":3}},' +
@@ -35,7 +36,7 @@ function hbs(template: string): string {
   return result.output;
 }
 
-beforeAll(() => loadYaml());
+beforeAll(() => Promise.all([loadYaml(), loadSprigTable()]));
 
 describe('numbers exactly as Vault sent them', () => {
   it('Go engine: printed, in printf, in toJSON', () => {

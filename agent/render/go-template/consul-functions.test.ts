@@ -4,9 +4,10 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import { fakeContext, vaultResponse } from '../../../test/fixtures/templates/go-context.ts';
 import { goTemplateEngine } from './engine.ts';
 import { loadYaml } from './yaml-module.ts';
+import { loadSprigTable } from './functions.ts';
 
 // The agent awaits CompiledTemplate.ready before rendering; these tables render synchronously.
-beforeAll(() => loadYaml());
+beforeAll(() => Promise.all([loadYaml(), loadSprigTable()]));
 
 function render(template: string, data: Record<string, unknown> = {}): string {
   const responses = { 'secret:kv/app': vaultResponse(data) };

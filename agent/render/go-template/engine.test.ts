@@ -5,9 +5,10 @@ import { GO_CASES, GO_EDGE_CASES, type GoCase } from '../../../test/fixtures/tem
 import type { CompileOptions } from '../engine.ts';
 import { goTemplateEngine } from './engine.ts';
 import { loadYaml } from './yaml-module.ts';
+import { loadSprigTable } from './functions.ts';
 
 // The agent awaits CompiledTemplate.ready before rendering; these tables render synchronously.
-beforeAll(() => loadYaml());
+beforeAll(() => Promise.all([loadYaml(), loadSprigTable()]));
 
 function optionsOf(c: GoCase): CompileOptions {
   return {

@@ -9,21 +9,34 @@ import { parseTemplate } from '../../../shared/go-template/parse.ts';
 import { TemplateRenderError } from '../../../shared/template-errors.ts';
 import type { CompileOptions, CompiledTemplate, RenderContext, RenderResult, TemplateEngine } from '../engine.ts';
 import { execute, GoTemplateExecError, type GoFunction } from './execute.ts';
-import { CONSUL_TEMPLATE_FUNCTION_TABLE, withDenylist } from './functions.ts';
+import { functionTable, loadSprigTable, needsSprigTable, withDenylist } from './functions.ts';
 import { RenderHost } from './render-host.ts';
 import { loadYaml, needsYaml } from './yaml-module.ts';
 
-/** Function tables with a denylist applied, per denylist (one per template config). */
-const DENIED_TABLES = new WeakMap<readonly string[], ReadonlyMap<string, GoFunction>>();
+/** Function tables with a denylist applied, per table as loaded and denylist (one per template config). */
+const DENIED_TABLES = new WeakMap<ReadonlyMap<string, GoFunction>, WeakMap<readonly string[], ReadonlyMap<string, GoFunction>>>();
 
 function functionsFor(denylist: readonly string[] | undefined): ReadonlyMap<string, GoFunction> {
-  if (denylist === undefined || denylist.length === 0) return CONSUL_TEMPLATE_FUNCTION_TABLE;
-  let table = DENIED_TABLES.get(denylist);
+  const all = functionTable();
+  if (denylist === undefined || denylist.length === 0) return all;
+  let perDenylist = DENIED_TABLES.get(all);
+  if (perDenylist === undefined) {
+    perDenylist = new WeakMap();
+    DENIED_TABLES.set(all, perDenylist);
+  }
+  let table = perDenylist.get(denylist);
   if (table === undefined) {
-    table = withDenylist(CONSUL_TEMPLATE_FUNCTION_TABLE, denylist);
-    DENIED_TABLES.set(denylist, table);
+    table = withDenylist(all, denylist);
+    perDenylist.set(denylist, table);
   }
   return table;
+}
+
+/** What a template's text needs loaded before it renders (none for most templates). */
+function loadsFor(source: string): Promise<void> | undefined {
+  const loads = [...(needsYaml(source) ? [loadYaml()] : []), ...(needsSprigTable(source) ? [loadSprigTable()] : [])];
+  if (loads.length === 0) return undefined;
+  return Promise.all(loads).then(() => undefined);
 }
 
 function compile(source: string, options: CompileOptions): CompiledTemplate {
@@ -34,8 +47,9 @@ function compile(source: string, options: CompileOptions): CompiledTemplate {
     functions: CONSUL_TEMPLATE_FUNCTIONS,
   });
   const missingKey = options.errorOnMissingKey === true ? 'error' : 'zero';
+  const ready = loadsFor(source);
   return {
-    ...(needsYaml(source) ? { ready: loadYaml() } : {}),
+    ...(ready !== undefined ? { ready } : {}),
     render(context: RenderContext): RenderResult {
       const host = new RenderHost(context);
       const functions = functionsFor(context.functionDenylist);

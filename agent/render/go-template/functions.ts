@@ -1,6 +1,7 @@
 // The function table of the Go-template engine: Go builtins, consul-template's functions and Sprig's
-// under the `sprig_` prefix. Names the parser accepts but vaultlet does not render (Consul, Nomad,
-// random-generating Sprig functions) fail at render time naming the function and why.
+// under the `sprig_` prefix (those and sockaddr loaded on demand, sprig-table.ts). Names the parser
+// accepts but vaultlet does not render (Consul, Nomad, random-generating Sprig functions) fail at
+// render time naming the function and why.
 import { notRenderedReason, PARSE_ONLY_FUNCTIONS } from '../../../shared/go-template/function-names.ts';
 import { GO_BUILTINS } from './builtins.ts';
 import { CONSUL_ENCODING_FUNCTIONS } from './consul-encoding.ts';
@@ -8,19 +9,7 @@ import { CONSUL_MATH_FUNCTIONS } from './consul-math.ts';
 import { CONSUL_MISC_FUNCTIONS } from './consul-misc.ts';
 import { CONSUL_STRING_FUNCTIONS } from './consul-strings.ts';
 import type { GoFunction } from './execute.ts';
-import { SPRIG_COLLECTION_FUNCTIONS } from './sprig-collections.ts';
-import { SPRIG_STRING_FUNCTIONS } from './sprig-strings.ts';
-import { SPRIG_TEXT_FUNCTIONS } from './sprig-text.ts';
-import { SPRIG_DATE_FUNCTIONS } from './sprig-dates.ts';
-import { SPRIG_MUST_FUNCTIONS } from './sprig-must.ts';
-import { SPRIG_URL_FUNCTIONS } from './sprig-url.ts';
-import { SEMVER_FUNCTIONS } from './semver.ts';
-import { DECRYPT_AES_FUNCTIONS } from './decrypt-aes.ts';
-import { SPRIG_RANDOM_FUNCTIONS } from './sprig-random.ts';
-import { DERIVE_PASSWORD_FUNCTIONS } from './derive-password.ts';
-import { SPRIG_CERT_FUNCTIONS } from './sprig-certs.ts';
 import { writeToFile } from './write-to-file.ts';
-import { sockaddr } from './sockaddr.ts';
 
 function unsupported(name: string): GoFunction {
   const reason = notRenderedReason(name) ?? `${name} is not rendered by vaultlet`;
@@ -43,19 +32,44 @@ export function withDenylist(table: ReadonlyMap<string, GoFunction>, denylist: r
   return out;
 }
 
-/** Every function a Go template can call in the agent, rendered or not. */
-export const CONSUL_TEMPLATE_FUNCTION_TABLE: ReadonlyMap<string, GoFunction> = new Map<string, GoFunction>([
+/** The functions every Go template can call without loading anything (rendered or not). */
+const CORE_TABLE: ReadonlyMap<string, GoFunction> = new Map<string, GoFunction>([
   ...GO_BUILTINS,
   ...CONSUL_STRING_FUNCTIONS,
   ...CONSUL_ENCODING_FUNCTIONS,
   ...CONSUL_MATH_FUNCTIONS,
   ...CONSUL_MISC_FUNCTIONS,
   ['writeToFile', writeToFile],
-  ['sockaddr', sockaddr],
-  ...[
-    ...SPRIG_STRING_FUNCTIONS, ...SPRIG_COLLECTION_FUNCTIONS, ...SPRIG_TEXT_FUNCTIONS, ...SPRIG_DATE_FUNCTIONS,
-    ...SPRIG_MUST_FUNCTIONS, ...SPRIG_URL_FUNCTIONS, ...SEMVER_FUNCTIONS, ...DECRYPT_AES_FUNCTIONS, ...SPRIG_RANDOM_FUNCTIONS,
-    ...DERIVE_PASSWORD_FUNCTIONS, ...SPRIG_CERT_FUNCTIONS,
-  ].map(([name, fn]): [string, GoFunction] => [`sprig_${name}`, fn]),
   ...PARSE_ONLY_FUNCTIONS.map((name): [string, GoFunction] => [name, unsupported(name)]),
 ]);
+
+/** Parse-only names win over rendered ones of the same name, whichever table has them. */
+const PARSE_ONLY_ENTRIES = [...CORE_TABLE].filter(([name]) => PARSE_ONLY_FUNCTIONS.includes(name));
+
+/** Names served by sprig-table.ts (a template mentioning one loads it). */
+const SPRIG_TABLE_NAMES = /\b(?:sprig_|sockaddr\b)/;
+
+let table: ReadonlyMap<string, GoFunction> = CORE_TABLE;
+let loading: Promise<void> | undefined;
+
+/** Whether a template's text may call a function of sprig-table.ts (a superset: a mention is enough). */
+export function needsSprigTable(source: string): boolean {
+  return SPRIG_TABLE_NAMES.test(source);
+}
+
+/** Loads sprig-table.ts once (later calls share the promise) and adds it to the table. */
+export function loadSprigTable(): Promise<void> {
+  loading ??= import('./sprig-table.ts').then((m) => {
+    table = new Map([...CORE_TABLE, ...m.SPRIG_TABLE, ...PARSE_ONLY_ENTRIES]);
+  });
+  return loading;
+}
+
+/**
+ * Every function a Go template can call in the agent, rendered or not, as far as loaded: the
+ * Sprig names and sockaddr once loadSprigTable() has resolved (the engine awaits it for every
+ * template that names one before that template renders).
+ */
+export function functionTable(): ReadonlyMap<string, GoFunction> {
+  return table;
+}

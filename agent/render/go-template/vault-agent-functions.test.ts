@@ -2,7 +2,7 @@
 // semver, URL and must* functions, consul-template's writeToFile and sockaddr; the ones it no
 // longer defines; function_denylist. Expectations follow Sprig v3's and consul-template's
 // documented examples and Go's semantics.
-import { describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { createCipheriv, createPrivateKey, createPublicKey, generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { TemplateSyntaxError } from '../../../shared/template-errors.ts';
 import {
@@ -14,8 +14,12 @@ import { fakeContext, vaultResponse } from '../../../test/fixtures/templates/go-
 import type { InterfaceAddress, RenderContext } from '../engine.ts';
 import { goTemplateEngine } from './engine.ts';
 import { bcryptHash } from './bcrypt.ts';
+import { loadSprigTable } from './functions.ts';
 
 const SENTINEL = 'secret-SENTINEL-value';
+
+// The agent awaits CompiledTemplate.ready (which loads the Sprig table) before rendering; these render synchronously.
+beforeAll(() => loadSprigTable());
 
 function context(extra: Partial<RenderContext> = {}): RenderContext {
   return {
