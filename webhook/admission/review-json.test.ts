@@ -1,0 +1,158 @@
+import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
+import { testConfig } from '../../test/helpers/pods.ts';
+import { propertyRuns } from '../../test/helpers/property-runs.ts';
+import { MAX_ANNOTATIONS_CHARS } from '../annotations/limits.ts';
+import { admitPod } from '../inject/admit.ts';
+import { decideReview } from './decide-review.ts';
+import { ANNOTATIONS_OVER_CAP, ReviewBodyError, parseReviewJson, readReviewJson } from './review-json.ts';
+import { encodeAdmissionResponse, parseAdmissionReview, type AdmitFn } from './review.ts';
+
+const config = testConfig();
+const admit: AdmitFn = (input) => admitPod(input, config);
+
+function review(annotations: Record<string, string>, request: Record<string, unknown> = {}): string {
+  return JSON.stringify({
+    apiVersion: 'admission.k8s.io/v1',
+    kind: 'AdmissionReview',
+    request: {
+      uid: 'uid-1',
+      namespace: 'team',
+      operation: 'CREATE',
+      object: {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'web', annotations: { 'vault.hashicorp.com/agent-inject': 'true', ...annotations } },
+        spec: { containers: [{ name: 'app', image: 'app:1' }] },
+      },
+      ...request,
+    },
+  });
+}
+
+/** `count` annotations of about 60 characters each. */
+function flood(count: number): Record<string, string> {
+  const annotations: Record<string, string> = {};
+  for (let i = 0; i < count; i += 1) annotations[`vault.hashicorp.com/agent-inject-secret-s${i}`] = `kv/data/x${i}`;
+  return annotations;
+}
+
+/** What the review gets when parsed whole and decided by admit: the answer without the scan. */
+function fullAnswer(text: string): string {
+  const parsed = parseAdmissionReview(JSON.parse(text));
+  const decision = admit({ object: parsed.object, namespace: parsed.namespace, operation: parsed.operation });
+  return encodeAdmissionResponse(parsed, decision).bytes.toString();
+}
+
+function outcomeOf(text: string): unknown {
+  const outcome = decideReview(Buffer.from(text), admit);
+  return outcome.kind === 'bad' ? outcome : { summary: outcome.summary, response: outcome.response.bytes.toString() };
+}
+
+describe('a CREATE whose annotations are over the limit', () => {
+  const text = review(flood(47_000));
+
+  it('is answered from the bytes, without parsing the pod', () => {
+    const json = readReviewJson(Buffer.from(text));
+    expect(json.annotationsOverCap).toBe(true);
+    expect(json.body).toEqual({
+      apiVersion: 'admission.k8s.io/v1',
+      kind: 'AdmissionReview',
+      request: { uid: 'uid-1', namespace: 'team', operation: 'CREATE', object: { metadata: { name: 'web' } } },
+    });
+  });
+
+  it('gets the answer the pod reader gives it, byte for byte', () => {
+    const outcome = decideReview(Buffer.from(text), admit);
+    expect(outcome.kind === 'decided' && outcome.response.bytes.toString()).toBe(fullAnswer(text));
+    expect(outcome.kind === 'decided' && outcome.summary).toMatchObject({
+      namespace: 'team',
+      pod: 'web',
+      allowed: false,
+      denialCode: 400,
+    });
+    expect(ANNOTATIONS_OVER_CAP.message).toContain(String(MAX_ANNOTATIONS_CHARS));
+  });
+
+  it('is measured at the limit: one character more than it is over', () => {
+    // Two entries of known size, padded so that keys and values total exactly the limit, then one more.
+    const at = (total: number): Record<string, string> => {
+      const base = { 'vault.hashicorp.com/agent-inject': 'true' };
+      const used = Object.entries(base).reduce((n, [k, v]) => n + k.length + v.length, 0) + 'pad'.length;
+      return { pad: 'x'.repeat(total - used) };
+    };
+    const under = review(at(MAX_ANNOTATIONS_CHARS));
+    const over = review(at(MAX_ANNOTATIONS_CHARS + 1));
+    expect(readReviewJson(Buffer.from(under)).annotationsOverCap).toBe(false);
+    expect(readReviewJson(Buffer.from(over)).annotationsOverCap).toBe(true);
+    expect(outcomeOf(over)).toEqual({ summary: expect.anything(), response: fullAnswer(over) });
+  });
+
+  it('is parsed as before when the review is not a CREATE (nothing reads its annotations)', () => {
+    const update = review(flood(47_000), { operation: 'UPDATE' });
+    expect(readReviewJson(Buffer.from(update)).annotationsOverCap).toBe(false);
+    expect(outcomeOf(update)).toEqual({ summary: expect.anything(), response: fullAnswer(update) });
+  });
+
+  it('still gets the 400 of a body that is not JSON, nests too deep or holds a forbidden key', () => {
+    const errorOf = (body: string): unknown => {
+      try {
+        readReviewJson(Buffer.from(body));
+        return undefined;
+      } catch (err) {
+        return err instanceof ReviewBodyError ? err.message : err;
+      }
+    };
+    expect(errorOf(`${text.slice(0, -1)},}`)).toBe('request body is not valid JSON');
+    expect(errorOf(text.replace('"spec":', '"__proto__":{},"spec":'))).toMatch(/forbidden key/);
+    expect(errorOf(text.replace('"spec":', `"deep":${'['.repeat(200)}${']'.repeat(200)},"spec":`))).toMatch(
+      /deeper than 128/,
+    );
+    expect(errorOf(text.replace('"uid-1"', '"uid\u0001"'))).toBe('request body is not valid JSON');
+  });
+
+  it('with an envelope that is not an AdmissionReview gets the same 400 as when parsed', () => {
+    for (const request of [{ uid: '' }, { uid: 7 }, { namespace: 3 }]) {
+      const bad = review(flood(47_000), request);
+      expect(readReviewJson(Buffer.from(bad)).annotationsOverCap).toBe(true);
+      const small = review({}, request);
+      const expectedBad = decideReview(Buffer.from(small), admit);
+      expect(outcomeOf(bad)).toEqual(expectedBad);
+    }
+    const wrongVersion = text.replace('admission.k8s.io/v1', 'admission.k8s.io/v2');
+    expect(outcomeOf(wrongVersion)).toMatchObject({ kind: 'bad', code: 'WHK_BAD_REVIEW' });
+  });
+});
+
+describe('readReviewJson against parseReviewJson', () => {
+  // Bodies over the size at which the skim starts, around a small random JSON value.
+  const padding = 'p'.repeat(MAX_ANNOTATIONS_CHARS);
+  const body = fc.oneof(
+    fc.jsonValue({ maxDepth: 3 }).map((v) => `{"pad":"${padding}","v":${JSON.stringify(v)}}`),
+    fc
+      .tuple(fc.jsonValue({ maxDepth: 3 }), fc.nat(), fc.constantFrom('', '{', '}', '"', ',', '\\', '[', 'x'))
+      .map(([v, at, c]) => {
+        const text = `{"v":${JSON.stringify(v)},"pad":"${padding}"}`;
+        const i = at % text.length;
+        return text.slice(0, i) + c + text.slice(i + 1);
+      }),
+  );
+
+  it('gives the same value or the same error for any body', () => {
+    const outcome = (f: () => unknown): unknown => {
+      try {
+        return { value: f() };
+      } catch (err) {
+        return err instanceof ReviewBodyError ? { code: err.code, message: err.message } : err;
+      }
+    };
+    fc.assert(
+      fc.property(body, (text) => {
+        const bytes = Buffer.from(text);
+        const read = outcome(() => readReviewJson(bytes).body);
+        expect(read).toEqual(outcome(() => parseReviewJson(bytes)));
+      }),
+      { numRuns: propertyRuns(300) },
+    );
+  });
+});
