@@ -4,7 +4,7 @@
 // docs/benchmarks/agent.md); a sidecar switches V8's memory saver mode on once started.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { VaultSeed } from '../vault-server/seed.ts';
@@ -118,6 +118,26 @@ describe('agent bundle start', () => {
     // An init container keeps V8's defaults (memory saver mode is for the long-lived sidecar).
     expect(v8Flags).toEqual([]);
   }, 30_000);
+
+  it('defines `require` (a createRequire() per file loaded) only in the files that use it', () => {
+    const banner =
+      "import { createRequire as __vaultletCreateRequire } from 'node:module';\nconst require = __vaultletCreateRequire(import.meta.url);\n";
+    const lib = join(out, 'vaultlet-lib');
+    const files = [
+      join(out, 'vaultlet.js'),
+      ...readdirSync(lib)
+        .filter((f) => f.endsWith('.js'))
+        .map((f) => join(lib, f)),
+    ];
+    const withBanner = files.filter((f) => readFileSync(f, 'utf8').includes(banner));
+    for (const f of files) {
+      const text = readFileSync(f, 'utf8');
+      expect([f, text.includes(banner)]).toEqual([f, /\brequire\b/.test(text.replace(banner, ''))]);
+    }
+    // The esbuild runtime's chunk (through which built-ins are required) keeps it; most do not.
+    expect(withBanner.length).toBeGreaterThan(0);
+    expect(withBanner.length).toBeLessThan(files.length / 2);
+  });
 
   it("a sidecar turns V8's memory saver mode on once started", async () => {
     const { preload, recorded } = recorder('sidecar');

@@ -178,7 +178,7 @@ describe('agent image compile cache', () => {
     // The main chunk and the Go-template engine (the two large ones) among them.
     expect(used.filter((c) => c.startsWith('main-') || c.startsWith('engine-')).length).toBe(2);
     expect(used.every((c) => chunkNames(bin).includes(c))).toBe(true);
-    // Templates that call no Sprig function never load the Sprig table's chunk (nor YAML's).
+    // Templates that call no Sprig function never load the Sprig table's chunk.
     expect(chunkNames(bin).filter((c) => c.startsWith('sprig-table-'))).toHaveLength(1);
     expect(used.filter((c) => c.startsWith('sprig-table-'))).toEqual([]);
     expect(r.stderr).not.toMatch(/rejected|mismatch|writing cache/i);
