@@ -77,6 +77,45 @@ const NO_OPERAND = 0;
 const CONSTANT = 1;
 const EXECUTABLE = 2;
 
+/** The variables in scope, as parse.ts's list of names; past a few dozen, with a count per name,
+ * so that looking one up is not a search through thousands of declarations. */
+class Scope {
+  private readonly names: string[] = ['$'];
+  private counts: Map<string, number> | undefined;
+
+  get size(): number {
+    return this.names.length;
+  }
+
+  has(name: string): boolean {
+    return this.counts === undefined ? this.names.includes(name) : this.counts.has(name);
+  }
+
+  declare(name: string): void {
+    this.names.push(name);
+    if (this.counts !== undefined) this.count(name, 1);
+    else if (this.names.length > SCOPE_SEARCH_MAX) {
+      this.counts = new Map();
+      for (const n of this.names) this.count(n, 1);
+    }
+  }
+
+  /** Forgets the names declared after the first `size`. */
+  truncate(size: number): void {
+    if (this.counts === undefined) this.names.length = size;
+    else while (this.names.length > size) this.count(this.names.pop()!, -1);
+  }
+
+  private count(name: string, by: number): void {
+    const n = (this.counts?.get(name) ?? 0) + by;
+    if (n === 0) this.counts?.delete(name);
+    else this.counts?.set(name, n);
+  }
+}
+
+/** Variables a scope searches through before it keeps counts instead. */
+const SCOPE_SEARCH_MAX = 32;
+
 class Walk {
   private readonly source: string;
   private readonly left: string;
@@ -84,7 +123,7 @@ class Walk {
   private readonly functions: ReadonlySet<string>;
   private readonly last: number;
   private index = 0;
-  private vars: string[] = ['$'];
+  private vars = new Scope();
   private rangeDepth = 0;
   /** Controls, parentheses and block bodies: past HANDOVER_DEPTH, well short of parse.ts's own
    * depth limit, the parser takes over. */
@@ -210,7 +249,7 @@ class Walk {
     const savedVars = this.vars;
     const savedRangeDepth = this.rangeDepth;
     const savedCalls = this.calls;
-    this.vars = ['$'];
+    this.vars = new Scope();
     this.rangeDepth = 0;
     this.calls = [];
     try {
@@ -319,7 +358,7 @@ class Walk {
   }
 
   private control(kind: 'if' | 'range' | 'with'): void {
-    const varCount = this.vars.length;
+    const varCount = this.vars.size;
     this.nest();
     try {
       this.pipeline(kind, T.RIGHT_DELIM);
@@ -336,7 +375,7 @@ class Walk {
       if (marker !== ELSE) this.expect(T.RIGHT_DELIM, 'else');
       if (this.itemList() !== END) throw new T.ScanFailure(this.markerPos, 'expected end; found {{else}}');
     } finally {
-      this.vars.length = varCount;
+      this.vars.truncate(varCount);
       this.nesting--;
     }
   }
@@ -375,15 +414,15 @@ class Walk {
       if (nextType === T.ASSIGN || nextType === T.DECLARE) {
         this.nextNonSpace();
         const name = this.text(v);
-        if (nextType === T.ASSIGN && !this.vars.includes(name))
+        if (nextType === T.ASSIGN && !this.vars.has(name))
           throw new T.ScanFailure(this.posOf(v), `undefined variable ${JSON.stringify(name)}`);
-        this.vars.push(name);
+        this.vars.declare(name);
         break;
       }
       if (nextType === T.COMMA) {
         this.nextNonSpace();
         declared++;
-        this.vars.push(this.text(v));
+        this.vars.declare(this.text(v));
         const after = this.type(this.peekNonSpace());
         if (
           context === 'range' &&
@@ -469,8 +508,7 @@ class Walk {
         return CONSTANT;
       case T.VARIABLE: {
         const name = this.text(i);
-        if (!this.vars.includes(name))
-          throw new T.ScanFailure(this.posOf(i), `undefined variable ${JSON.stringify(name)}`);
+        if (!this.vars.has(name)) throw new T.ScanFailure(this.posOf(i), `undefined variable ${JSON.stringify(name)}`);
         return EXECUTABLE;
       }
       case T.FIELD:

@@ -297,6 +297,32 @@ const actionSoup: fc.Arbitrary<string> = fc
   )
   .map((xs) => xs.join(''));
 
+/** Long runs of declarations and uses in nested scopes: past a few dozen variables in scope the
+ * scanner keeps counts rather than a list. */
+const scopes: fc.Arbitrary<string> = fc.letrec<{ top: string; body: string; item: string }>((tie) => ({
+  body: fc.array(tie('item'), { maxLength: 8 }).map((xs) => xs.join('')),
+  // Enough declarations up front that every scope below is past the list.
+  top: fc
+    .array(tie('item'), { minLength: 10, maxLength: 40 })
+    .map((xs) => `${'L $a := 0 RL $b := 0 R'.repeat(17)}${xs.join('')}`),
+  item: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    { arbitrary: fc.constantFrom('L $a := 1 R', 'L $b := 2 R', 'L $a = 3 R', 'L $h := 4 R'), weight: 8 },
+    { arbitrary: fc.constantFrom('L $a R', 'L $b R', 'L $f R', 'L $g R', 'L $h R', 'L $.x R'), weight: 2 },
+    {
+      arbitrary: fc
+        .tuple(
+          fc.constantFrom('L if 1 R', 'L with $f := 1 R', 'L range $g := . R', 'L block "t" . R'),
+          tie('body'),
+          fc.constantFrom('', 'L else R'),
+          tie('body'),
+        )
+        .map(([open, a, e, b]) => `${open}${a}${e}${e === '' || open.includes('block') ? '' : b}L end R`),
+      weight: 3,
+    },
+  ),
+})).top;
+
 type Edit = { readonly at: number; readonly op: 'insert' | 'replace' | 'delete'; readonly char: string };
 
 const edit: fc.Arbitrary<Edit> = fc.record({
@@ -350,6 +376,7 @@ const case_ = fc
       { arbitrary: templates(false), weight: 3 },
       { arbitrary: templates(true), weight: 2 },
       { arbitrary: actionSoup, weight: 2 },
+      { arbitrary: scopes, weight: 1 },
       { arbitrary: fc.array(fc.constantFrom(...DEFINITIONS), { maxLength: 5 }).map((xs) => xs.join('')), weight: 1 },
     ),
     fc.constantFrom(...DELIMS),
