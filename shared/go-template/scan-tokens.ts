@@ -144,6 +144,9 @@ class Lexer {
   private readonly right: string;
   private readonly maxTokens: number;
   private pos = 0;
+  private count = 0;
+  /** Tokens emit may add without a check: up to the budget or the arrays' end, whichever is first. */
+  private room: number;
   private parenDepth = 0;
   /** Set by rightDelimAt: whether the delimiter found had a ` -` trim marker. */
   private delimTrim = false;
@@ -154,15 +157,22 @@ class Lexer {
     this.left = left;
     this.right = right;
     this.maxTokens = maxTokens;
+    this.room = Math.min(maxTokens, tokens.type.length);
   }
 
   private emit(type: number, start: number, end: number): void {
-    if (this.tokens.count >= this.maxTokens) throw new TokenLimit(`more than ${this.maxTokens} tokens`);
-    if (this.tokens.count === this.tokens.type.length) grow(this.tokens);
-    const i = this.tokens.count++;
-    this.tokens.type[i] = type;
-    this.tokens.pos[i] = start;
-    this.tokens.end[i] = end;
+    if (this.count >= this.room) this.makeRoom();
+    const i = this.count++;
+    const t = this.tokens;
+    t.type[i] = type;
+    t.pos[i] = start;
+    t.end[i] = end;
+  }
+
+  private makeRoom(): void {
+    if (this.count >= this.maxTokens) throw new TokenLimit(`more than ${this.maxTokens} tokens`);
+    grow(this.tokens);
+    this.room = Math.min(this.maxTokens, this.tokens.type.length);
   }
 
   /** Where the input goes on after a right delimiter starting at `at`, or -1 when none starts there. */
@@ -386,5 +396,6 @@ class Lexer {
       trimNextText = this.delimTrim;
     }
     this.emit(EOF, this.input.length, this.input.length);
+    this.tokens.count = this.count;
   }
 }

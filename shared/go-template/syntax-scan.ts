@@ -134,8 +134,9 @@ class Walk {
   private markerPos = 0;
   /** The functions called by the template body being walked, in order (repeats included). */
   private calls: string[] = [];
-  /** parse.ts's defines, holding each body's calls: a later definition replaces an earlier one. */
-  private readonly defines = new Map<string, string[]>();
+  /** parse.ts's defines, holding each body's calls: a later definition replaces an earlier one.
+   * Made by the first definition: most templates have none. */
+  private defines: Map<string, string[]> | undefined;
   private readonly types: Uint8Array;
   private readonly starts: Int32Array;
   private readonly ends: Int32Array;
@@ -167,8 +168,10 @@ class Walk {
       const marker = this.textOrAction();
       if (marker !== 0) throw new T.ScanFailure(this.markerPos, `unexpected {{${marker === END ? 'end' : 'else'}}}`);
     }
-    // calledFunctions walks the defines last-first, then the body.
-    const bodies = [...this.defines.values()].reverse();
+    // calledFunctions walks the defines last-first, then the body. Most templates define nothing
+    // and make a call or two: a search beats building a set.
+    if (this.defines === undefined && root.length <= 8) return root.filter((name, i) => root.indexOf(name) === i);
+    const bodies = [...(this.defines?.values() ?? [])].reverse();
     bodies.push(root);
     const names = new Set<string>();
     for (const body of bodies) for (const name of body) names.add(name);
@@ -267,7 +270,12 @@ class Walk {
     const context = 'define clause';
     const name = this.templateName(this.nextNonSpace(), context);
     this.expect(T.RIGHT_DELIM, context);
-    this.defines.set(name, this.body(context));
+    this.define(name, this.body(context));
+  }
+
+  private define(name: string, calls: string[]): void {
+    this.defines ??= new Map();
+    this.defines.set(name, calls);
   }
 
   private templateName(i: number, context: string): string {
@@ -396,7 +404,7 @@ class Walk {
     this.nest();
     const calls = this.body(context);
     this.nesting--;
-    this.defines.set(name, calls);
+    this.define(name, calls);
   }
 
   // --- pipelines -------------------------------------------------------------------------------------
