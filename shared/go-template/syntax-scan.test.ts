@@ -75,6 +75,13 @@ describe('scanTemplateSyntax', () => {
     const over = scan(source, { maxTokens: 15 });
     expect(over.kind === 'invalid' && over.error).toBeInstanceOf(TemplateTooLargeError);
     expect(over.kind === 'invalid' && over.error.message).toBe('template t:1:1: more than 15 tokens');
+    // Also when the token arrays grow during the scan (no arrays this large are kept for reuse).
+    const large = '{{ .a }}'.repeat(4000);
+    expect(scan(large, { maxTokens: 20_001 })).toMatchObject({ kind: 'valid', tokens: 20_001 });
+    expect(scan(large, { maxTokens: 20_000 })).toMatchObject({
+      kind: 'invalid',
+      error: { message: 'template t:1:1: more than 20000 tokens' },
+    });
     // A lexing error before the budget runs out is reported as such.
     expect(scan('{{ # }}{{ .b }}{{ .c }}', { maxTokens: 3 })).toMatchObject({
       kind: 'invalid',
