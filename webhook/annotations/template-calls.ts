@@ -1,5 +1,7 @@
 // The functions a parsed Go template calls, in first-call order: what the webhook compares with
-// what vaultlet's agent renders. An explicit stack, so no template depth can overflow the call stack.
+// what vaultlet's agent renders. Admission gets them from the syntax scanner; this walk of the tree
+// serves the templates the scanner hands to the parser, and is what the scanner is tested against.
+// An explicit stack, so no template depth can overflow the call stack.
 import type { ArgNode, ListNode, Node, PipeNode } from '../../shared/go-template/ast.ts';
 import type { TemplateTree } from '../../shared/go-template/parse.ts';
 
