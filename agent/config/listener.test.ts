@@ -231,4 +231,16 @@ describe('listener, cache, api_proxy and telemetry config', () => {
       ),
     ).toThrow(ConfigError);
   });
+
+  it('reads max_connections (a whole number from 1 to 65535), absent unless set', () => {
+    const withCap = (value: unknown): ReturnType<typeof parse> =>
+      parse({
+        ...VAULT_K8S,
+        listener: [{ type: 'tcp', address: '127.0.0.1:8200', tls_disable: true, max_connections: value }],
+      });
+    expect(withCap(16).proxy?.listeners[0]?.maxConnections).toBe(16);
+    expect(parse(VAULT_K8S as Record<string, unknown>).proxy?.listeners[0]?.maxConnections).toBeUndefined();
+    expect(withCap(0).problems).toEqual([expect.stringContaining('listener[0].max_connections')]);
+    expect(withCap('many').problems).toEqual([expect.stringContaining('listener[0].max_connections')]);
+  });
 });

@@ -36,7 +36,18 @@ export interface ListenerSettings {
   readonly role: 'default' | 'metrics_only';
   /** `agent_api { enable_quit = true }`: `POST /agent/v1/quit` stops the agent. */
   readonly enableQuit: boolean;
+  /**
+   * `max_connections` (vaultlet's own key; Vault Agent has none): connections open at once, past
+   * which a new one is closed as it arrives. Absent: DEFAULT_LISTENER_MAX_CONNECTIONS.
+   */
+  readonly maxConnections?: number;
 }
+
+/**
+ * An app's connection pool is a handful of connections; each open one holds buffers in a sidecar
+ * whose heap is 64 MiB, so a client in the pod that opens thousands cannot exhaust it.
+ */
+export const DEFAULT_LISTENER_MAX_CONNECTIONS = 128;
 
 export interface PersistSettings {
   readonly type: 'kubernetes';
@@ -79,6 +90,7 @@ const LISTENER_KEYS = [
   'tls_disable_client_certs',
   'tls_min_version',
   'require_request_header',
+  'max_connections',
   'role',
   'agent_api',
   'socket_mode',
@@ -204,6 +216,7 @@ function resolveListener(raw: unknown, i: number, problems: Problems): ListenerS
     requireRequestHeader: problems.bool(l['require_request_header'], join(path, 'require_request_header')) ?? false,
     role: role === 'metrics_only' ? 'metrics_only' : 'default',
     enableQuit: problems.bool(agentApi?.['enable_quit'], join(path, 'agent_api.enable_quit')) ?? false,
+    ...optional('maxConnections', problems.integer(l['max_connections'], join(path, 'max_connections'), 1, 65_535)),
   };
 }
 

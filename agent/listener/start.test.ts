@@ -10,6 +10,8 @@ import { createLogSink } from '../../test/helpers/log-sink.ts';
 import type { CurrentToken } from '../auth/token-manager.ts';
 import { VaultClient } from '../vault/client.ts';
 import { createHttpTransport } from '../vault/http-transport.ts';
+import { connect, type Socket } from 'node:net';
+import { DEFAULT_LISTENER_MAX_CONNECTIONS, type ListenerSettings } from '../config/listener.ts';
 import { startAgentListeners, type AgentListeners, type ListenerTokens } from './start.ts';
 
 const token = (t: string): CurrentToken => ({
@@ -61,6 +63,7 @@ afterEach(async () => {
 async function start(
   vaultUrl: string,
   quit: () => void = () => undefined,
+  listener: Partial<ListenerSettings> = {},
 ): Promise<{ listeners: AgentListeners; base: string; relogin: (t: string) => void }> {
   let current = token('first');
   const subscribers: ((t: CurrentToken, p: CurrentToken | undefined) => void)[] = [];
@@ -98,6 +101,7 @@ async function start(
           requireRequestHeader: false,
           role: 'default',
           enableQuit: true,
+          ...listener,
         },
       ],
       useAutoAuthToken: true,
@@ -189,5 +193,65 @@ describe('agent listeners (in-process)', () => {
     expect((await fetch(`${base}/agent/v1/quit`, { method: 'POST' })).status).toBe(200);
     await new Promise((r) => setTimeout(r, 20));
     expect(quits).toBe(1);
+  });
+});
+
+/** A raw connection to `address` (host:port), once connected. */
+function open(address: string): Promise<Socket> {
+  const cut = address.lastIndexOf(':');
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: address.slice(0, cut), port: Number(address.slice(cut + 1)) }, () => {
+      resolve(socket);
+    });
+    socket.once('error', reject);
+  });
+}
+
+/** Whether the listener answers a request sent on `socket` (rather than closing it). */
+function served(socket: Socket): Promise<boolean> {
+  return new Promise((resolve) => {
+    socket.once('data', () => {
+      resolve(true);
+    });
+    socket.once('close', () => {
+      resolve(false);
+    });
+    socket.write('GET /agent/v1/metrics HTTP/1.1\r\nHost: x\r\n\r\n');
+  });
+}
+
+describe('the listener connection cap', () => {
+  it('closes connections past max_connections, and accepts again once one is gone', async () => {
+    const vault = await fakeVault();
+    cleanups.push(() => new Promise((resolve) => vault.server.close(() => resolve())));
+    const { listeners } = await start(vault.url, undefined, { maxConnections: 2 });
+    const address = listeners.addresses[0] ?? '';
+    const [first, second] = [await open(address), await open(address)];
+    const third = await open(address);
+    expect(await served(third)).toBe(false);
+    expect([await served(first), await served(second)]).toEqual([true, true]);
+    first.destroy();
+    // The listener sees the close a moment later; until then a new connection is still refused.
+    let again = false;
+    for (let attempt = 0; attempt < 100 && !again; attempt += 1) {
+      const next = await open(address);
+      again = await served(next);
+      next.destroy();
+    }
+    expect(again).toBe(true);
+    second.destroy();
+  });
+
+  it(`holds at most ${DEFAULT_LISTENER_MAX_CONNECTIONS} connections by default`, async () => {
+    const vault = await fakeVault();
+    cleanups.push(() => new Promise((resolve) => vault.server.close(() => resolve())));
+    const { listeners } = await start(vault.url);
+    const address = listeners.addresses[0] ?? '';
+    const held: Socket[] = [];
+    for (let i = 0; i < DEFAULT_LISTENER_MAX_CONNECTIONS; i += 1) held.push(await open(address));
+    const past = await open(address);
+    expect(await served(past)).toBe(false);
+    expect(await served(held[0] as Socket)).toBe(true);
+    for (const socket of held) socket.destroy();
   });
 });

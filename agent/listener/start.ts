@@ -13,7 +13,7 @@ import type { Logger } from '../../shared/logger.ts';
 import { AppError, toError } from '../../shared/errors.ts';
 import type * as Os from 'node:os';
 import type * as V8 from 'node:v8';
-import type { ListenerSettings, ProxySettings } from '../config/listener.ts';
+import { DEFAULT_LISTENER_MAX_CONNECTIONS, type ListenerSettings, type ProxySettings } from '../config/listener.ts';
 import type { AgentSettings } from '../config/settings.ts';
 import type { VaultClient } from '../vault/client.ts';
 import type { CurrentToken } from '../auth/token-manager.ts';
@@ -150,6 +150,9 @@ export async function startAgentListeners(deps: ListenerDeps): Promise<AgentList
         proxy(req, res);
       };
       const server = createServer(l, deps.readFile, route);
+      // Past the cap Node closes each new connection as it is accepted: a client in the pod that
+      // opens thousands holds no more memory than the cap allows.
+      server.maxConnections = l.maxConnections ?? DEFAULT_LISTENER_MAX_CONNECTIONS;
       servers.push(server);
       addresses.push(await listen(server, l));
       log.info(
