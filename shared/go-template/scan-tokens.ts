@@ -27,46 +27,54 @@ export const IDENTIFIER = 4;
 export const FIELD = 5;
 export const VARIABLE = 6;
 export const DOT = 7;
+/** A quoted string without a backslash: valid as it stands. */
 export const STRING = 8;
-export const RAW_STRING = 9;
-export const CHAR = 10;
-export const NUMBER = 11;
-export const BOOL = 12;
-export const NIL = 13;
-export const LEFT_PAREN = 14;
-export const RIGHT_PAREN = 15;
-export const PIPE = 16;
-export const DECLARE = 17;
-export const ASSIGN = 18;
-export const COMMA = 19;
-export const EOF = 20;
-export const K_BLOCK = 21;
-export const K_BREAK = 22;
-export const K_CONTINUE = 23;
-export const K_DEFINE = 24;
-export const K_ELSE = 25;
-export const K_END = 26;
-export const K_IF = 27;
-export const K_RANGE = 28;
-export const K_TEMPLATE = 29;
-export const K_WITH = 30;
+/** A quoted string with escapes, which the walk checks. */
+export const ESCAPED_STRING = 9;
+export const RAW_STRING = 10;
+export const CHAR = 11;
+export const NUMBER = 12;
+export const BOOL = 13;
+export const NIL = 14;
+export const LEFT_PAREN = 15;
+export const RIGHT_PAREN = 16;
+export const PIPE = 17;
+export const DECLARE = 18;
+export const ASSIGN = 19;
+export const COMMA = 20;
+export const EOF = 21;
+export const K_BLOCK = 22;
+export const K_BREAK = 23;
+export const K_CONTINUE = 24;
+export const K_DEFINE = 25;
+export const K_ELSE = 26;
+export const K_END = 27;
+export const K_IF = 28;
+export const K_RANGE = 29;
+export const K_TEMPLATE = 30;
+export const K_WITH = 31;
 
-/** The words that are not identifiers: keywords, booleans and nil. */
-const WORDS: ReadonlyMap<string, number> = new Map([
-  ['true', BOOL],
-  ['false', BOOL],
-  ['nil', NIL],
-  ['block', K_BLOCK],
-  ['break', K_BREAK],
-  ['continue', K_CONTINUE],
-  ['define', K_DEFINE],
-  ['else', K_ELSE],
-  ['end', K_END],
-  ['if', K_IF],
-  ['range', K_RANGE],
-  ['template', K_TEMPLATE],
-  ['with', K_WITH],
-]);
+/** The type of the word input[start, end): a keyword, a boolean, nil, or else an identifier. Decided
+ * by length and comparison, without copying the word out. */
+function wordType(input: string, start: number, end: number): number {
+  const is = (word: string): boolean => input.startsWith(word, start);
+  switch (end - start) {
+    case 2:
+      return is('if') ? K_IF : IDENTIFIER;
+    case 3:
+      return is('end') ? K_END : is('nil') ? NIL : IDENTIFIER;
+    case 4:
+      return is('else') ? K_ELSE : is('with') ? K_WITH : is('true') ? BOOL : IDENTIFIER;
+    case 5:
+      return is('range') ? K_RANGE : is('block') ? K_BLOCK : is('break') ? K_BREAK : is('false') ? BOOL : IDENTIFIER;
+    case 6:
+      return is('define') ? K_DEFINE : IDENTIFIER;
+    case 8:
+      return is('template') ? K_TEMPLATE : is('continue') ? K_CONTINUE : IDENTIFIER;
+    default:
+      return IDENTIFIER;
+  }
+}
 
 export const isKeyword = (type: number): boolean => type >= K_BLOCK;
 
@@ -246,15 +254,18 @@ class Lexer {
     this.emit(NUMBER, start, this.pos);
   }
 
-  private escapedUntil(start: number, close: number, unterminated: string): void {
+  /** Consumes a quoted body up to its closing character; returns whether it held a backslash. */
+  private escapedUntil(start: number, close: number, unterminated: string): boolean {
     const s = this.input;
     let p = this.pos;
+    let escaped = false;
     for (;;) {
       const c = s.charCodeAt(p++);
       if (c === 0x5c) {
         const n = s.charCodeAt(p);
         if (n === n && n !== 0x0a) {
           p++;
+          escaped = true;
           continue;
         }
       }
@@ -263,12 +274,13 @@ class Lexer {
       if (c === close) break;
     }
     this.pos = p;
+    return escaped;
   }
 
   private identifier(start: number): void {
     this.alnumRun();
     this.checkTerminator(start);
-    this.emit(WORDS.get(this.input.slice(start, this.pos)) ?? IDENTIFIER, start, this.pos);
+    this.emit(wordType(this.input, start, this.pos), start, this.pos);
   }
 
   private insideAction(): void {
@@ -297,8 +309,11 @@ class Lexer {
       case 0x2c: // ,
         return this.emit(COMMA, start, this.pos);
       case 0x22: // "
-        this.escapedUntil(start, 0x22, 'unterminated quoted string');
-        return this.emit(STRING, start, this.pos);
+        return this.emit(
+          this.escapedUntil(start, 0x22, 'unterminated quoted string') ? ESCAPED_STRING : STRING,
+          start,
+          this.pos,
+        );
       case 0x60: {
         // `
         const end = this.input.indexOf('`', this.pos);

@@ -83,29 +83,33 @@ const EXECUTABLE = 2;
  * so that looking one up is not a search through thousands of declarations. */
 class Scope {
   private readonly names: string[] = ['$'];
+  /** How many of `names` are in scope; the ones after are stale, overwritten as names come. */
+  private n = 1;
   private counts: Map<string, number> | undefined;
 
   get size(): number {
-    return this.names.length;
+    return this.n;
   }
 
   has(name: string): boolean {
-    return this.counts === undefined ? this.names.includes(name) : this.counts.has(name);
+    if (this.counts !== undefined) return this.counts.has(name);
+    for (let i = 0; i < this.n; i++) if (this.names[i] === name) return true;
+    return false;
   }
 
   declare(name: string): void {
-    this.names.push(name);
+    this.names[this.n++] = name;
     if (this.counts !== undefined) this.count(name, 1);
-    else if (this.names.length > SCOPE_SEARCH_MAX) {
+    else if (this.n > SCOPE_SEARCH_MAX) {
       this.counts = new Map();
-      for (const n of this.names) this.count(n, 1);
+      for (let i = 0; i < this.n; i++) this.count(this.names[i]!, 1);
     }
   }
 
   /** Forgets the names declared after the first `size`. */
   truncate(size: number): void {
-    if (this.counts === undefined) this.names.length = size;
-    else while (this.names.length > size) this.count(this.names.pop()!, -1);
+    if (this.counts !== undefined) while (this.n > size) this.count(this.names[--this.n]!, -1);
+    this.n = size;
   }
 
   private count(name: string, by: number): void {
@@ -194,12 +198,6 @@ class Walk {
     return this.source.slice(this.starts[i], this.ends[i]);
   }
 
-  private hasBackslash(i: number): boolean {
-    const end = this.ends[i]!;
-    for (let p = this.starts[i]!; p < end; p++) if (this.source.charCodeAt(p) === 0x5c) return true;
-    return false;
-  }
-
   private peekType(): number {
     return this.types[this.index]!;
   }
@@ -282,7 +280,7 @@ class Walk {
 
   private templateName(i: number, context: string): string {
     const type = this.type(i);
-    if (type !== T.STRING && type !== T.RAW_STRING) this.unexpected(i, context);
+    if (type !== T.STRING && type !== T.ESCAPED_STRING && type !== T.RAW_STRING) this.unexpected(i, context);
     return this.unquoteAt(i);
   }
 
@@ -536,10 +534,10 @@ class Walk {
         this.pipeline('parenthesized pipeline', T.RIGHT_PAREN);
         this.nesting--;
         return EXECUTABLE;
-      case T.STRING:
-        // Without a backslash the string is valid (the lexer ended it at the first quote): no copy.
-        if (this.hasBackslash(i)) this.unquoteAt(i);
+      case T.ESCAPED_STRING:
+        this.unquoteAt(i);
         return CONSTANT;
+      case T.STRING:
       case T.RAW_STRING:
         return CONSTANT;
       default:
