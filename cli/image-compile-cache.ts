@@ -5,8 +5,10 @@
 // build's chunks: Node checks each entry against the file's contents) or made for another uid or
 // Node (Node keys its subdirectory by version, V8 flags and uid) costs nothing but the compile
 // it would have saved.
-import { existsSync } from 'node:fs';
-import { enableCompileCache } from 'node:module';
+// The two built-ins come through process.getBuiltinModule, not imports: in the bundle an import
+// would make each a chunk of its own that the entry, and so `vaultlet ready`, loads first.
+const { existsSync } = process.getBuiltinModule('node:fs');
+const { enableCompileCache } = process.getBuiltinModule('node:module');
 
 /** The cache's directory in the bundle's chunk directory (vaultlet-lib/, beside the entry). */
 export const COMPILE_CACHE_SUBDIR = 'compile-cache';

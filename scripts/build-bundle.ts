@@ -13,6 +13,7 @@ import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync }
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { COMPILE_CACHE_SUBDIR } from '../cli/image-compile-cache.ts';
+import { hoistSharedChunks } from './hoist-shared-chunks.ts';
 
 const IMAGES = { agent: 'cli/agent-image.ts', webhook: 'cli/webhook-image.ts' } as const;
 /** Where the chunks go, next to the entry (the images keep the same layout). */
@@ -144,6 +145,12 @@ if (image === 'agent') {
     if (text.includes(REQUIRE_BANNER) && !/\brequire\b/.test(body))
       writeFileSync(file, text.replace(`${REQUIRE_BANNER}\n`, ''));
   }
+  // Fewer files for a start to load (scripts/hoist-shared-chunks.ts).
+  await hoistSharedChunks(result.metafile, outfile, 'agent/main.ts', [
+    'agent/ready-check.ts',
+    'cli/help/agent.ts',
+    'cli/help/commands.ts',
+  ]);
 }
 
 if (nodePath !== undefined) {
@@ -158,7 +165,12 @@ const inputs = Object.keys(result.metafile.inputs)
   .map((f) => relative('.', f))
   .sort();
 writeFileSync(`${outdir}/inputs.json`, `${JSON.stringify(inputs, null, 1)}\n`);
-const outputs = Object.keys(result.metafile.outputs).filter((f) => f.endsWith('.js'));
+const outputs = [
+  outfile,
+  ...readdirSync(chunkDir)
+    .filter((f) => f.endsWith('.js'))
+    .map((f) => join(chunkDir, f)),
+];
 const bytes = outputs.reduce((sum, f) => sum + statSync(f).size, 0);
 process.stdout.write(
   `${outfile}: ${(bytes / 1024).toFixed(0)} KiB in ${outputs.length} file(s) from ${inputs.length} modules\n`,

@@ -18,6 +18,10 @@ const SEED: VaultSeed = {
     database: { type: 'database', roles: { app: { default_ttl: 60, max_ttl: 120 } } },
   },
   auth: {
+    approle: {
+      type: 'approle',
+      roles: { app: { role_id: 'role-id-app', bind_secret_id: false, token_ttl: 60, token_max_ttl: 300 } },
+    },
     kubernetes: {
       type: 'kubernetes',
       roles: {
@@ -129,15 +133,66 @@ describe('agent bundle start', () => {
         .filter((f) => f.endsWith('.js'))
         .map((f) => join(lib, f)),
     ];
-    const withBanner = files.filter((f) => readFileSync(f, 'utf8').includes(banner));
-    for (const f of files) {
-      const text = readFileSync(f, 'utf8');
-      expect([f, text.includes(banner)]).toEqual([f, /\brequire\b/.test(text.replace(banner, ''))]);
-    }
-    // The esbuild runtime's chunk (through which built-ins are required) keeps it; most do not.
-    expect(withBanner.length).toBeGreaterThan(0);
-    expect(withBanner.length).toBeLessThan(files.length / 2);
+    const texts = files.map((f) => [f, readFileSync(f, 'utf8')] as const);
+    // A file that still has the banner uses `require`; the others had theirs taken out.
+    for (const [f, text] of texts.filter(([, t]) => t.includes(banner)))
+      expect([f, /\brequire\b/.test(text.replace(banner, ''))]).toEqual([f, true]);
+    // The esbuild runtime's chunk (through which built-ins are required) and a few others; not most.
+    const defining = texts.filter(([, t]) => /\bcreateRequire\b/.test(t));
+    expect(defining.length).toBeGreaterThan(0);
+    expect(defining.length).toBeLessThan(files.length / 2);
   });
+
+  it('the chunks loaded on demand work in the bundle: approle, Handlebars, Sprig and YAML, a listener', async () => {
+    const dir = join(env.work.secretsDir, 'on-demand');
+    const roleId = join(env.work.dir, 'role-id');
+    writeFileSync(roleId, 'role-id-app\n');
+    const templates = [
+      {
+        destination: join(dir, 'hbs'),
+        engine: 'handlebars' as const,
+        contents: '{{#with (secret "secret/app/config")}}{{Data.data.username}}{{/with}}',
+      },
+      {
+        destination: join(dir, 'sprig'),
+        contents:
+          '{{ with secret "secret/app/config" }}{{ .Data.data.username | sprig_upper }} {{ toYAML .Data.data }}{{ end }}',
+      },
+    ];
+    const config = env.work.writeConfig(
+      'bundle-on-demand.json',
+      env.work.config(env.vault.url, templates, {
+        auto_auth: {
+          method: { type: 'approle', mount_path: 'auth/approle', config: { role_id_file_path: roleId } },
+          sink: [{ type: 'file', config: { path: join(env.work.dir, 'approle.token') } }],
+        },
+        listener: [{ type: 'tcp', address: '127.0.0.1:0', tls_disable: true }],
+      }),
+    );
+    const child = spawn(NODE, [join(out, 'vaultlet.js'), 'agent', `-config=${config}`], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { PATH: process.env['PATH'] ?? '' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const closed = new Promise<number | null>((resolve) => child.once('close', resolve));
+    await waitFor('both files', () => existsSync(join(dir, 'hbs')) && existsSync(join(dir, 'sprig'))).catch(
+      (err: unknown) => {
+        throw new Error(`${String(err)}\n${stderr}\n${stdout.slice(-2000)}`);
+      },
+    );
+    await waitFor('the listener', () => stdout.includes('"event":"listener-started"'));
+    child.kill('SIGTERM');
+    expect({ code: await closed, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(readFileSync(join(dir, 'hbs'), 'utf8')).toBe('app-user');
+    expect(readFileSync(join(dir, 'sprig'), 'utf8')).toBe('APP-USER password: pw-1\nusername: app-user');
+  }, 30_000);
 
   it("a sidecar turns V8's memory saver mode on once started", async () => {
     const { preload, recorded } = recorder('sidecar');

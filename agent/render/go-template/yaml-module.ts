@@ -4,7 +4,10 @@
 // whose templates never call them, does not parse it on every start (docs/benchmarks/agent.md).
 import type * as Yaml from 'yaml';
 
-let loaded: typeof Yaml | undefined;
+/** The package's API (its named exports). */
+type YamlApi = Omit<typeof Yaml, 'default'>;
+
+let loaded: YamlApi | undefined;
 let loading: Promise<void> | undefined;
 
 /** Names of the functions that need the module; a template mentioning one loads it. */
@@ -16,12 +19,14 @@ export function needsYaml(source: string): boolean {
 
 /** Loads the module once; later calls share the same promise. */
 export function loadYaml(): Promise<void> {
-  loading ??= import('yaml').then((m) => { loaded = m; });
+  // In the bundle `yaml` is its CommonJS build, whose exports arrive as the namespace's default
+  // (esbuild cannot list a CommonJS module's exports); run from source it is the ES module.
+  loading ??= import('yaml').then((m) => { loaded = typeof m.Document === 'function' ? m : m.default; });
   return loading;
 }
 
 /** The module; throws if no template that needs it was compiled and awaited (a bug, not user input). */
-export function yamlModule(): typeof Yaml {
+export function yamlModule(): YamlApi {
   if (loaded === undefined) throw new Error('YAML support is not loaded (await CompiledTemplate.ready before rendering)');
   return loaded;
 }
