@@ -16,9 +16,11 @@ export class ScanFailure extends Error {
 
 /** Thrown past `maxTokens`. */
 export class TokenLimit extends Error {}
+
 // --- tokens ----------------------------------------------------------------------------------------
 
-// Token types as small integers; the keywords each have their own, in one range.
+// Token types as small integers; the keywords each have their own. isOperandStart and isKeyword
+// below rely on this order.
 export const TEXT = 0;
 export const LEFT_DELIM = 1;
 export const RIGHT_DELIM = 2;
