@@ -150,13 +150,14 @@ function goOutcome(t: TemplateCheck, maxTokens: number): Outcome | undefined {
     functions: CONSUL_TEMPLATE_FUNCTIONS,
     maxTokens,
   };
-  const scan = scanTemplateSyntax(t.source, options);
-  if (scan.kind === 'valid') return { problem: null, tokens: scan.tokens, calls: scan.calls };
-  if (scan.kind === 'invalid') return failedOutcome(t, scan.error);
   try {
+    const scan = scanTemplateSyntax(t.source, options);
+    if (scan.kind === 'valid') return { problem: null, tokens: scan.tokens, calls: scan.calls };
+    if (scan.kind === 'invalid') return failedOutcome(t, scan.error);
     const tree = parseTemplate(t.source, options);
     return { problem: null, tokens: tree.tokenCount, calls: calledFunctions(tree) };
   } catch (err) {
+    // What parseTemplate throws; any other error denies the template without details, as it did.
     return failedOutcome(t, err);
   }
 }
