@@ -14,6 +14,7 @@ import { loadConfigDocuments, mergeConfigs, type ListConfigDir } from './config/
 import { resolveTemplateConfig, resolveTemplates } from './config/templates.ts';
 import { resolveProxy } from './config/listener.ts';
 import { envValue, resolveVault, type Env } from './config/vault.ts';
+import { trimTrailing } from '../shared/string-ends.ts';
 
 export type * from './config/settings.ts';
 export { DEFAULTS } from './config/settings.ts';
@@ -105,7 +106,7 @@ function resolveVaultlet(raw: unknown, problems: Problems): VaultletSettings {
   const roots = (problems.array(v['destination_roots'], 'vaultlet.destination_roots') ?? [])
     .map((r, i) => problems.absolutePath(r, `vaultlet.destination_roots[${i}]`))
     .filter((r): r is string => r !== undefined)
-    .map((r) => (r.length > 1 ? r.replace(/\/+$/, '') : r));
+    .map((r) => (r.length > 1 ? trimTrailing(r, '/') : r));
   return {
     ...optional('stateDir', problems.absolutePath(v['state_dir'], 'vaultlet.state_dir')),
     ...optional('readyFile', problems.absolutePath(v['ready_file'], 'vaultlet.ready_file')),

@@ -20,6 +20,7 @@ import type { EngineLoader } from './render/engines.ts';
 import { HANDOFF_FILE, HANDOFF_MODE, parseHandoff, serializeHandoff, type HandoffState } from './state/handoff.ts';
 import { Sleeper } from './schedule/sleeper.ts';
 import { statusKey, templateStatus } from './render/template-status.ts';
+import { trimTrailing } from '../shared/string-ends.ts';
 
 export interface RunnerDeps {
   readonly settings: AgentSettings;
@@ -248,7 +249,7 @@ export class Runner {
 
   #handoffPath(): string | undefined {
     const dir = this.#deps.settings.stateDir;
-    return dir === undefined ? undefined : `${dir.replace(/\/+$/, '')}/${HANDOFF_FILE}`;
+    return dir === undefined ? undefined : `${trimTrailing(dir, '/')}/${HANDOFF_FILE}`;
   }
 
   #loadHandoff(): HandoffState | undefined {

@@ -3,6 +3,7 @@
 // an identical request is not answered with revoked credentials.
 import type { ClearRequest } from './lease-cache.ts';
 import { isRecord } from '../vault/client.ts';
+import { trimTrailing, withoutQuery } from '../../shared/string-ends.ts';
 
 /** What to clear after a successful (2xx) proxied request, or undefined when it revoked nothing. */
 export function revocationClear(
@@ -12,7 +13,7 @@ export function revocationClear(
   token: string | undefined,
 ): ClearRequest | undefined {
   if (method !== 'PUT' && method !== 'POST') return undefined;
-  const p = path.replace(/\?.*$/, '').replace(/\/+$/, '');
+  const p = trimTrailing(withoutQuery(path), '/');
   const field = (name: string): string | undefined => {
     let parsed: unknown;
     try {

@@ -20,6 +20,7 @@ import { DEFAULTS } from './settings.ts';
 import { defaultStsEndpoint } from './aws-sts-endpoint.ts';
 import { optional } from './flags.ts';
 import type { Json, Problems } from './problems.ts';
+import { trimTrailing } from '../../shared/string-ends.ts';
 
 export type EnvLookup = (name: string) => string | undefined;
 
@@ -154,7 +155,7 @@ function aws(r: Reader): Parsed<AwsAuthSettings> {
     region,
     credentials,
     loginUrl: `${sdkDefault}/`,
-    stsEndpoint: endpoint.replace(/\/+$/, ''),
+    stsEndpoint: trimTrailing(endpoint, '/'),
     ...optional('headerValue', headerValue),
   };
 }
@@ -232,7 +233,7 @@ function azure(r: Reader): Parsed<AzureAuthSettings> {
   if (objectId !== undefined && clientId !== undefined)
     r.problems.add(`${r.path}.client_id`, 'must not be set together with object_id');
   // The Azure Identity SDKs' IMDS override (AAD Pod Identity): an http(s) base URL.
-  const imdsUrl = (r.env('AZURE_POD_IDENTITY_AUTHORITY_HOST') ?? 'http://169.254.169.254').replace(/\/+$/, '');
+  const imdsUrl = trimTrailing(r.env('AZURE_POD_IDENTITY_AUTHORITY_HOST') ?? 'http://169.254.169.254', '/');
   if (!/^https?:\/\/[^/?#]+$/.test(imdsUrl))
     r.problems.add('AZURE_POD_IDENTITY_AUTHORITY_HOST', 'must be a URL such as http://169.254.169.254');
   if (role === undefined || resource === undefined) return undefined;

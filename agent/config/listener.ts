@@ -11,6 +11,7 @@ import {
   TELEMETRY_LIST_KEYS,
   TELEMETRY_STRING_KEYS,
 } from '../../shared/telemetry-keys.ts';
+import { trimTrailing } from '../../shared/string-ends.ts';
 
 export type UseAutoAuthToken = false | true | 'force';
 
@@ -265,7 +266,7 @@ function resolvePersist(raw: unknown, problems: Problems): PersistSettings | und
   if (path === undefined) return undefined;
   return {
     type: 'kubernetes',
-    path: path.length > 1 ? path.replace(/\/+$/, '') : path,
+    path: path.length > 1 ? trimTrailing(path, '/') : path,
     keepAfterImport: problems.bool(p['keep_after_import'], 'cache.persist.keep_after_import') ?? false,
     exitOnErr: problems.bool(p['exit_on_err'], 'cache.persist.exit_on_err') ?? true,
   };

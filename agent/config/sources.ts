@@ -8,6 +8,7 @@ import { HclError } from './hcl/hcl-error.ts';
 import { parseAgentHcl } from './hcl/agent-shape.ts';
 import { configDirFiles } from './hcl/config-dir.ts';
 import type { Json, Problems } from './problems.ts';
+import { trimTrailing } from '../../shared/string-ends.ts';
 
 /** Entry names when the path is a directory, else undefined (hcl/config-dir.ts listConfigDir). */
 export type ListConfigDir = (path: string) => readonly string[] | undefined;
@@ -34,7 +35,7 @@ export function loadConfigDocuments(
   const docs: Json[] = [];
   for (const path of configPaths) {
     const entries = listDir(path);
-    const files = entries === undefined ? [path] : configDirFiles(entries).map((name) => `${path.replace(/\/+$/, '')}/${name}`);
+    const files = entries === undefined ? [path] : configDirFiles(entries).map((name) => `${trimTrailing(path, '/')}/${name}`);
     if (files.length === 0) problems.add(`-config=${path}`, 'is a directory without .hcl or .json files');
     for (const file of files) {
       const doc = loadConfigFile(file, readFile, problems);

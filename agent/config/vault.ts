@@ -4,6 +4,7 @@ import { parseGoBool } from '../../shared/parse/go-bool.ts';
 import { optional } from './flags.ts';
 import type { Problems } from './problems.ts';
 import { DEFAULTS, type VaultConnectionSettings } from './settings.ts';
+import { trimTrailing } from '../../shared/string-ends.ts';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -55,7 +56,7 @@ function resolveAddress(fromConfig: unknown, fromEnv: string | undefined, proble
     problems.add(field, 'must be an http:// or https:// URL such as https://vault.vault.svc:8200');
     return DEFAULTS.vaultAddress;
   }
-  return raw.replace(/\/+$/, '');
+  return trimTrailing(raw, '/');
 }
 
 function parseUrl(raw: string): URL | undefined {

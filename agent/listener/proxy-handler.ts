@@ -27,6 +27,7 @@ import {
   type Headers,
 } from './proxy-request.ts';
 import { readBody, respondError } from './respond.ts';
+import { withoutQuery } from '../../shared/string-ends.ts';
 
 /** Vault's default max_request_size. */
 const MAX_REQUEST_BYTES = 32 * 1024 * 1024;
@@ -115,7 +116,7 @@ export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res:
     deps.metrics.incr('agent.cache.miss');
     const done = forward(request, res, {
       sanitize,
-      cache: { key, token: choice.token, path: path.replace(/\?.*$/, '') },
+      cache: { key, token: choice.token, path: withoutQuery(path) },
     });
     const settled = done.catch(() => undefined);
     inFlight.set(key, settled);
@@ -192,7 +193,7 @@ export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res:
         deps.log.warn(
           {
             event: 'proxy-upstream-failed',
-            path: request.pathAndQuery.replace(/\?.*$/, ''),
+            path: withoutQuery(request.pathAndQuery),
             err: { message: (err as Error).message },
             attempt,
           },

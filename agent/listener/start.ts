@@ -25,6 +25,7 @@ import { createProxyHandler } from './proxy-handler.ts';
 import { hasVaultRequestHeader } from './proxy-request.ts';
 import { AGENT_PATHS, handleCacheClear, handleMetrics, handleQuit } from './agent-api.ts';
 import { respondError } from './respond.ts';
+import { withoutQuery } from '../../shared/string-ends.ts';
 
 /** The part of the token manager the listeners use. */
 export interface ListenerTokens {
@@ -135,7 +136,7 @@ export async function startAgentListeners(deps: ListenerDeps): Promise<AgentList
   try {
     for (const l of settings.listeners) {
       const route = (req: IncomingMessage, res: ServerResponse): void => {
-        const pathname = (req.url ?? '/').replace(/\?.*$/, '');
+        const pathname = withoutQuery(req.url ?? '/');
         if (pathname === AGENT_PATHS.metrics) return handleMetrics(metrics, new Date(clock.now()), req, res);
         if (l.role === 'metrics_only') return respondError(res, 404);
         if (pathname === AGENT_PATHS.quit) return handleQuit(l.enableQuit, deps.quit, req, res);

@@ -10,6 +10,7 @@
 // symlink at all.
 import { posix } from 'node:path';
 import { WriteError } from './errors.ts';
+import { trimTrailing } from '../../shared/string-ends.ts';
 
 /** Why `destination` is not acceptable for these roots, judged on the text alone; undefined if fine. */
 export function destinationProblem(destination: string, roots: readonly string[]): string | undefined {
@@ -60,7 +61,7 @@ function rootFor(clean: string, roots: readonly string[]): string | undefined {
     const r = posix.normalize(raw);
     if (r.startsWith('/') && isUnder(clean, r) && (best === undefined || r.length > best.length)) best = r;
   }
-  return best === undefined || best === '/' ? best : best.replace(/\/+$/, '');
+  return best === undefined || best === '/' ? best : trimTrailing(best, '/');
 }
 
 /** True when `p` is strictly inside `root`. */

@@ -5,6 +5,7 @@
 // cannot make the agent read a device or a huge file.
 import { posix } from 'node:path';
 import { AppError } from '../../shared/errors.ts';
+import { trimTrailing } from '../../shared/string-ends.ts';
 
 /** Largest file `file` reads and `writeToFile` appends to. */
 export const MAX_TEMPLATE_FILE_BYTES = 4 * 1024 * 1024;
@@ -31,7 +32,7 @@ export class TemplateFileError extends AppError {
 }
 
 function inside(path: string, root: string): boolean {
-  const r = root === '/' ? '/' : root.replace(/\/+$/, '');
+  const r = root === '/' ? '/' : trimTrailing(root, '/');
   return r === '/' || path === r || path.startsWith(`${r}/`);
 }
 

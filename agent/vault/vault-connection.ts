@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import type * as Http from 'node:http';
 import type * as Https from 'node:https';
 import type { HttpTransportOptions } from './http-transport.ts';
+import { trimTrailing } from '../../shared/string-ends.ts';
 
 export interface VaultConnection {
   readonly base: URL;
@@ -51,7 +52,7 @@ export function openVaultConnection(options: HttpTransportOptions): VaultConnect
     secure,
     agent,
     request: https !== undefined ? https.request : http.request,
-    prefix: base.pathname.replace(/\/+$/, ''),
+    prefix: trimTrailing(base.pathname, '/'),
     timeoutMs: options.timeoutMs ?? 60_000,
   };
 }

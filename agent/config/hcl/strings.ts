@@ -2,6 +2,7 @@
 // them: escapes are decoded, `${...}` is kept literally (Vault does not interpolate its config),
 // heredoc bodies are taken verbatim and `<<-` strips the indentation of the closing marker.
 import type { HclSource } from './hcl-error.ts';
+import { trimTrailingAny } from '../../../shared/string-ends.ts';
 
 export interface Scanned {
   readonly value: string;
@@ -140,7 +141,7 @@ function heredocValue(token: string): string {
   const lines = token.slice(idx + 1, token.length - idx + 2).split('\n');
   const prefix = lines[lines.length - 1] ?? '';
   if (!lines.every((l) => l.startsWith(prefix))) {
-    return token.slice(idx + 1, token.length - idx + 1).replace(/[ \t]+$/, '');
+    return trimTrailingAny(token.slice(idx + 1, token.length - idx + 1), ' \t');
   }
   return lines.map((l, k) => (k === lines.length - 1 ? '' : l.slice(prefix.length))).join('\n');
 }

@@ -88,7 +88,7 @@ function parseGoFloat(s: string): GoFloat {
   const t = s.replace(/_/g, '');
   if (/^[+-]?(inf|infinity)$/i.test(t)) return new GoFloat(t.startsWith('-') ? -Infinity : Infinity);
   if (/^nan$/i.test(t)) return new GoFloat(NaN);
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) throw new Error('invalid syntax');
+  if (!/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(t)) throw new Error('invalid syntax');
   return new GoFloat(Number(t));
 }
 

@@ -2,6 +2,7 @@
 // spacing, strconv float formatting ('g' shortest, 'e', 'f') and strconv.Quote.
 import { formatGoTime, GO_TIME_STRING_LAYOUT } from './go-time.ts';
 import { GoFloat, GoFunc, GoNilPointer, GoStruct, GoTime, JsonNumber, isMap, sortedKeys } from './values.ts';
+import { trimTrailing } from '../../../shared/string-ends.ts';
 
 /** Decimal digits and exponent of the shortest round-trip representation: value = 0.d1d2... × 10^dp. */
 function shortestDigits(abs: number): { digits: string; dp: number } {
@@ -95,7 +96,7 @@ export function formatFloat(f: number, fmt: 'e' | 'E' | 'f' | 'g' | 'G', prec: n
     digits = '0';
     dp = 1;
   }
-  if (prec >= 0) digits = digits.replace(/0+$/, '') || '0';
+  if (prec >= 0) digits = trimTrailing(digits, '0') || '0';
   let eprec = prec < 0 ? digits.length : Math.max(prec, 1);
   if (eprec > digits.length && digits.length >= dp) eprec = digits.length;
   if (prec < 0) eprec = 6;

@@ -11,6 +11,7 @@ const UNITS: ReadonlyMap<string, bigint> = new Map([
   ['m', 60_000_000_000n],
   ['h', 3_600_000_000_000n],
 ]);
+import { trimTrailing } from '../../../shared/string-ends.ts';
 const MAX_INT64 = (1n << 63n) - 1n;
 
 /** Nanoseconds, or undefined where Go's ParseDuration returns an error. */
@@ -46,7 +47,7 @@ export function parseGoDuration(text: string): bigint | undefined {
 
 function fraction(v: bigint, digits: number): string {
   const text = v.toString().padStart(digits, '0');
-  const trimmed = text.replace(/0+$/, '');
+  const trimmed = trimTrailing(text, '0');
   return trimmed === '' ? '' : `.${trimmed}`;
 }
 

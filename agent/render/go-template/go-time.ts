@@ -2,6 +2,7 @@
 // container whose zone is UTC, so times are UTC unless a parsed offset gave them a fixed zone.
 
 export const GO_TIME_STRING_LAYOUT = '2006-01-02 15:04:05.999999999 -0700 MST';
+import { trimTrailing } from '../../../shared/string-ends.ts';
 export const RFC3339 = '2006-01-02T15:04:05Z07:00';
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
@@ -16,7 +17,7 @@ function fraction(date: Date, token: string, subMsNanos: number): string {
   const digits = token.length - 1;
   const nanos = pad(date.getUTCMilliseconds() * 1_000_000 + subMsNanos, 9).slice(0, digits);
   if (token[1] === '9') {
-    const trimmed = nanos.replace(/0+$/, '');
+    const trimmed = trimTrailing(nanos, '0');
     return trimmed === '' ? '' : token[0] + trimmed;
   }
   return token[0] + nanos;

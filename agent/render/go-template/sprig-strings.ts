@@ -11,6 +11,7 @@ import { marshal, parseJsonFloat } from './json.ts';
 import { base64Decode, base64Encode } from './consul-encoding.ts';
 import { crypto } from '../../lazy-builtins.ts';
 import { GoFloat, isMap, kindOf, typeName, type GoMap } from './values.ts';
+import { trimTrailing } from '../../../shared/string-ends.ts';
 
 /** Sprig's empty: nil, zero numbers, false, and empty strings/collections. */
 export function empty(v: unknown): boolean {
@@ -65,7 +66,7 @@ function b32enc(s: string): string {
 }
 
 function b32dec(s: string): string {
-  const body = s.replace(/=+$/, '');
+  const body = trimTrailing(s, '=');
   if (s.length % 8 !== 0 || !/^[A-Z2-7]*$/.test(body)) return 'illegal base32 data';
   let bits = '';
   for (const c of body) bits += B32.indexOf(c).toString(2).padStart(5, '0');
