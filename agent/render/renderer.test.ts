@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { Renderer, type SecretSource, type TemplateJob } from './renderer.ts';
+import { MAX_RENDERED_BYTES, Renderer, RenderTooLargeError, type SecretSource, type TemplateJob } from './renderer.ts';
 import { secretRequestKey, type SecretRequest, type VaultResponse } from './engine.ts';
 import { placeholderEngine } from '../../test/fakes/placeholder-engine.ts';
 import { MemoryOutput } from '../../test/fakes/memory-output.ts';
@@ -41,9 +41,9 @@ function job(settings: TemplateSettings): TemplateJob {
   return { settings, compiled: placeholderEngine.compile(settings.contents ?? '', { name: settings.destination }), dependencies: new Set(), rendered: false };
 }
 
-function renderer(secrets: SecretSource, output: MemoryOutput, notifyApps: boolean) {
+function renderer(secrets: SecretSource, output: MemoryOutput, notifyApps: boolean, maxOutputBytes?: number) {
   const logs = createLogSink();
-  return { logs, r: new Renderer({ secrets, output, log: logs.log, env: () => undefined, readFile: () => '', now: () => new Date(0), notifyApps }) };
+  return { logs, r: new Renderer({ secrets, output, log: logs.log, env: () => undefined, readFile: () => '', now: () => new Date(0), notifyApps, ...(maxOutputBytes !== undefined ? { maxOutputBytes } : {}) }) };
 }
 
 describe('Renderer', () => {
@@ -167,5 +167,29 @@ describe('Renderer: writeToFile, file and sandbox_path', () => {
     ]);
     expect(output.read('/s/a')).toBe('inside');
     expect(output.read('/s/c')).toBe('host');
+  });
+
+  it('refuses to write a render larger than one file may hold, keeping the last good file, naming no content', async () => {
+    const output = new MemoryOutput();
+    const settings = templateSettings(0, '/s/a', 'x=[[kv/a#Data.x]]');
+    const small = renderer(new MapSecrets({ 'kv/a': { x: 'short' } }), output, true, 16);
+    expect(await small.r.renderAll([job(settings)])).toEqual([]);
+    const large = renderer(new MapSecrets({ 'kv/a': { x: `${SENTINEL}-${'y'.repeat(64)}` } }), output, true, 16);
+    const failures = await large.r.renderAll([job(settings)]);
+    expect(failures.map((f) => [f.error instanceof RenderTooLargeError, (f.error as RenderTooLargeError).code])).toEqual([[true, 'AGT_RENDER_TOO_LARGE']]);
+    expect(failures[0]?.error.message).not.toContain(SENTINEL);
+    expect(large.logs.lines.join('\n')).not.toContain(SENTINEL);
+    expect(output.files.get('/s/a')?.content).toBe('x=short');
+  });
+
+  it(`writes a render of up to ${MAX_RENDERED_BYTES} bytes by default, and not one more`, async () => {
+    const output = new MemoryOutput();
+    const settings = templateSettings(0, '/s/a', 'x=[[kv/a#Data.x]]');
+    const fits = 'y'.repeat(MAX_RENDERED_BYTES - 2);
+    expect(await renderer(new MapSecrets({ 'kv/a': { x: fits } }), output, true).r.renderAll([job(settings)])).toEqual([]);
+    expect(output.files.get('/s/a')?.content.length).toBe(MAX_RENDERED_BYTES);
+    const over = renderer(new MapSecrets({ 'kv/a': { x: `${fits}z` } }), output, true);
+    expect((await over.r.renderAll([job(settings)])).map((f) => (f.error as RenderTooLargeError).code)).toEqual(['AGT_RENDER_TOO_LARGE']);
+    expect(output.files.get('/s/a')?.content).toBe(`x=${fits}`);
   });
 });

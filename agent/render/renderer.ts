@@ -5,7 +5,7 @@
 // are confined by its sandbox_path (template-files.ts); writes also go through the output port's
 // destination check, like the rendered file itself.
 import type { Logger } from '../../shared/logger.ts';
-import { toError } from '../../shared/errors.ts';
+import { AppError, toError } from '../../shared/errors.ts';
 import type { TemplateSettings } from '../config/settings.ts';
 import type { CompiledTemplate, FileWrite, InterfaceAddress, RenderContext, SecretRequest, VaultResponse } from './engine.ts';
 import { checkOwner, checkWriteInSandbox, MAX_TEMPLATE_FILE_BYTES, readTemplateFile, TemplateFileError, type TemplateFiles } from './template-files.ts';
@@ -59,6 +59,25 @@ export interface RendererDeps {
   readonly now: () => Date;
   /** Init-container mode: the app is not running yet, so reload URLs are not called. */
   readonly notifyApps: boolean;
+  /** The most bytes one rendered file (or one writeToFile write) may hold; default MAX_RENDERED_BYTES. */
+  readonly maxOutputBytes?: number;
+}
+
+/**
+ * One file's worth: far more than any secret, certificate bundle or config a pod reads, and small
+ * enough that the in-memory secret volume (counted against the pod's memory) is not filled by one
+ * runaway template (a `loop` with a huge bound).
+ */
+export const MAX_RENDERED_BYTES = 16 * 1024 * 1024;
+
+/** A render produced more than one file may hold: nothing is written, the last file stays. */
+export class RenderTooLargeError extends AppError {
+  constructor(destination: string, bytes: number, max: number) {
+    super(
+      'AGT_RENDER_TOO_LARGE',
+      `rendered output for ${destination} is ${bytes} bytes, more than the ${max} one file may hold; the file is not written`,
+    );
+  }
 }
 
 export class Renderer {
@@ -119,6 +138,9 @@ export class Renderer {
     if (!result.complete) throw new Error(`template for ${job.settings.destination} still misses data after ${MAX_PASSES} passes`);
     const { settings } = job;
     const { output, log } = this.#deps;
+    // Checked before anything is written: an oversized render changes no file, the last good one stays.
+    this.#checkSize(settings.destination, result.output);
+    for (const write of result.fileWrites ?? []) this.#checkSize(write.path, write.content);
     for (const write of result.fileWrites ?? []) await this.#writeToFile(settings, write);
     const path = output.resolveDestination(settings.destination, settings.destinationRoots);
     const changed = await output.write(path, result.output, { ...(settings.perms !== undefined ? { mode: settings.perms } : {}), createDirs: settings.createDestDirs });
@@ -132,6 +154,14 @@ export class Renderer {
     if (settings.reloadUrl !== undefined && this.#deps.notifyApps) {
       output.notifyReload(settings.reloadUrl).catch(() => undefined);
     }
+  }
+
+  #checkSize(destination: string, content: string): void {
+    const max = this.#deps.maxOutputBytes ?? MAX_RENDERED_BYTES;
+    // UTF-8 takes at most 3 bytes per UTF-16 unit: most outputs are judged without counting.
+    if (content.length * 3 <= max) return;
+    const bytes = Buffer.byteLength(content);
+    if (bytes > max) throw new RenderTooLargeError(destination, bytes, max);
   }
 
   /** A `writeToFile` call: confined to the sandbox and the destination roots, written atomically. */
