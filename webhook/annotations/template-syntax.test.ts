@@ -11,7 +11,7 @@ function problems(t: Omit<TemplateCheck, 'key'>): readonly { field: string; mess
 }
 
 describe('checkTemplateSyntax', () => {
-  it('gives the same answer for the same template every time (remembered outcome)', () => {
+  it('gives the same answer for the same template every time', () => {
     const bad = { source: '{{ with secret "db" }}{{ .Data.password }', engine: 'go', left: '{{', right: '}}' } as const;
     const first = problems(bad);
     expect(first).toHaveLength(1);
@@ -70,7 +70,7 @@ describe('checkTemplateSyntax', () => {
     expect(found[0]?.message).not.toContain('SENTINEL');
   });
 
-  it('charges a shared budget the same whether or not the outcome is remembered', () => {
+  it('charges a shared budget the same on every check of a template', () => {
     const t = { key: KEY, source: '{{ .a }}{{ .b }}{{ .c }}', engine: 'go', left: '{{', right: '}}' } as const;
     const run = (goTokens: number): { errors: readonly unknown[]; left: number } => {
       const reader = new AnnotationReader(new Map());
@@ -78,11 +78,11 @@ describe('checkTemplateSyntax', () => {
       checkTemplateSyntax(reader, t, budget);
       return { errors: reader.errors, left: budget.goTokens };
     };
-    const tight = run(5); // parsed afresh: too many tokens, nothing remembered
-    const full = run(1000); // parsed and remembered
+    const tight = run(5); // too many tokens
+    const full = run(1000);
     expect(full.errors).toEqual([]);
     const used = 1000 - full.left;
-    expect(run(5)).toEqual(tight); // remembered now: the same answer
+    expect(run(5)).toEqual(tight); // checked again after a success: the same answer
     expect(tight.errors).toEqual([
       {
         field: KEY,
