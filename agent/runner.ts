@@ -92,7 +92,7 @@ export class Runner {
     });
     const tc = settings.templateConfig;
     this.#secrets = new DependencyManager({
-      client, fetcher: new SecretFetcher(client), tokens: this.#tokens, clock, random, log: log.child({ component: 'secrets' }), fetchOnly: settings.exitAfterAuth,
+      client, fetcher: new SecretFetcher(client, deps.yieldToIo), tokens: this.#tokens, clock, random, log: log.child({ component: 'secrets' }), fetchOnly: settings.exitAfterAuth,
       policy: { numRetries: settings.vault.numRetries, retryInitialMs: tc.retryInitialMs, retryMaxMs: tc.retryMaxMs, staticIntervalMs: tc.staticSecretRenderIntervalMs, threshold: tc.leaseRenewalThreshold },
       onChange: () => { this.#requestRender(); },
       readDestination: (path) => {

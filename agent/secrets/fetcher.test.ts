@@ -41,6 +41,27 @@ describe('SecretFetcher', () => {
     expect(t.calls().slice(4)).toEqual(['GET sys/internal/ui/mounts/secret/d', 'GET secret/data/d']);
   });
 
+  it('sends the reads one preflight answer releases one per I/O turn, in the order they asked', async () => {
+    const transport = new RoutedTransport((r) => mounts(r) ?? envelope({ data: { data: { a: 1 }, metadata: { version: 1, deletion_time: '', destroyed: false } } }));
+    const turns: (() => void)[] = [];
+    const fetcher = new SecretFetcher(new VaultClient({ transport, clock: new ManualClock(), random: () => 0.5 }), () => new Promise<void>((resolve) => turns.push(resolve)));
+    const reads = (): string[] => transport.sent.filter((r) => !r.path.startsWith('sys/')).map((r) => r.path);
+    const settled = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+    const all = Promise.all(['a', 'b', 'c'].map((p) => fetcher.fetch('tok', req('secret', `secret/${p}`))));
+    await settled();
+    expect(reads()).toEqual(['secret/data/a']);
+    turns.shift()?.();
+    await settled();
+    expect(reads()).toEqual(['secret/data/a', 'secret/data/b']);
+    turns.shift()?.();
+    await settled();
+    expect(reads()).toEqual(['secret/data/a', 'secret/data/b', 'secret/data/c']);
+    expect(await all).toHaveLength(3);
+    // A path on a mount already known goes out at once.
+    await fetcher.fetch('tok', req('secret', 'secret/d'));
+    expect(reads()).toContain('secret/data/d');
+  });
+
   it('reads KV v1 as is and says so; assumes v1 when the preflight is refused', async () => {
     const t = setup(() => envelope({ data: { k: 'v' }, lease_duration: 2_764_800 }));
     expect((await t.fetcher.fetch('tok', req('secret', 'kv/app'))).kvV1).toBe(true);

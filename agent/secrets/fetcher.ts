@@ -19,9 +19,13 @@ export class SecretFetcher {
   /** Mounts learnt so far; a path under one of them needs no preflight of its own. */
   readonly #known: MountInfo[] = [];
   readonly #pending = new Map<string, Promise<unknown>>();
+  readonly #yieldToIo: () => Promise<void>;
+  /** Resolves when the next request released by a preflight answer may go out. */
+  #nextTurn: Promise<void> = Promise.resolve();
 
-  constructor(client: VaultClient) {
+  constructor(client: VaultClient, yieldToIo: () => Promise<void> = yieldWithSetImmediate) {
     this.#client = client;
+    this.#yieldToIo = yieldToIo;
   }
 
   forgetMounts(): void {
@@ -65,7 +69,10 @@ export class SecretFetcher {
     if (pending !== undefined) {
       await pending.catch(() => undefined);
       const found = this.#mounts.get(path) ?? this.#byMount(path);
-      if (found !== undefined) return found;
+      if (found !== undefined) {
+        await this.#turn();
+        return found;
+      }
     }
     const asked = this.#client.mountInfo(token, path);
     this.#pending.set(segment, asked);
@@ -73,16 +80,31 @@ export class SecretFetcher {
       const info = (await asked) ?? null;
       this.#mounts.set(path, info);
       if (info?.mountPath !== undefined) this.#known.push(info);
+      await this.#turn();
       return info;
     } finally {
       if (this.#pending.get(segment) === asked) this.#pending.delete(segment);
     }
   }
 
+  /**
+   * One preflight answer releases every path that waited for it at once (15 reads at an init's
+   * start). Building a request is CPU work and its bytes leave only on an event-loop turn, so the
+   * requests go out one per turn, in the order they asked: the first template's read is on the
+   * wire, and its answer can come back, before the others are built.
+   */
+  async #turn(): Promise<void> {
+    const mine = this.#nextTurn;
+    this.#nextTurn = mine.then(this.#yieldToIo);
+    await mine;
+  }
+
   #byMount(path: string): MountInfo | undefined {
     return this.#known.find((m) => m.mountPath !== undefined && m.mountPath !== '' && path.startsWith(m.mountPath));
   }
 }
+
+const yieldWithSetImmediate = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 function emptyListing(): VaultResponse {
   return { lease_id: '', lease_duration: 0, renewable: false, data: { keys: [] } };
