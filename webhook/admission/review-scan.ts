@@ -1,10 +1,10 @@
 // One linear pass over an AdmissionReview's raw bytes, before (and sometimes instead of) JSON.parse:
-// it validates the JSON exactly as JSON.parse does, measures its nesting, finds the keys
-// JSON.parse would let poison a prototype, and notes where the few fields the answer needs lie
-// (apiVersion, kind, request.uid/operation/namespace, the pod's name) and how large the pod's
-// annotations are. A 3 MiB flood of annotations can then be denied without building its
-// 47,000-key object, which costs more than the parse itself. Bounded: one pass, a fixed stack of
-// MAX depth frames, no regex, no string built per key.
+// it validates the JSON exactly as JSON.parse does, measures its nesting, finds the keys that would
+// poison a prototype, and notes where the few fields the answer needs lie (apiVersion, kind,
+// request.uid/operation/namespace, the pod's name) and how large the pod's annotations are. A
+// 3 MiB flood of annotations can then be denied without JSON.parse building its 47,000-key object
+// and the pod reader walking it. Bounded: one pass, a fixed stack of maxDepth frames, no regex, no
+// string built per key.
 
 /** A value's bytes in the body: [start, end). */
 export interface Span {
@@ -47,7 +47,8 @@ export type ScanResult =
    */
   | { readonly kind: 'forbidden' };
 
-// The watched fields, as a tree of node ids; a frame whose object is one of these nodes compares its keys with its children's names.
+// The watched fields, as a tree of node ids: a frame whose object is one of these nodes compares
+// its keys with its children's names.
 const ROOT = 0;
 const API_VERSION = 1;
 const KIND = 2;
