@@ -4,8 +4,8 @@
 //
 //   cpu       — the webhook's CPU time (all threads, from /proc) per worst-case review, for each
 //               worst-case shape sent one at a time: 47,000 annotations in a 3 MiB body, 3 MiB of
-//               empty objects (~1M `{}` in a container's env: the most values JSON.parse can be
-//               made to build from 3 MiB, the costliest parse found), 3 MiB of env entries
+//               empty objects (~1M `{}` in a container's env: the costliest parse found, objects
+//               costing more than numbers or strings), 3 MiB of env entries
 //               (~110k, in a pod that is injected in full), 256 KiB of template annotations (the
 //               most Kubernetes allows), just under 64 KiB of them (decided on the main thread),
 //               and a 100k-deep object;
@@ -558,7 +558,7 @@ async function main(): Promise<void> {
     "is the image's bundle (npm run build:webhook) with the image's Node flags and default settings, a",
     'fresh process for each part).',
     'Worst-case shapes: 47,000 annotations in 3 MiB, 3 MiB of empty objects (~1M `{}` in an env list: the',
-    'most values JSON.parse can be made to build), 3 MiB of env entries (~110k, the pod injected in full),',
+    'costliest parse found), 3 MiB of env entries (~110k, the pod injected in full),',
     '256 KiB of template annotations, just under 64 KiB of them (the largest review decided on the main',
     'thread), a 100k-deep object. Hostile clients run in a separate process. CPU is the',
     "webhook process's (all threads) from /proc, in 10 ms ticks, averaged over 6 reviews.",
