@@ -146,11 +146,7 @@ if (image === 'agent') {
       writeFileSync(file, text.replace(`${REQUIRE_BANNER}\n`, ''));
   }
   // Fewer files for a start to load (scripts/hoist-shared-chunks.ts).
-  await hoistSharedChunks(result.metafile, outfile, 'agent/main.ts', [
-    'agent/ready-check.ts',
-    'cli/help/agent.ts',
-    'cli/help/commands.ts',
-  ]);
+  await hoistSharedChunks(result.metafile, outfile, 'agent/main.ts');
 }
 
 if (nodePath !== undefined) {

@@ -7,7 +7,7 @@
 // once (a chunk that imported a shared chunk now imports the same bindings from the main chunk,
 // which is always loaded before it), so classes and module state stay single.
 //
-// Chunks that load without the main chunk (the entry, `vaultlet ready`, the help texts) keep
+// Chunks that can load without the main chunk (the entry, `vaultlet ready`, the help texts) keep
 // their own: `vaultlet ready` must not parse the agent.
 import { build, type Metafile, type Plugin } from 'esbuild';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
@@ -100,22 +100,16 @@ async function rebuild(entry: { file: string } | { contents: string; dir: string
 }
 
 /**
- * Hoists into the chunk of `mainSource` (e.g. agent/main.ts) the shared chunks only it and what
- * loads after it import. `lightSources` are the entries that load without it. Returns the files
- * removed.
+ * Hoists into the chunk of `mainSource` (e.g. agent/main.ts) the shared chunks that only it and
+ * the chunks loaded after it import. Returns the files removed.
  */
-export async function hoistSharedChunks(
-  metafile: Metafile,
-  entryFile: string,
-  mainSource: string,
-  lightSources: readonly string[],
-): Promise<string[]> {
+export async function hoistSharedChunks(metafile: Metafile, entryFile: string, mainSource: string): Promise<string[]> {
   const chunks = chunksOf(metafile);
   const main = [...chunks.values()].find((c) => c.entryPoint === mainSource)?.file;
   if (main === undefined) return [];
-  const light = [...chunks.values()].filter((c) => c.entryPoint !== undefined && lightSources.includes(c.entryPoint));
-  const lightClosure = closure(chunks, [resolve(entryFile), ...light.map((c) => c.file)], () => false);
-  const hoisted = [...closure(chunks, [main], () => false)].filter((f) => f !== main && !lightClosure.has(f)).sort();
+  // What a start can load without the main chunk (`vaultlet ready`, the help texts) keeps its own.
+  const withoutMain = closure(chunks, [resolve(entryFile)], (f) => f !== main);
+  const hoisted = [...closure(chunks, [main], () => false)].filter((f) => f !== main && !withoutMain.has(f)).sort();
   if (hoisted.length === 0) return [];
 
   // The main chunk, with every hoisted chunk's exports re-exported under names of their own.
