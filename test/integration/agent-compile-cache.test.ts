@@ -3,7 +3,7 @@
 // cache (and reads it, as the image's user, from a read-only directory), and still does when the
 // cache is missing, stale, or made for another uid.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import {
   appendFileSync,
   chmodSync,
@@ -65,6 +65,8 @@ beforeAll(async () => {
     cwd: ROOT,
     encoding: 'utf8',
   });
+  // Every test starts from this build and its cache, made as the Dockerfile makes it.
+  makeCache(join(tmp, 'build'));
   vault = await startVaultServer({ seed: SEED });
   work = makeWorkDir(tmp);
   // The image's user (and another uid) must reach the config, the token and the secrets dir.
@@ -164,9 +166,7 @@ describe('agent image compile cache', () => {
   });
 
   it('an init reads the cached code of every chunk it loads and writes nothing to the cache', async () => {
-    const build = join(tmp, 'build');
-    makeCache(build);
-    const bin = imageBin('with-cache', build);
+    const bin = imageBin('with-cache', join(tmp, 'build'));
     if (asRoot) readOnly(bin);
     const cache = join(bin, 'vaultlet-lib', 'compile-cache');
     const listing = (): string[] => readdirSync(cache, { recursive: true, encoding: 'utf8' }).sort();
@@ -188,6 +188,23 @@ describe('agent image compile cache', () => {
     expect(used.filter((c) => c.startsWith('sprig-table-'))).toEqual([]);
     expect(r.stderr).not.toMatch(/rejected|mismatch|writing cache/i);
   }, 30_000);
+
+  it('`vaultlet ready` (the startup probe) loads neither the main chunk nor what was hoisted into it', () => {
+    const bin = imageBin('ready', join(tmp, 'build'));
+    if (asRoot) readOnly(bin);
+    const marker = join(tmp, 'rendered-marker');
+    execFileSync('touch', [marker]);
+    const r = spawnSync(NODE, [join(bin, 'vaultlet'), 'ready', `-file=${marker}`], {
+      encoding: 'utf8',
+      env: { PATH: process.env['PATH'] ?? '', NODE_DEBUG_NATIVE: 'COMPILE_CACHE' },
+      ...(asRoot ? { uid, gid } : {}),
+    });
+    expect(r.status).toBe(0);
+    const stderr = r.stderr;
+    const loaded = accepted(stderr);
+    expect(loaded.some((c) => c.startsWith('ready-check-'))).toBe(true);
+    expect(loaded.filter((c) => c.startsWith('main-') || c.startsWith('engine-'))).toEqual([]);
+  });
 
   it('without a cache the agent compiles as before and says nothing about it', async () => {
     const bin = imageBin('no-cache', join(tmp, 'build'));
