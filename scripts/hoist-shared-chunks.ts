@@ -11,7 +11,7 @@
 // their own: `vaultlet ready` must not parse the agent.
 import { build, type Metafile, type Plugin } from 'esbuild';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 
 interface Chunk {
   readonly file: string;
@@ -118,7 +118,17 @@ export async function hoistSharedChunks(metafile: Metafile, entryFile: string, m
     return `export { ${names.map((n) => `${n} as ${hoistedName(i, n)}`).join(', ')} } from './${basename(file)}';`;
   });
   const mainText = await rebuild(
-    { contents: [`export * from './${basename(main)}';`, ...reExports].join('\n'), dir: dirname(main) },
+    {
+      // `export *` leaves a default export out; the main chunk's own exports stay as they were.
+      contents: [
+        `export * from './${basename(main)}';`,
+        ...(chunks.get(main)?.exports.includes('default') === true
+          ? [`export { default } from './${basename(main)}';`]
+          : []),
+        ...reExports,
+      ].join('\n'),
+      dir: dirname(main),
+    },
     outputsPlugin(new Set([main, ...hoisted]), new Map()),
   );
   // What the other chunks import from a hoisted chunk, they now import from the main chunk.
@@ -140,5 +150,5 @@ export async function hoistSharedChunks(metafile: Metafile, entryFile: string, m
   writeFileSync(main, mainText);
   for (const [file, text] of rewritten) writeFileSync(file, text);
   for (const file of hoisted) if (existsSync(file)) rmSync(file);
-  return hoisted.map((f) => join(dirname(f), basename(f)));
+  return hoisted;
 }
