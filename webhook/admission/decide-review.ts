@@ -2,7 +2,7 @@
 // logging, so that it runs the same on the main thread (small reviews) and in the review worker
 // (large ones, admission/review-worker.ts); the caller logs and counts.
 import { toError } from '../../shared/errors.ts';
-import { ANNOTATIONS_OVER_CAP, ReviewBodyError, readReviewJson } from './review-json.ts';
+import { ReviewBodyError, readReviewJson } from './review-json.ts';
 import type { ResponseTemplate } from './review-cache.ts';
 import {
   AdmissionInputError,
@@ -68,10 +68,10 @@ function summarise(review: ParsedReview, decision: AdmissionDecision): Admission
 
 export function decideReview(bytes: Buffer, admit: AdmitFn): ReviewOutcome {
   let review: ParsedReview;
-  let annotationsOverCap: boolean;
+  let answer: AdmissionDecision | undefined;
   try {
     const json = readReviewJson(bytes);
-    annotationsOverCap = json.annotationsOverCap;
+    answer = json.answer;
     review = parseAdmissionReview(json.body);
   } catch (err) {
     if (!(err instanceof AdmissionInputError || err instanceof ReviewBodyError)) throw err;
@@ -80,10 +80,8 @@ export function decideReview(bytes: Buffer, admit: AdmitFn): ReviewOutcome {
   let decision: AdmissionDecision;
   let admitError: Error | undefined;
   try {
-    // A CREATE whose annotations are over the limit was not parsed: admit would deny it on reading them.
-    decision = annotationsOverCap
-      ? ANNOTATIONS_OVER_CAP
-      : admit({ object: review.object, namespace: review.namespace, operation: review.operation });
+    // A CREATE over a limit was not parsed: its answer came from the bytes (review-json.ts).
+    decision = answer ?? admit({ object: review.object, namespace: review.namespace, operation: review.operation });
   } catch (err) {
     // Fail closed: a pod that may have asked for secrets must not start without them.
     admitError = toError(err);

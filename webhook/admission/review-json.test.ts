@@ -5,7 +5,16 @@ import { propertyRuns } from '../../test/helpers/property-runs.ts';
 import { MAX_ANNOTATIONS_CHARS } from '../annotations/limits.ts';
 import { admitPod } from '../inject/admit.ts';
 import { decideReview } from './decide-review.ts';
-import { ANNOTATIONS_OVER_CAP, ReviewBodyError, parseReviewJson, readReviewJson } from './review-json.ts';
+import { scanReview } from './review-scan.ts';
+import {
+  ANNOTATIONS_OVER_CAP,
+  MAX_REVIEW_STRUCTURE,
+  NOT_ASKING,
+  REVIEW_OVER_CAP,
+  ReviewBodyError,
+  parseReviewJson,
+  readReviewJson,
+} from './review-json.ts';
 import { encodeAdmissionResponse, parseAdmissionReview, type AdmitFn } from './review.ts';
 
 const config = testConfig();
@@ -54,7 +63,7 @@ describe('a CREATE whose annotations are over the limit', () => {
 
   it('is answered from the bytes, without parsing the pod', () => {
     const json = readReviewJson(Buffer.from(text));
-    expect(json.annotationsOverCap).toBe(true);
+    expect(json.answer).toBe(ANNOTATIONS_OVER_CAP);
     expect(json.body).toEqual({
       apiVersion: 'admission.k8s.io/v1',
       kind: 'AdmissionReview',
@@ -83,14 +92,14 @@ describe('a CREATE whose annotations are over the limit', () => {
     };
     const under = review(at(MAX_ANNOTATIONS_CHARS));
     const over = review(at(MAX_ANNOTATIONS_CHARS + 1));
-    expect(readReviewJson(Buffer.from(under)).annotationsOverCap).toBe(false);
-    expect(readReviewJson(Buffer.from(over)).annotationsOverCap).toBe(true);
+    expect(readReviewJson(Buffer.from(under)).answer).toBeUndefined();
+    expect(readReviewJson(Buffer.from(over)).answer).toBe(ANNOTATIONS_OVER_CAP);
     expect(outcomeOf(over)).toEqual({ summary: expect.anything(), response: fullAnswer(over) });
   });
 
   it('is parsed as before when the review is not a CREATE (nothing reads its annotations)', () => {
     const update = review(flood(47_000), { operation: 'UPDATE' });
-    expect(readReviewJson(Buffer.from(update)).annotationsOverCap).toBe(false);
+    expect(readReviewJson(Buffer.from(update)).answer).toBeUndefined();
     expect(outcomeOf(update)).toEqual({ summary: expect.anything(), response: fullAnswer(update) });
   });
 
@@ -114,13 +123,131 @@ describe('a CREATE whose annotations are over the limit', () => {
   it('with an envelope that is not an AdmissionReview gets the same 400 as when parsed', () => {
     for (const request of [{ uid: '' }, { uid: 7 }, { namespace: 3 }]) {
       const bad = review(flood(47_000), request);
-      expect(readReviewJson(Buffer.from(bad)).annotationsOverCap).toBe(true);
+      expect(readReviewJson(Buffer.from(bad)).answer).toBe(ANNOTATIONS_OVER_CAP);
       const small = review({}, request);
       const expectedBad = decideReview(Buffer.from(small), admit);
       expect(outcomeOf(bad)).toEqual(expectedBad);
     }
     const wrongVersion = text.replace('admission.k8s.io/v1', 'admission.k8s.io/v2');
     expect(outcomeOf(wrongVersion)).toMatchObject({ kind: 'bad', code: 'WHK_BAD_REVIEW' });
+  });
+});
+
+/** A review over 256 KiB whose pod carries `count` empty objects (2 structural characters each) in imagePullSecrets. */
+function heavy(
+  count: number,
+  annotations: Record<string, string> | null | undefined,
+  request: Record<string, unknown> = {},
+): string {
+  const metadata = annotations === undefined ? { name: 'web' } : { name: 'web', annotations };
+  return JSON.stringify({
+    apiVersion: 'admission.k8s.io/v1',
+    kind: 'AdmissionReview',
+    request: {
+      uid: 'uid-1',
+      namespace: 'team',
+      operation: 'CREATE',
+      object: {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata,
+        // Padded past the size at which a body is scanned at all.
+        spec: {
+          containers: [{ name: 'app', image: 'app:1' }],
+          imagePullSecrets: new Array(count).fill({}),
+          pad: 'p'.repeat(MAX_ANNOTATIONS_CHARS),
+        },
+      },
+      ...request,
+    },
+  });
+}
+
+/** The structure the scan counts in JSON.stringify's text of a value: brackets, commas, colons. */
+function structureOf(value: unknown): number {
+  if (Array.isArray(value))
+    return 1 + Math.max(0, value.length - 1) + value.reduce((n: number, v) => n + structureOf(v), 0);
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.values(value);
+    return (
+      1 + Math.max(0, entries.length - 1) + entries.length + entries.reduce((n: number, v) => n + structureOf(v), 0)
+    );
+  }
+  return 0;
+}
+
+describe('a CREATE over the structure limit', () => {
+  const over = Math.ceil(MAX_REVIEW_STRUCTURE / 2) + 10;
+
+  it('counts the structure the same in the skim and the strict scan, as JSON.stringify writes it', () => {
+    for (const text of [heavy(over, { 'vault.hashicorp.com/agent-inject': 'true' }), heavy(10, {}), review(flood(5))]) {
+      const expected = structureOf(JSON.parse(text));
+      const skim = scanReview(Buffer.from(text), 128, true);
+      const strict = scanReview(Buffer.from(text), 128);
+      expect(skim.kind === 'json' && skim.fields.structure).toBe(expected);
+      expect(strict.kind === 'json' && strict.fields.structure).toBe(expected);
+    }
+  });
+
+  it('is denied, unparsed, naming the limit, when the pod asks for injection', () => {
+    const text = heavy(over, { 'vault.hashicorp.com/agent-inject': 'true' });
+    const json = readReviewJson(Buffer.from(text));
+    expect(json.answer).toBe(REVIEW_OVER_CAP);
+    expect(json.body).toEqual({
+      apiVersion: 'admission.k8s.io/v1',
+      kind: 'AdmissionReview',
+      request: { uid: 'uid-1', namespace: 'team', operation: 'CREATE', object: { metadata: { name: 'web' } } },
+    });
+    expect(outcomeOf(text)).toMatchObject({ summary: { allowed: false, denialCode: 400 } });
+    expect(REVIEW_OVER_CAP.message).toContain(String(MAX_REVIEW_STRUCTURE));
+    // Also when the key is written with escapes, or is false (admitPod would read it either way).
+    const escaped = text.replace('"vault.hashicorp.com/agent-inject"', '"vault.hashicorp.com\/agent-\u0069nject"');
+    expect(readReviewJson(Buffer.from(escaped)).answer).toBe(REVIEW_OVER_CAP);
+    const no = heavy(over, { 'vault.hashicorp.com/agent-inject': 'false' });
+    expect(readReviewJson(Buffer.from(no)).answer).toBe(REVIEW_OVER_CAP);
+  });
+
+  it("gets admitPod's own answer, unparsed, when the pod does not ask for injection", () => {
+    for (const annotations of [
+      undefined,
+      null,
+      {},
+      { other: 'x', 'vault.hashicorp.com/agent-inject-secret-a': 'kv/a' },
+    ]) {
+      const text = heavy(over, annotations);
+      expect(readReviewJson(Buffer.from(text)).answer).toBe(NOT_ASKING);
+      expect(outcomeOf(text)).toEqual({ summary: expect.anything(), response: fullAnswer(text) });
+    }
+    // Annotations that are not an object are not read as "not asking".
+    expect(readReviewJson(Buffer.from(heavy(over, 'x' as never))).answer).toBe(REVIEW_OVER_CAP);
+    // A later annotations object replaces an earlier one, as in JSON.parse.
+    const twice = heavy(over, {}).replace(
+      '"annotations":{}',
+      '"annotations":{"vault.hashicorp.com/agent-inject":"true"},"annotations":{}',
+    );
+    expect(readReviewJson(Buffer.from(twice)).answer).toBe(NOT_ASKING);
+    const back = heavy(over, {}).replace(
+      '"annotations":{}',
+      '"annotations":{},"annotations":{"vault.hashicorp.com/agent-inject":"true"}',
+    );
+    expect(readReviewJson(Buffer.from(back)).answer).toBe(REVIEW_OVER_CAP);
+  });
+
+  it('is parsed and decided in full at the limit, and when it is not a CREATE', () => {
+    // heavy(n) counts 2n - 1 for the list plus the fixed rest: find the largest n at the limit.
+    const base = structureOf(JSON.parse(heavy(0, { 'vault.hashicorp.com/agent-inject': 'true' })));
+    const n = Math.floor((MAX_REVIEW_STRUCTURE - base + 1) / 2);
+    const at = heavy(n, { 'vault.hashicorp.com/agent-inject': 'true' });
+    expect(structureOf(JSON.parse(at))).toBeLessThanOrEqual(MAX_REVIEW_STRUCTURE);
+    expect(structureOf(JSON.parse(heavy(n + 1, { 'vault.hashicorp.com/agent-inject': 'true' })))).toBeGreaterThan(
+      MAX_REVIEW_STRUCTURE,
+    );
+    expect(readReviewJson(Buffer.from(at)).answer).toBeUndefined();
+    expect(readReviewJson(Buffer.from(heavy(n + 1, { 'vault.hashicorp.com/agent-inject': 'true' }))).answer).toBe(
+      REVIEW_OVER_CAP,
+    );
+    const update = heavy(over, { 'vault.hashicorp.com/agent-inject': 'true' }, { operation: 'UPDATE' });
+    expect(readReviewJson(Buffer.from(update)).answer).toBeUndefined();
   });
 });
 

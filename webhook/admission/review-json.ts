@@ -33,15 +33,46 @@ export const ANNOTATIONS_OVER_CAP = Object.freeze({
   warnings: Object.freeze<string[]>([]),
 } as const satisfies AdmissionDecision);
 
-/** The review's JSON: all of it, or (annotationsOverCap) only the fields its answer needs. */
+/**
+ * The most JSON structure (`{`, `[`, `,` and `:` outside strings, about one per value and key) a
+ * review's pod may have for the webhook to parse it. JSON.parse's cost grows with the values it
+ * builds: 3 MiB of empty objects is a million of them, ~0.25 s of CPU and ~100 MiB of heap. A
+ * quarter of a million is far beyond any real pod (one of 5,000 environment variables has ~25,000)
+ * and parses in well under the 50 ms a review may cost. A body of 256 KiB or less is never counted:
+ * it cannot hold many more.
+ */
+export const MAX_REVIEW_STRUCTURE = 131_072;
+
+/** A CREATE over MAX_REVIEW_STRUCTURE whose pod asks for injection: denied, naming the limit. */
+export const REVIEW_OVER_CAP = Object.freeze({
+  allowed: false,
+  code: 400,
+  message: `the pod is too large for the injector to read: more than ${MAX_REVIEW_STRUCTURE} JSON values and keys (its objects, arrays and lists of environment variables, volumes and the like); the injector reads at most that many for one pod`,
+  warnings: Object.freeze<string[]>([]),
+} as const satisfies AdmissionDecision);
+
+/** A CREATE over MAX_REVIEW_STRUCTURE whose pod does not ask for injection: admitPod's answer. */
+export const NOT_ASKING = Object.freeze({
+  allowed: true,
+  patch: Object.freeze([]),
+  warnings: Object.freeze<string[]>([]),
+  injection: 'none',
+  reason: 'the pod does not ask for injection',
+} as const satisfies AdmissionDecision);
+
+/**
+ * The review's JSON: all of it, or (when `answer` is set) only the fields its answer needs: apiVersion,
+ * kind, and the request's uid, operation, namespace and pod name.
+ */
 export interface ReviewJson {
   readonly body: unknown;
   /**
-   * The review is a CREATE whose pod's annotations (every entry as sent) are over
-   * MAX_ANNOTATIONS_CHARS: `body` holds apiVersion, kind, and the request's uid, operation,
-   * namespace and pod name, and the answer is ANNOTATIONS_OVER_CAP.
+   * Set for a CREATE answered from its bytes: ANNOTATIONS_OVER_CAP when the pod's annotations
+   * (every entry as sent) are over MAX_ANNOTATIONS_CHARS; else, when the body is over
+   * MAX_REVIEW_STRUCTURE, NOT_ASKING for a pod without the agent-inject annotation and
+   * REVIEW_OVER_CAP for one with it.
    */
-  readonly annotationsOverCap: boolean;
+  readonly answer: AdmissionDecision | undefined;
 }
 
 /** The whole body parsed, with the depth and poisoning checks (`checkDepth`: not done already). */
@@ -105,21 +136,34 @@ function envelope(bytes: Buffer, fields: ReviewFields): Record<string, unknown> 
 export function readReviewJson(bytes: Buffer): ReviewJson {
   if (bytes.length === 0) throw new ReviewBodyError('WHK_EMPTY_BODY', 'empty request body');
   // A smaller body cannot hold that many annotations: parsed as it is.
-  if (bytes.length <= MAX_ANNOTATIONS_CHARS) return { body: parseChecked(bytes, true), annotationsOverCap: false };
+  if (bytes.length <= MAX_ANNOTATIONS_CHARS) return { body: parseChecked(bytes, true), answer: undefined };
   const skim = scanReview(bytes, MAX_JSON_DEPTH, true);
   if (skim.kind === 'deep') throw tooDeep();
   if (
     skim.kind === 'json' &&
-    skim.fields.annotationsChars > MAX_ANNOTATIONS_CHARS &&
+    (skim.fields.annotationsChars > MAX_ANNOTATIONS_CHARS || skim.fields.structure > MAX_REVIEW_STRUCTURE) &&
     isCreate(bytes, skim.fields.operation)
   ) {
     // Answered without JSON.parse, so the whole body must first pass everything JSON.parse and
     // the poisoning checks would.
     const strict = scanReview(bytes, MAX_JSON_DEPTH);
-    if (strict.kind === 'json') return { body: envelope(bytes, strict.fields), annotationsOverCap: true };
+    if (strict.kind === 'json') return { body: envelope(bytes, strict.fields), answer: answerOf(bytes, strict.fields) };
     if (strict.kind === 'forbidden') throw forbiddenKey();
     throw nestsDeeperThan(bytes, MAX_JSON_DEPTH) ? tooDeep() : notJson();
   }
   // The skim measured the depth of JSON it read to the end; otherwise the full check decides.
-  return { body: parseChecked(bytes, skim.kind !== 'json'), annotationsOverCap: false };
+  return { body: parseChecked(bytes, skim.kind !== 'json'), answer: undefined };
+}
+
+/** The answer to a CREATE over one of the caps, from what the strict scan found. */
+function answerOf(bytes: Buffer, fields: ReviewFields): AdmissionDecision {
+  if (fields.annotationsChars > MAX_ANNOTATIONS_CHARS) return ANNOTATIONS_OVER_CAP;
+  // Only a pod that plainly does not ask (metadata an object; annotations absent, null, or an object
+  // without the key) is let through unread, as admitPod would let it through; anything else is denied.
+  const annotations = fields.annotations;
+  const plain =
+    annotations === undefined ||
+    fields.annotationsChars >= 0 ||
+    bytes.toString('latin1', annotations.start, annotations.end) === 'null';
+  return fields.object && fields.metadata && plain && !fields.asksInjection ? NOT_ASKING : REVIEW_OVER_CAP;
 }

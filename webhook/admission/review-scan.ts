@@ -31,6 +31,15 @@ export interface ReviewFields {
    * bytes), every entry counted as sent, repeated keys included; -1 when it is not an object.
    */
   readonly annotationsChars: number;
+  /** request.object.metadata.annotations' value, when the key is there. */
+  readonly annotations: Span | undefined;
+  /** Those annotations are an object holding the key `vault.hashicorp.com/agent-inject`. */
+  readonly asksInjection: boolean;
+  /**
+   * The body's structural characters outside strings: `{`, `[`, `,` and `:`, about one per value
+   * and key. What JSON.parse costs grows with them far more than with bytes.
+   */
+  readonly structure: number;
 }
 
 export type ScanResult =
@@ -100,6 +109,8 @@ const BELOW: readonly (readonly number[])[] = (() => {
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
+/** The annotation that asks for an agent (annotations/keys.ts's INJECT key, written out: this file imports nothing). */
+const INJECT_KEY = 'vault.hashicorp.com/agent-inject';
 const WHITESPACE = new Uint8Array(256);
 for (const c of [0x20, 0x09, 0x0a, 0x0d]) WHITESPACE[c] = 1;
 const HEX = new Uint8Array(256);
@@ -321,6 +332,9 @@ class Frames {
   readonly ends = new Int32Array(NODES).fill(-1);
   readonly isObject = new Uint8Array(NODES);
   annotationsChars = -1;
+  /** The annotations object being read, or the last one read, holds the agent-inject key. */
+  asksInjection = false;
+  structure = 0;
   forbidden = false;
   /** How many objects and arrays are open. */
   depth = 0;
@@ -359,7 +373,10 @@ function valueDone(
   const node = f.keyNode[depth] as number;
   if (node !== NONE) {
     f.ends[node] = end;
-    if (node === ANNOTATIONS && kind !== VALUE_OBJECT) f.annotationsChars = -1;
+    if (node === ANNOTATIONS && kind !== VALUE_OBJECT) {
+      f.annotationsChars = -1;
+      f.asksInjection = false;
+    }
   }
   if (f.keyCtor[depth] === 1) f.ctorPoison[depth] = kind === VALUE_OBJECT && prototypeInside ? 1 : 0;
   if (f.counting[depth] === 1) {
@@ -384,7 +401,11 @@ function closeFrame(bytes: Uint8Array, f: Frames, end: number): void {
 /** The key [keyStart, keyEnd) just scanned in the object at f.depth: what it names. */
 function keyDone(bytes: Uint8Array, f: Frames, keyStart: number, keyEnd: number): void {
   const depth = f.depth;
-  if (f.counting[depth] === 1) f.total[depth] = (f.total[depth] as number) + stringUnits(bytes, keyStart, keyEnd);
+  if (f.counting[depth] === 1) {
+    f.total[depth] = (f.total[depth] as number) + stringUnits(bytes, keyStart, keyEnd);
+    const escapedKey = ((STRING_STATS[1] as number) & HAS_ESCAPE) !== 0;
+    if (contentIs(bytes, keyStart + 1, keyEnd - 1, escapedKey, INJECT_KEY)) f.asksInjection = true;
+  }
   f.keyCtor[depth] = 0;
   f.keyNode[depth] = NONE;
   const flags = STRING_STATS[1] as number;
@@ -411,7 +432,10 @@ function keyDone(bytes: Uint8Array, f: Frames, keyStart: number, keyEnd: number)
         f.ends[below] = -1;
         f.isObject[below] = 0;
       }
-      if (child === ANNOTATIONS || (BELOW[child] ?? []).includes(ANNOTATIONS)) f.annotationsChars = -1;
+      if (child === ANNOTATIONS || (BELOW[child] ?? []).includes(ANNOTATIONS)) {
+        f.annotationsChars = -1;
+        f.asksInjection = false;
+      }
       f.isObject[child] = 0;
       f.ends[child] = -1;
       return;
@@ -439,6 +463,7 @@ function openFrame(f: Frames, start: number, opensObject: boolean): void {
     else if (node === ANNOTATIONS) {
       f.counting[depth] = 1;
       f.total[depth] = 0;
+      f.asksInjection = false;
     }
   }
 }
@@ -448,7 +473,10 @@ const SKIP_OTHER = 0;
 const SKIP_STRING = 1;
 const SKIP_OPEN = 2;
 const SKIP_CLOSE = 3;
+const SKIP_COUNT = 4;
 const SKIP_MEANING = new Uint8Array(256);
+SKIP_MEANING[0x2c] = SKIP_COUNT;
+SKIP_MEANING[0x3a] = SKIP_COUNT;
 SKIP_MEANING[QUOTE] = SKIP_STRING;
 SKIP_MEANING[0x7b] = SKIP_OPEN;
 SKIP_MEANING[0x5b] = SKIP_OPEN;
@@ -461,23 +489,31 @@ const SKIPPED_TOO_DEEP = -2;
  * bracket, -1 if there is none, SKIPPED_TOO_DEEP past maxDepth. Counts brackets outside strings
  * and checks nothing else (as json-depth.ts does): what it skips, JSON.parse reads later.
  */
-function skipContainer(bytes: Uint8Array, from: number, n: number, depth: number, maxDepth: number): number {
+function skipContainer(f: Frames, bytes: Uint8Array, from: number, n: number, depth: number, maxDepth: number): number {
   let d = depth;
+  // The opening bracket at `from` is counted by the caller.
+  let structure = 0;
   for (let i = from + 1; i < n; i += 1) {
     const meaning = SKIP_MEANING[bytes[i] as number];
     if (meaning === SKIP_OTHER) continue;
-    if (meaning === SKIP_STRING) {
+    if (meaning === SKIP_COUNT) {
+      structure += 1;
+    } else if (meaning === SKIP_STRING) {
       for (i += 1; i < n; i += 1) {
         const c = bytes[i];
         if (c === QUOTE) break;
         if (c === BACKSLASH) i += 1;
       }
     } else if (meaning === SKIP_OPEN) {
+      structure += 1;
       d += 1;
       if (d > maxDepth) return SKIPPED_TOO_DEEP;
     } else {
       d -= 1;
-      if (d < depth) return i + 1;
+      if (d < depth) {
+        f.structure += structure;
+        return i + 1;
+      }
     }
   }
   return -1;
@@ -510,11 +546,12 @@ export function scanReview(bytes: Uint8Array, maxDepth: number, skim = false): S
     }
     if (c === 0x7b || c === 0x5b) {
       if (depth === maxDepth) return DEEP;
+      f.structure += 1;
       const opensObject = c === 0x7b;
       openFrame(f, start, opensObject);
       depth += 1;
       if (skim && f.node[depth] === NONE && f.counting[depth] === 0) {
-        const end = skipContainer(bytes, start, n, depth, maxDepth);
+        const end = skipContainer(f, bytes, start, n, depth, maxDepth);
         if (end === SKIPPED_TOO_DEEP) return DEEP;
         if (end < 0) return INVALID;
         i = end;
@@ -551,6 +588,7 @@ export function scanReview(bytes: Uint8Array, maxDepth: number, skim = false): S
       const b = bytes[i];
       const objectOpen = type[depth] === FRAME_OBJECT;
       if (b === 0x2c) {
+        f.structure += 1;
         i = spaceEnd(bytes, i + 1, n);
         if (objectOpen) {
           i = keyEnd(bytes, f, i, n);
@@ -574,6 +612,7 @@ function keyEnd(bytes: Uint8Array, f: Frames, from: number, n: number): number {
   keyDone(bytes, f, from, end);
   const colon = spaceEnd(bytes, end, n);
   if (bytes[colon] !== 0x3a) return -1;
+  f.structure += 1;
   return spaceEnd(bytes, colon + 1, n);
 }
 
@@ -595,5 +634,8 @@ function fieldsOf(f: Frames): ReviewFields {
     name: span(NAME),
     generateName: span(GENERATE_NAME),
     annotationsChars: f.annotationsChars,
+    annotations: span(ANNOTATIONS),
+    asksInjection: f.asksInjection,
+    structure: f.structure,
   };
 }
