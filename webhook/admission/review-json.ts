@@ -1,8 +1,9 @@
 // The AdmissionReview body's bytes to a value: JSON.parse plus the prototype-poisoning checks
 // Fastify's own parser makes (secure-json-parse), done here because /mutate takes raw bytes (the
 // review cache answers repeats from them without parsing), and a nesting depth limit. A large body
-// is first skimmed (review-scan.ts): a pod whose annotations alone are over Kubernetes' limit is
-// denied from the bytes, without parsing 3 MiB into a 47,000-key object only to refuse it. Messages
+// is first scanned (review-scan.ts): a pod whose annotations alone are over Kubernetes' limit, or
+// whose JSON holds more values than the webhook reads, is answered from the bytes, without parsing
+// 3 MiB into a 47,000-key object or a million empty ones only to refuse them. Messages
 // never quote the body: a pod's env values can be secrets.
 import secureJson from 'secure-json-parse';
 import { AppError } from '../../shared/errors.ts';
@@ -104,11 +105,7 @@ const MAX_OPERATION_BYTES = 64;
 
 function isCreate(bytes: Buffer, span: Span | undefined): boolean {
   if (span === undefined || span.end - span.start > MAX_OPERATION_BYTES) return false;
-  try {
-    return valueAt(bytes, span) === 'CREATE';
-  } catch {
-    return false; // a skimmed span is not yet validated
-  }
+  return valueAt(bytes, span) === 'CREATE';
 }
 
 /** The fields of the review that its answer and log line need, as parseAdmissionReview reads them. */
@@ -130,29 +127,28 @@ function envelope(bytes: Buffer, fields: ReviewFields): Record<string, unknown> 
 }
 
 /**
- * The review body's JSON, with the same errors as parseReviewJson; a CREATE whose annotations are
- * over the limit is answered from a skim of the bytes and one strict pass, never parsed.
+ * The review body's JSON, with the same errors as parseReviewJson; a CREATE over a limit (its
+ * annotations, its structure) is answered from one strict scan of the bytes, never parsed.
  */
 export function readReviewJson(bytes: Buffer): ReviewJson {
   if (bytes.length === 0) throw new ReviewBodyError('WHK_EMPTY_BODY', 'empty request body');
   // A smaller body cannot hold that many annotations: parsed as it is.
   if (bytes.length <= MAX_ANNOTATIONS_CHARS) return { body: parseChecked(bytes, true), answer: undefined };
-  const skim = scanReview(bytes, MAX_JSON_DEPTH, true);
-  if (skim.kind === 'deep') throw tooDeep();
+  // One strict pass: it checks everything JSON.parse, the depth limit and the poisoning checks
+  // would, counts the structure and the annotations, and finds the fields an answer needs.
+  const scan = scanReview(bytes, MAX_JSON_DEPTH);
+  if (scan.kind === 'forbidden') throw forbiddenKey();
+  if (scan.kind === 'deep') throw tooDeep();
+  if (scan.kind === 'invalid') throw nestsDeeperThan(bytes, MAX_JSON_DEPTH) ? tooDeep() : notJson();
+  const fields = scan.fields;
   if (
-    skim.kind === 'json' &&
-    (skim.fields.annotationsChars > MAX_ANNOTATIONS_CHARS || skim.fields.structure > MAX_REVIEW_STRUCTURE) &&
-    isCreate(bytes, skim.fields.operation)
+    (fields.annotationsChars > MAX_ANNOTATIONS_CHARS || fields.structure > MAX_REVIEW_STRUCTURE) &&
+    isCreate(bytes, fields.operation)
   ) {
-    // Answered without JSON.parse, so the whole body must first pass everything JSON.parse and
-    // the poisoning checks would.
-    const strict = scanReview(bytes, MAX_JSON_DEPTH);
-    if (strict.kind === 'json') return { body: envelope(bytes, strict.fields), answer: answerOf(bytes, strict.fields) };
-    if (strict.kind === 'forbidden') throw forbiddenKey();
-    throw nestsDeeperThan(bytes, MAX_JSON_DEPTH) ? tooDeep() : notJson();
+    return { body: envelope(bytes, fields), answer: answerOf(bytes, fields) };
   }
-  // The skim measured the depth of JSON it read to the end; otherwise the full check decides.
-  return { body: parseChecked(bytes, skim.kind !== 'json'), answer: undefined };
+  // Valid, within the depth limit, free of forbidden keys: parsed without checking them again.
+  return { body: parseChecked(bytes, false), answer: undefined };
 }
 
 /** The answer to a CREATE over one of the caps, from what the strict scan found. */
