@@ -20,7 +20,8 @@ import { encodeAdmissionResponse, parseAdmissionReview, type AdmitFn } from './r
 const config = testConfig();
 const admit: AdmitFn = (input) => admitPod(input, config);
 
-function review(annotations: Record<string, string>, request: Record<string, unknown> = {}): string {
+/** A CREATE review of a pod with this metadata and spec. */
+function reviewOf(metadata: object, spec: object, request: Record<string, unknown>): string {
   return JSON.stringify({
     apiVersion: 'admission.k8s.io/v1',
     kind: 'AdmissionReview',
@@ -28,15 +29,18 @@ function review(annotations: Record<string, string>, request: Record<string, unk
       uid: 'uid-1',
       namespace: 'team',
       operation: 'CREATE',
-      object: {
-        apiVersion: 'v1',
-        kind: 'Pod',
-        metadata: { name: 'web', annotations: { 'vault.hashicorp.com/agent-inject': 'true', ...annotations } },
-        spec: { containers: [{ name: 'app', image: 'app:1' }] },
-      },
+      object: { apiVersion: 'v1', kind: 'Pod', metadata, spec },
       ...request,
     },
   });
+}
+
+function review(annotations: Record<string, string>, request: Record<string, unknown> = {}): string {
+  return reviewOf(
+    { name: 'web', annotations: { 'vault.hashicorp.com/agent-inject': 'true', ...annotations } },
+    { containers: [{ name: 'app', image: 'app:1' }] },
+    request,
+  );
 }
 
 /** `count` annotations of about 60 characters each. */
@@ -140,27 +144,13 @@ function heavy(
   request: Record<string, unknown> = {},
 ): string {
   const metadata = annotations === undefined ? { name: 'web' } : { name: 'web', annotations };
-  return JSON.stringify({
-    apiVersion: 'admission.k8s.io/v1',
-    kind: 'AdmissionReview',
-    request: {
-      uid: 'uid-1',
-      namespace: 'team',
-      operation: 'CREATE',
-      object: {
-        apiVersion: 'v1',
-        kind: 'Pod',
-        metadata,
-        // Padded past the size at which a body is scanned at all.
-        spec: {
-          containers: [{ name: 'app', image: 'app:1' }],
-          imagePullSecrets: new Array(count).fill({}),
-          pad: 'p'.repeat(MAX_ANNOTATIONS_CHARS),
-        },
-      },
-      ...request,
-    },
-  });
+  // Padded past the size at which a body is scanned at all.
+  const spec = {
+    containers: [{ name: 'app', image: 'app:1' }],
+    imagePullSecrets: new Array(count).fill({}),
+    pad: 'p'.repeat(MAX_ANNOTATIONS_CHARS),
+  };
+  return reviewOf(metadata, spec, request);
 }
 
 /** The structure the scan counts in JSON.stringify's text of a value: brackets, commas, colons. */
