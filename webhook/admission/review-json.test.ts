@@ -9,6 +9,7 @@ import { scanReview } from './review-scan.ts';
 import {
   ANNOTATIONS_OVER_CAP,
   MAX_REVIEW_STRUCTURE,
+  INJECT_FALSE,
   NOT_ASKING,
   REVIEW_OVER_CAP,
   ReviewBodyError,
@@ -188,11 +189,11 @@ describe('a CREATE over the structure limit', () => {
     });
     expect(outcomeOf(text)).toMatchObject({ summary: { allowed: false, denialCode: 400 } });
     expect(REVIEW_OVER_CAP.message).toContain(String(MAX_REVIEW_STRUCTURE));
-    // Also when the key is written with escapes, or is false (admitPod would read it either way).
+    // Also when the key is written with escapes, or its value is no boolean (admitPod denies that too).
     const escaped = text.replace('"vault.hashicorp.com/agent-inject"', '"vault.hashicorp.com\/agent-\u0069nject"');
     expect(readReviewJson(Buffer.from(escaped)).answer).toBe(REVIEW_OVER_CAP);
-    const no = heavy(over, { 'vault.hashicorp.com/agent-inject': 'false' });
-    expect(readReviewJson(Buffer.from(no)).answer).toBe(REVIEW_OVER_CAP);
+    const notBool = heavy(over, { 'vault.hashicorp.com/agent-inject': 'maybe' });
+    expect(readReviewJson(Buffer.from(notBool)).answer).toBe(REVIEW_OVER_CAP);
   });
 
   it("gets admitPod's own answer, unparsed, when the pod does not ask for injection", () => {
@@ -206,6 +207,17 @@ describe('a CREATE over the structure limit', () => {
       expect(readReviewJson(Buffer.from(text)).answer).toBe(NOT_ASKING);
       expect(outcomeOf(text)).toEqual({ summary: expect.anything(), response: fullAnswer(text) });
     }
+    // agent-inject false, in any Go spelling, the last of repeated keys winning: let through as admitPod does.
+    for (const no of ['false', 'F', '0']) {
+      const text = heavy(over, { 'vault.hashicorp.com/agent-inject': no });
+      expect(readReviewJson(Buffer.from(text)).answer).toBe(INJECT_FALSE);
+      expect(outcomeOf(text)).toEqual({ summary: expect.anything(), response: fullAnswer(text) });
+    }
+    const repeated = heavy(over, { 'vault.hashicorp.com/agent-inject': 'false' }).replace(
+      '"vault.hashicorp.com/agent-inject":"false"',
+      '"vault.hashicorp.com/agent-inject":"false","vault.hashicorp.com/agent-inject":"true"',
+    );
+    expect(readReviewJson(Buffer.from(repeated)).answer).toBe(REVIEW_OVER_CAP);
     // Annotations that are not an object are not read as "not asking".
     expect(readReviewJson(Buffer.from(heavy(over, 'x' as never))).answer).toBe(REVIEW_OVER_CAP);
     // A later annotations object replaces an earlier one, as in JSON.parse.

@@ -7,6 +7,7 @@
 // never quote the body: a pod's env values can be secrets.
 import secureJson from 'secure-json-parse';
 import { AppError } from '../../shared/errors.ts';
+import { parseWeakBool } from '../../shared/parse/go-bool.ts';
 import { MAX_ANNOTATIONS_CHARS } from '../annotations/limits.ts';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.ts';
 import { scanReview, type ReviewFields, type Span } from './review-scan.ts';
@@ -50,6 +51,15 @@ export const REVIEW_OVER_CAP = Object.freeze({
   code: 400,
   message: `the pod is too large for the injector to read: more than ${MAX_REVIEW_STRUCTURE} JSON values and keys (its objects, arrays and lists of environment variables, volumes and the like); the injector reads at most that many for one pod`,
   warnings: Object.freeze<string[]>([]),
+} as const satisfies AdmissionDecision);
+
+/** A CREATE over MAX_REVIEW_STRUCTURE whose pod's agent-inject is false: admitPod's answer. */
+export const INJECT_FALSE = Object.freeze({
+  allowed: true,
+  patch: Object.freeze([]),
+  warnings: Object.freeze<string[]>([]),
+  injection: 'none',
+  reason: 'agent-inject is false',
 } as const satisfies AdmissionDecision);
 
 /** A CREATE over MAX_REVIEW_STRUCTURE whose pod does not ask for injection: admitPod's answer. */
@@ -155,11 +165,24 @@ export function readReviewJson(bytes: Buffer): ReviewJson {
 function answerOf(bytes: Buffer, fields: ReviewFields): AdmissionDecision {
   if (fields.annotationsChars > MAX_ANNOTATIONS_CHARS) return ANNOTATIONS_OVER_CAP;
   // Only a pod that plainly does not ask (metadata an object; annotations absent, null, or an object
-  // without the key) is let through unread, as admitPod would let it through; anything else is denied.
+  // without the key, or with the key false) is let through unread, as admitPod would let it through;
+  // anything else is denied.
   const annotations = fields.annotations;
   const plain =
     annotations === undefined ||
     fields.annotationsChars >= 0 ||
     bytes.toString('latin1', annotations.start, annotations.end) === 'null';
-  return fields.object && fields.metadata && plain && !fields.asksInjection ? NOT_ASKING : REVIEW_OVER_CAP;
+  if (!(fields.object && fields.metadata && plain)) return REVIEW_OVER_CAP;
+  if (!fields.asksInjection) return NOT_ASKING;
+  // agent-inject: "false" (or any Go spelling of false) lets the pod through unchanged, as admitPod does.
+  const value = fields.injectValue === undefined ? undefined : valueAt(bytes, fields.injectValue);
+  return typeof value === 'string' && saysFalse(value) ? INJECT_FALSE : REVIEW_OVER_CAP;
+}
+
+function saysFalse(value: string): boolean {
+  try {
+    return !parseWeakBool(value);
+  } catch {
+    return false; // not a boolean at all: admitPod denies it, and so does the limit
+  }
 }

@@ -330,6 +330,7 @@ function parsedFields(bytes: Buffer): Record<string, unknown> {
     name: metadata?.['name'],
     annotationsChars: chars,
     asksInjection: chars >= 0 && Object.hasOwn(annotations as object, 'vault.hashicorp.com/agent-inject'),
+    injectValue: chars >= 0 ? (annotations as Record<string, unknown>)['vault.hashicorp.com/agent-inject'] : undefined,
   };
 }
 
@@ -341,6 +342,7 @@ function scannedFields(bytes: Buffer, fields: ReviewFields): Record<string, unkn
     name: at(bytes, fields.name),
     annotationsChars: fields.annotationsChars,
     asksInjection: fields.asksInjection,
+    injectValue: at(bytes, fields.injectValue),
   };
 }
 

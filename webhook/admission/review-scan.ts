@@ -35,6 +35,8 @@ export interface ReviewFields {
   readonly annotations: Span | undefined;
   /** Those annotations are an object holding the key `vault.hashicorp.com/agent-inject`. */
   readonly asksInjection: boolean;
+  /** That key's value (its last occurrence), when asksInjection. */
+  readonly injectValue: Span | undefined;
   /**
    * The body's structural characters outside strings: `{`, `[`, `,` and `:`, about one per value
    * and key. What JSON.parse costs grows with them far more than with bytes.
@@ -334,6 +336,10 @@ class Frames {
   annotationsChars = -1;
   /** The annotations object being read, or the last one read, holds the agent-inject key. */
   asksInjection = false;
+  /** The key just read in the annotations is agent-inject: its value is noted when complete. */
+  injectPending = false;
+  injectStart = -1;
+  injectEnd = -1;
   structure = 0;
   forbidden = false;
   /** How many objects and arrays are open. */
@@ -375,10 +381,15 @@ function valueDone(
     f.ends[node] = end;
     if (node === ANNOTATIONS && kind !== VALUE_OBJECT) {
       f.annotationsChars = -1;
-      f.asksInjection = false;
+      forgetInjection(f);
     }
   }
   if (f.keyCtor[depth] === 1) f.ctorPoison[depth] = kind === VALUE_OBJECT && prototypeInside ? 1 : 0;
+  if (f.counting[depth] === 1 && f.injectPending) {
+    f.injectStart = start;
+    f.injectEnd = end;
+    f.injectPending = false;
+  }
   if (f.counting[depth] === 1) {
     f.total[depth] =
       (f.total[depth] as number) + (kind === VALUE_STRING ? stringUnits(bytes, start, end) : end - start);
@@ -398,13 +409,22 @@ function closeFrame(bytes: Uint8Array, f: Frames, end: number): void {
   }
 }
 
+/** A new (or no) annotations object: nothing of an earlier one's agent-inject key counts. */
+function forgetInjection(f: Frames): void {
+  f.asksInjection = false;
+  f.injectPending = false;
+  f.injectStart = -1;
+  f.injectEnd = -1;
+}
+
 /** The key [keyStart, keyEnd) just scanned in the object at f.depth: what it names. */
 function keyDone(bytes: Uint8Array, f: Frames, keyStart: number, keyEnd: number): void {
   const depth = f.depth;
   if (f.counting[depth] === 1) {
     f.total[depth] = (f.total[depth] as number) + stringUnits(bytes, keyStart, keyEnd);
     const escapedKey = ((STRING_STATS[1] as number) & HAS_ESCAPE) !== 0;
-    if (contentIs(bytes, keyStart + 1, keyEnd - 1, escapedKey, INJECT_KEY)) f.asksInjection = true;
+    f.injectPending = contentIs(bytes, keyStart + 1, keyEnd - 1, escapedKey, INJECT_KEY);
+    if (f.injectPending) f.asksInjection = true;
   }
   f.keyCtor[depth] = 0;
   f.keyNode[depth] = NONE;
@@ -434,7 +454,7 @@ function keyDone(bytes: Uint8Array, f: Frames, keyStart: number, keyEnd: number)
       }
       if (child === ANNOTATIONS || (BELOW[child] ?? []).includes(ANNOTATIONS)) {
         f.annotationsChars = -1;
-        f.asksInjection = false;
+        forgetInjection(f);
       }
       f.isObject[child] = 0;
       f.ends[child] = -1;
@@ -463,7 +483,7 @@ function openFrame(f: Frames, start: number, opensObject: boolean): void {
     else if (node === ANNOTATIONS) {
       f.counting[depth] = 1;
       f.total[depth] = 0;
-      f.asksInjection = false;
+      forgetInjection(f);
     }
   }
 }
@@ -582,6 +602,7 @@ function fieldsOf(f: Frames): ReviewFields {
     annotationsChars: f.annotationsChars,
     annotations: span(ANNOTATIONS),
     asksInjection: f.asksInjection,
+    injectValue: f.asksInjection && f.injectStart >= 0 ? { start: f.injectStart, end: f.injectEnd } : undefined,
     structure: f.structure,
   };
 }
