@@ -514,7 +514,7 @@ single-threaded garbage collector (slower).
 Memory flags, measured side by side under the varied load (6 s rounds, interleaved; throughput
 against Node's default flags, the highest VmRSS): the image's \`--max-semi-space-size=8
 --max-old-space-size=96\` 0.90–0.97× at 147–151 MiB; \`--max-semi-space-size=16\` with Node's own
-old-space limit ≈ 1× at 169 MiB; 16 MiB with a 64 or 96 MiB old space 0.87–0.99× at 157–165 MiB;
+old-space limit ≈ 1× at 169 MiB; 16 MiB with a 64 or 96 MiB old space 0.86–0.99× at 151–165 MiB;
 a 48 MiB old space thrashes. Node's defaults reach 190–250 MiB. No setting tried gives both
 ≤ 160 MiB and the default flags' throughput; \`MALLOC_ARENA_MAX=2\` takes ~6 MiB off any of them.
 The image keeps the first pair.
