@@ -130,18 +130,23 @@ async function start(
   };
 }
 
+/** Closes a fake Vault (and its open keep-alive connections) when the test ends. */
+function closeAfter(server: Server): void {
+  cleanups.push(
+    () =>
+      new Promise((r) => {
+        server.close(() => {
+          r();
+        });
+        server.closeAllConnections();
+      }),
+  );
+}
+
 describe('agent listeners (in-process)', () => {
   it('drops the cached entries of a replaced auto-auth token: the next read goes to Vault with the new one', async () => {
     const vault = await fakeVault();
-    cleanups.push(
-      () =>
-        new Promise((r) => {
-          vault.server.close(() => {
-            r();
-          });
-          vault.server.closeAllConnections();
-        }),
-    );
+    closeAfter(vault.server);
     const { base, relogin, listeners } = await start(vault.url);
     const read = async (): Promise<string | null> =>
       (await fetch(`${base}/v1/database/creds/app`)).headers.get('x-cache');
@@ -158,15 +163,7 @@ describe('agent listeners (in-process)', () => {
 
   it('passes a redirect back instead of following it with the auto-auth token', async () => {
     const vault = await fakeVault();
-    cleanups.push(
-      () =>
-        new Promise((r) => {
-          vault.server.close(() => {
-            r();
-          });
-          vault.server.closeAllConnections();
-        }),
-    );
+    closeAfter(vault.server);
     const { base } = await start(vault.url);
     const r = await fetch(`${base}/v1/sys/standby`, { redirect: 'manual' });
     expect({ status: r.status, location: r.headers.get('location') }).toEqual({
@@ -177,15 +174,7 @@ describe('agent listeners (in-process)', () => {
 
   it('calls the agent stop on POST /agent/v1/quit, after answering', async () => {
     const vault = await fakeVault();
-    cleanups.push(
-      () =>
-        new Promise((r) => {
-          vault.server.close(() => {
-            r();
-          });
-          vault.server.closeAllConnections();
-        }),
-    );
+    closeAfter(vault.server);
     let quits = 0;
     const { base } = await start(vault.url, () => {
       quits++;
