@@ -8,6 +8,7 @@
 import secureJson from 'secure-json-parse';
 import { AppError } from '../../shared/errors.ts';
 import { parseWeakBool } from '../../shared/parse/go-bool.ts';
+import { INJECT_FALSE, NOT_ASKING } from '../inject/admit.ts';
 import { MAX_ANNOTATIONS_CHARS } from '../annotations/limits.ts';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.ts';
 import { scanReview, type ReviewFields, type Span } from './review-scan.ts';
@@ -53,23 +54,8 @@ export const REVIEW_OVER_CAP = Object.freeze({
   warnings: Object.freeze<string[]>([]),
 } as const satisfies AdmissionDecision);
 
-/** A CREATE over MAX_REVIEW_STRUCTURE whose pod's agent-inject is false: admitPod's answer. */
-export const INJECT_FALSE = Object.freeze({
-  allowed: true,
-  patch: Object.freeze([]),
-  warnings: Object.freeze<string[]>([]),
-  injection: 'none',
-  reason: 'agent-inject is false',
-} as const satisfies AdmissionDecision);
-
-/** A CREATE over MAX_REVIEW_STRUCTURE whose pod does not ask for injection: admitPod's answer. */
-export const NOT_ASKING = Object.freeze({
-  allowed: true,
-  patch: Object.freeze([]),
-  warnings: Object.freeze<string[]>([]),
-  injection: 'none',
-  reason: 'the pod does not ask for injection',
-} as const satisfies AdmissionDecision);
+// A CREATE over MAX_REVIEW_STRUCTURE whose pod asks for no agent gets admitPod's own answer.
+export { INJECT_FALSE, NOT_ASKING };
 
 /**
  * The review's JSON: all of it, or (when `answer` is set) only the fields its answer needs: apiVersion,

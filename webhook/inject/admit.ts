@@ -64,6 +64,23 @@ export function asksForInjection(input: AdmitInput): boolean {
   return Object.hasOwn(annotations, INJECT_KEY);
 }
 
+/**
+ * The answers to a pod that asks for no agent, frozen and shared: review-json.ts gives the same ones
+ * to a pod too large to parse.
+ */
+export const NOT_ASKING: AdmitResult = unchanged('the pod does not ask for injection');
+export const INJECT_FALSE: AdmitResult = unchanged('agent-inject is false');
+
+function unchanged(reason: string): AdmitResult {
+  return Object.freeze({
+    allowed: true,
+    patch: Object.freeze([]),
+    warnings: Object.freeze([]),
+    injection: 'none',
+    reason,
+  });
+}
+
 /** `capabilities`: what vaultlet's agent image implements (tests inject other tables). */
 export function admitPod(
   input: AdmitInput,
@@ -84,14 +101,14 @@ function decide(input: AdmitInput, config: WebhookConfig, capabilities: AgentCap
   }
   const view = readPod(input.object);
   const opted = view.annotations.get(INJECT_KEY);
-  if (opted === undefined) return allow('the pod does not ask for injection');
+  if (opted === undefined) return NOT_ASKING;
   let inject: boolean;
   try {
     inject = parseWeakBool(opted);
   } catch (err) {
     return deny(400, formatAnnotationErrors([{ field: INJECT_KEY, message: (err as Error).message }]), []);
   }
-  if (!inject) return allow('agent-inject is false');
+  if (!inject) return INJECT_FALSE;
   const phase = view.pod.status?.phase;
   if (typeof phase === 'string' && phase !== '' && phase !== 'Pending')
     return allow(`the pod is ${phase.slice(0, 20)}, not Pending`);
