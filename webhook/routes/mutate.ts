@@ -14,6 +14,7 @@ import type { ReviewAnswer, Reviewer } from '../admission/reviewer.ts';
 import type { AdmissionMetrics } from '../metrics/injector-metrics.ts';
 import type { BodyBudget } from './body-budget.ts';
 import { httpErrorBody, sendHttpError } from './http-errors.ts';
+import { createReviewBatch } from './review-batch.ts';
 
 export interface MutateListenerDeps {
   readonly review: Reviewer;
@@ -37,6 +38,10 @@ export interface MutateListenerDeps {
   /** True once the server is shutting down: new reviews get 503 and the connection closes. */
   readonly isClosing: () => boolean;
 }
+
+// Reviews complete in one turn of the event loop are decided together, then answered together
+// (review-batch.ts); at most this many before their answers go out (~16 decisions' wait, a few ms).
+const MAX_BATCH = 16;
 
 export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -101,6 +106,13 @@ function sendError(res: ServerResponse, statusCode: number, code: string, messag
 export function createMutateListener(deps: MutateListenerDeps): RequestListener {
   const { review, metrics, log, now, maxBodyBytes, bodyBudget } = deps;
   let requests = 0;
+  const batch = createReviewBatch({
+    maxJobs: MAX_BATCH,
+    schedule: setImmediate,
+    onError: (err: unknown) => {
+      log.error({ err: toError(err) }, 'response failed');
+    },
+  });
 
   return (req, res) => {
     const startedAt = now();
@@ -214,12 +226,16 @@ export function createMutateListener(deps: MutateListenerDeps): RequestListener 
       const bytes = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, held);
       // The review owns the bytes now (a large one moves them to the worker): the pieces can go.
       chunks.length = 0;
+      batch.add(() => decide(bytes));
+    });
+    /** Reviews the body; the answer is written by the step returned, once the batch is decided. */
+    const decide = (bytes: Buffer): (() => void) | undefined => {
       let answer: ReviewAnswer | Promise<ReviewAnswer>;
       try {
         answer = review(bytes, reqId, startedAt, () => res.destroyed);
       } catch (err) {
         failed(err);
-        return;
+        return undefined;
       }
       if (answer instanceof Promise) {
         holders += 1;
@@ -230,10 +246,13 @@ export function createMutateListener(deps: MutateListenerDeps): RequestListener 
             res.destroy();
           })
           .finally(letGo);
-      } else {
-        send(answer);
+        return undefined;
       }
-    });
+      const decided = answer;
+      return () => {
+        send(decided);
+      };
+    };
   };
 }
 
