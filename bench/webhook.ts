@@ -518,6 +518,41 @@ old-space limit ≈ 1× at 169 MiB; 16 MiB with a 64 or 96 MiB old space 0.86–
 a 48 MiB old space thrashes. Node's defaults reach 190–250 MiB. No setting tried gives both
 ≤ 160 MiB and the default flags' throughput; \`MALLOC_ARENA_MAX=2\` takes ~6 MiB off any of them.
 The image keeps the first pair.
+
+### A pod never seen before: the third pass, reviews decided in batches (2026-12-05, night)
+
+Where the server's extra cost came from, measured inside the webhook under the varied load with
+per-stage thread CPU counters (\`process.threadCpuUsage()\` around each stage, µs a request; the
+in-process column is the same counters around decideReview in a loop):
+
+| stage | in process | server, before | server, after |
+| --- | ---: | ---: | ---: |
+| JSON parse and its checks | 21–28 | 46–52 | 26 |
+| agent spec (secrets, templates, auth, resources) | 21–29 | 50–56 | 30 |
+| annotations index | 8–10 | 11–14 | 9 |
+| mutation (containers, agent config) | 14–17 | 25 | 15 |
+| diff, patch JSON, response encoding | 25–27 | 32–38 | 22 |
+| reviewer (log line, metrics, cache fingerprint) | — | 20–23 | 14 |
+| writing the response (TLS, socket) | — | 47–54 | 18 |
+
+Every stage cost 1.6–2.5× its in-process time. In process, an AES-GCM encryption of 9 KB, a few
+system calls and some unrelated memory reads between two decisions took one decision from 99 to
+131 µs (a busy loop or an allocating process on the other core changed nothing): between one
+socket's decryption and another's encryption the decision finds its caches and branch history
+cold. So reviews whose bodies complete in the same turn of the event loop are now decided one after
+the other, then answered one after the other (\`webhook/routes/review-batch.ts\`, ADR 0006). Side
+by side (two webhooks, same bundle and flags, interleaved 4 s rounds, six pairs): 357 → 254 µs a
+request (0.69–0.75× in every pair), 3,001 → 4,289 requests a second, p99 12 → 9 ms; the right-hand
+column above is after it. Answering each review as soon as it was decided, the decisions still
+batched, gave only 0.81–1.05×: keeping the TLS writes apart from the decisions is most of it.
+
+Tried and not kept: parsing every body of a batch before deciding any (1.10×: more objects alive
+at once); deciding every review in the review worker (601 µs a request: a thread hand-off per
+review costs more than cold caches); \`--no-allocation-site-pretenuring\` (no change); a larger
+young generation for the review worker (no change to the hostile reviews' CPU). The webhook
+answering one stored decision for every varied review (HTTP, TLS, body, response, no decision)
+costs 45 µs a request, the floor's own cost without its JSON.parse: what is left above the floor is
+the decision (≈ 110 µs in process with the reviewer) and what it costs the server's other work.
 `;
 
 // Floor mode: this same file, run as `node bench/webhook.ts --floor PORT CERT KEY BODYFILE`.
