@@ -5,7 +5,7 @@ export default {
   extensionsToTreatAsEsm: ['.ts'],
   moduleFileExtensions: ['ts', 'js', 'cjs', 'mjs', 'json'],
   transform: { '\\.ts$': '<rootDir>/test/jest/strip-types.cjs' },
-  testMatch: ['<rootDir>/{webhook,agent,shared,cli,test}/**/*.test.ts'],
+  testMatch: ['<rootDir>/{webhook,agent,shared,cli,test,bench}/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   reporters: ['default', '<rootDir>/test/jest/summary-reporter.cjs'],
   setupFiles: ['<rootDir>/test/jest/fast-check-seed.ts'],

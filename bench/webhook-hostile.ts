@@ -38,7 +38,7 @@ import { join } from 'node:path';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { createTlsDir } from '../test/helpers/tls-dir.ts';
 import { NODE, ROOT, freePort, httpsRequest } from '../test/helpers/webhook-process.ts';
-import { imageNodeFlags } from './image-command.ts';
+import { imageEnv, imageNodeFlags } from './image-command.ts';
 import { MAX_REVIEW_STRUCTURE } from '../webhook/admission/review-json.ts';
 
 const SECONDS = numberArg('--seconds', 8);
@@ -231,7 +231,7 @@ async function startServer(
   const flags = imageNodeFlags(ROOT, 'Dockerfile.webhook');
   const child = spawn(NODE, [...flags, bundle, 'webhook'], {
     cwd: ROOT,
-    env: { PATH: process.env['PATH'] ?? '', AGENT_INJECT_LISTEN: `127.0.0.1:${port}`, ...env },
+    env: { PATH: process.env['PATH'] ?? '', ...imageEnv(ROOT, 'Dockerfile.webhook'), AGENT_INJECT_LISTEN: `127.0.0.1:${port}`, ...env },
     stdio: ['ignore', out, 'inherit'],
   });
   closeSync(out);

@@ -31,7 +31,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTlsDir } from '../test/helpers/tls-dir.ts';
 import { NODE, ROOT, freePort, httpsRequest } from '../test/helpers/webhook-process.ts';
-import { imageNodeFlags } from './image-command.ts';
+import { imageEnv, imageNodeFlags } from './image-command.ts';
 import { ID_PLACEHOLDER, variedReviews } from './pod-pool.ts';
 
 const CONNECTIONS = 16;
@@ -43,6 +43,7 @@ const TARGETS = { repeatRatio: 0.7, repeatP99Ms: 5, admitMedianUs: 100, variedCp
 const FIXTURE = join(ROOT, 'test', 'fixtures', 'pods', 'typical-annotated-pod.json');
 const UID = 'bench-00000000001';
 const IMAGE_FLAGS = imageNodeFlags(ROOT, 'Dockerfile.webhook');
+const IMAGE_ENV = imageEnv(ROOT, 'Dockerfile.webhook');
 
 function typicalPod(): unknown {
   if (!existsSync(FIXTURE)) throw new Error(`missing ${FIXTURE}`);
@@ -195,7 +196,7 @@ async function main(): Promise<void> {
   });
   try {
     const webhookPort = await freePort();
-    const webhook = await spawnUntil([...IMAGE_FLAGS, bundle, 'webhook'], webhookEnv(webhookPort), '"webhook listening"', join(logs, 'webhook.log'));
+    const webhook = await spawnUntil([...IMAGE_FLAGS, bundle, 'webhook'], { ...IMAGE_ENV, ...webhookEnv(webhookPort) }, '"webhook listening"', join(logs, 'webhook.log'));
     children.push(webhook);
     const defaultPort = await freePort();
     const webhookDefault = await spawnUntil([bundle, 'webhook'], webhookEnv(defaultPort), '"webhook listening"', join(logs, 'webhook-default.log'));
@@ -298,6 +299,7 @@ function writeReport(r: Report): void {
   const variedRss = Math.max(...results.varied.map((x) => x.rssMiB));
   const defaultVsFlags = median(ratios('varied', 'variedDefault', rps));
   const flags = IMAGE_FLAGS.length > 0 ? `\`${IMAGE_FLAGS.join(' ')}\`` : 'none';
+  const envText = Object.entries(IMAGE_ENV).map(([k, v]) => `\`${k}=${v}\``).join(' ') || 'none';
   const report = `## webhook
 
 Run: ${new Date().toISOString()} · ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}) · Node ${process.version}
@@ -305,9 +307,9 @@ Load: autocannon in the bench process, ${CONNECTIONS} keep-alive HTTPS connectio
 running the five loads in turn for ${DURATION_S} s after a ${WARMUP_S} s warm-up. Typical review ${r.reviewBytes} bytes
 (test/fixtures/pods/typical-annotated-pod.json), response ${r.responseBytes} bytes; varied reviews ${r.variedReviewBytes} bytes
 (median), a sample response ${r.variedResponseBytes} bytes, ${r.poolSize} pod shapes of which ${r.patched.patched} are admitted with a patch.
-The webhook is the bundle (\`npm run build:webhook\`) run as Dockerfile.webhook runs it (Node flags ${flags}),
+The webhook is the bundle (\`npm run build:webhook\`) run as Dockerfile.webhook runs it (Node flags ${flags}; environment ${envText}),
 with its defaults (info logs to a file in an unwatched directory, metrics on); "default flags" is the same
-bundle under Node's default heap settings. All servers are child processes on 127.0.0.1.
+bundle under Node's default heap settings and environment. All servers are child processes on 127.0.0.1.
 
 What each load is:
 - **floor**: a bare \`node:https\` server that reads each request body, JSON.parses it, and answers
@@ -553,6 +555,19 @@ young generation for the review worker (no change to the hostile reviews' CPU). 
 answering one stored decision for every varied review (HTTP, TLS, body, response, no decision)
 costs 45 µs a request, the floor's own cost without its JSON.parse: what is left above the floor is
 the decision (≈ 110 µs in process with the reviewer) and what it costs the server's other work.
+
+Memory flags, after batching: the image's two heap flags then cost 10–15 % more CPU than Node's
+defaults on the varied load (V8 collected the capped old generation about once a second: live data
+stays near 18 MiB, and each collection came at 27–38 MiB). Letting the old generation reach 48 MiB
+before its first full collection (\`--initial-old-space-size=48\`) and two malloc arenas
+(\`MALLOC_ARENA_MAX=2\`, ~6–9 MiB less resident) are now in the image. Side by side (interleaved
+4 s rounds, eight pairs, three runs), against the old pair: 252 → 227 µs a request, p99 10 → 6 ms;
+against Node's defaults, throughput 0.89×, 0.93× and 1.08× in the three runs, at 147–155 MiB
+against 197–249. A 16 MiB semi-space on top matched the defaults (0.94× their CPU in one run) but
+at 161 MiB, over the 160 MiB target; 12 MiB (157 MiB) and an 80 MiB first old generation gave
+nothing more. The hostile reviews gained too in the one run since (docs/benchmarks/webhook-hostile.md):
+the costliest 3 MiB review 33 ms, its garbage collection 3 ms of it, against 43–58 ms with 12–23 ms
+of collection in four runs of the old flags that day.
 `;
 
 // Floor mode: this same file, run as `node bench/webhook.ts --floor PORT CERT KEY BODYFILE`.
