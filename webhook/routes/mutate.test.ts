@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
+import { EventEmitter } from 'node:events';
 import { createServer, request, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { createLogSink } from '../../test/helpers/log-sink.ts';
@@ -292,5 +293,64 @@ describe('the /mutate request listener', () => {
     const { port } = await serve(echo);
     const res = await post(port, '/mutate', ['{}'], {});
     expect([res.status, JSON.parse(res.body).code]).toEqual([400, 'WHK_CONTENT_TYPE']);
+  });
+});
+
+describe('reviews that complete together', () => {
+  /** A request whose body arrives when the test says, and a response that records what is written. */
+  function exchange(events: string[], name: string) {
+    const req = Object.assign(new EventEmitter(), {
+      method: 'POST',
+      url: '/mutate',
+      headers: { 'content-type': 'application/json', 'content-length': '2' },
+      socket: new EventEmitter(),
+    });
+    const res = Object.assign(new EventEmitter(), {
+      destroyed: false,
+      headersSent: false,
+      writeHead: () => undefined,
+      write: () => true,
+      end: () => {
+        events.push(`answer ${name}`);
+      },
+    });
+    const arrive = (): void => {
+      req.emit('data', Buffer.from('{}'));
+      req.emit('end');
+    };
+    return { req, res, arrive };
+  }
+
+  it('are all decided before any answer is written, each in arrival order', async () => {
+    const events: string[] = [];
+    const review: Reviewer = (_bytes, reqId) => {
+      events.push(`decide ${reqId}`);
+      return { statusCode: 200, body: [Buffer.from('{}')] };
+    };
+    const listener = createMutateListener({
+      review,
+      metrics: countingMetrics(),
+      log: createLogSink('info').log,
+      now: () => performance.now(),
+      maxBodyBytes: 1024,
+      bodyBudget: createBodyBudget(1024 * 1024),
+      freeBytesPerRequest: 0,
+      bodyTimeoutMs: 10_000,
+      isClosing: () => false,
+    });
+    const exchanges = ['one', 'two', 'three'].map((name) => exchange(events, name));
+    for (const x of exchanges) listener(x.req as never, x.res as never);
+    for (const x of exchanges) x.arrive();
+    // Nothing is decided in the callback where a body ends: the batch runs once this turn is over.
+    expect(events).toEqual([]);
+    await new Promise((r) => setImmediate(r));
+    expect(events).toEqual([
+      'decide req-m1',
+      'decide req-m2',
+      'decide req-m3',
+      'answer one',
+      'answer two',
+      'answer three',
+    ]);
   });
 });
