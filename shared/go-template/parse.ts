@@ -36,7 +36,7 @@ export function parseTemplate(source: string, options: ParseOptions): TemplateTr
     });
   } catch (err) {
     if (err instanceof TokenLimitError) throw new TemplateTooLargeError(options.name, 1, 1, err.message);
-    if (err instanceof LexError) throw syntaxError(source, options.name, err.pos, err.message);
+    if (err instanceof LexError) throw syntaxError(source, options.name, new ParseFailure(err.pos, err.message));
     throw err;
   }
   try {
@@ -47,8 +47,11 @@ export function parseTemplate(source: string, options: ParseOptions): TemplateTr
   }
 }
 
-/** An internal failure at a byte offset, turned into a TemplateSyntaxError at the top. */
-class ParseFailure extends Error {
+/**
+ * A failure at a byte offset, turned into a TemplateSyntaxError at the top (here, and in
+ * syntax-scan.ts, which reports the same failures without building a tree).
+ */
+export class ParseFailure extends Error {
   readonly pos: number;
   readonly undefinedFunction: string | undefined;
   constructor(pos: number, message: string, undefinedFunction?: string) {
@@ -58,7 +61,9 @@ class ParseFailure extends Error {
   }
 }
 
-function syntaxError(source: string, name: string, pos: number, detail: string, undefinedFunction?: string): TemplateSyntaxError {
+/** The failure as the template's syntax error: 1-based line, column in code points. */
+export function syntaxError(source: string, name: string, failure: ParseFailure): TemplateSyntaxError {
+  const { pos } = failure;
   let line = 1;
   let lineStart = 0;
   for (let i = source.indexOf('\n'); i >= 0 && i < pos; i = source.indexOf('\n', i + 1)) {
@@ -66,7 +71,7 @@ function syntaxError(source: string, name: string, pos: number, detail: string, 
     lineStart = i + 1;
   }
   const column = [...source.slice(lineStart, pos)].length + 1;
-  return new TemplateSyntaxError(name, line, column, detail, undefinedFunction);
+  return new TemplateSyntaxError(name, line, column, failure.message, failure.undefinedFunction);
 }
 
 type EndMarker =
@@ -132,7 +137,7 @@ class Parser {
         tokenCount: this.tokens.length,
       };
     } catch (err) {
-      if (err instanceof ParseFailure) throw syntaxError(this.source, this.options.name, err.pos, err.message, err.undefinedFunction);
+      if (err instanceof ParseFailure) throw syntaxError(this.source, this.options.name, err);
       throw err;
     }
   }

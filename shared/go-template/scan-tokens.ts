@@ -2,17 +2,9 @@
 // errors and positions, and the same token budget), but each token is three numbers (type, start,
 // end) in typed arrays reused from one template to the next, and no token copies its text.
 import { isAlphaNumeric } from './lexer.ts';
-
-/** A problem at a byte offset: lexer.ts's LexError and parse.ts's ParseFailure in one. */
-export class ScanFailure extends Error {
-  readonly pos: number;
-  readonly undefinedFunction: string | undefined;
-  constructor(pos: number, message: string, undefinedFunction?: string) {
-    super(message);
-    this.pos = pos;
-    this.undefinedFunction = undefinedFunction;
-  }
-}
+// Lexing problems are thrown as the parser's failures (lexer.ts's LexError and parse.ts's
+// ParseFailure in one), so the scanner reports them the way parse.ts does.
+import { ParseFailure } from './parse.ts';
 
 /** Thrown past `maxTokens`. */
 export class TokenLimit extends Error {}
@@ -208,7 +200,7 @@ class Lexer {
       this.input.startsWith(this.right, this.pos)
     )
       return;
-    throw new ScanFailure(start, `bad character ${describeChar(c)}`);
+    throw new ParseFailure(start, `bad character ${describeChar(c)}`);
   }
 
   private alnumRun(): void {
@@ -251,7 +243,7 @@ class Lexer {
     }
     if (isAlphaNumericAt(this.input, this.pos)) {
       this.pos++;
-      throw new ScanFailure(start, `bad number syntax: ${JSON.stringify(this.input.slice(start, this.pos))}`);
+      throw new ParseFailure(start, `bad number syntax: ${JSON.stringify(this.input.slice(start, this.pos))}`);
     }
     this.emit(NUMBER, start, this.pos);
   }
@@ -272,7 +264,7 @@ class Lexer {
         }
       }
       // NaN: past the end.
-      if (c !== c || c === 0x0a || c === 0x5c) throw new ScanFailure(start, unterminated);
+      if (c !== c || c === 0x0a || c === 0x5c) throw new ParseFailure(start, unterminated);
       if (c === close) break;
     }
     this.pos = p;
@@ -303,7 +295,7 @@ class Lexer {
       case 0x3d: // =
         return this.emit(ASSIGN, start, this.pos);
       case 0x3a: // :
-        if (this.input.charCodeAt(this.pos) !== 0x3d) throw new ScanFailure(start, 'expected :=');
+        if (this.input.charCodeAt(this.pos) !== 0x3d) throw new ParseFailure(start, 'expected :=');
         this.pos++;
         return this.emit(DECLARE, start, this.pos);
       case 0x7c: // |
@@ -319,7 +311,7 @@ class Lexer {
       case 0x60: {
         // `
         const end = this.input.indexOf('`', this.pos);
-        if (end < 0) throw new ScanFailure(start, 'unterminated raw quoted string');
+        if (end < 0) throw new ParseFailure(start, 'unterminated raw quoted string');
         this.pos = end + 1;
         return this.emit(RAW_STRING, start, this.pos);
       }
@@ -335,7 +327,7 @@ class Lexer {
         return this.emit(LEFT_PAREN, start, this.pos);
       case 0x29: // )
         this.parenDepth--;
-        if (this.parenDepth < 0) throw new ScanFailure(start, 'unexpected right paren');
+        if (this.parenDepth < 0) throw new ParseFailure(start, 'unexpected right paren');
         return this.emit(RIGHT_PAREN, start, this.pos);
       case 0x2e: {
         // .
@@ -360,14 +352,14 @@ class Lexer {
       return this.number(start);
     }
     if (isAlphaNumericAt(this.input, start)) return this.identifier(start);
-    throw new ScanFailure(start, `unrecognized character in action: ${describeChar(this.input[start] ?? '')}`);
+    throw new ParseFailure(start, `unrecognized character in action: ${describeChar(this.input[start] ?? '')}`);
   }
 
   private comment(delimPos: number): void {
     const close = this.input.indexOf('*/', this.pos + 2);
-    if (close < 0) throw new ScanFailure(delimPos, 'unclosed comment');
+    if (close < 0) throw new ParseFailure(delimPos, 'unclosed comment');
     const next = this.rightDelimAt(close + 2);
-    if (next < 0) throw new ScanFailure(close, 'comment ends before closing delimiter');
+    if (next < 0) throw new ParseFailure(close, 'comment ends before closing delimiter');
     this.pos = next;
   }
 
@@ -380,12 +372,12 @@ class Lexer {
     for (;;) {
       const next = this.rightDelimAt(this.pos);
       if (next >= 0) {
-        if (this.parenDepth > 0) throw new ScanFailure(this.pos, 'unclosed left paren');
+        if (this.parenDepth > 0) throw new ParseFailure(this.pos, 'unclosed left paren');
         this.emit(RIGHT_DELIM, this.pos, next);
         this.pos = next;
         return;
       }
-      if (this.pos >= this.input.length) throw new ScanFailure(delimPos, 'unclosed action');
+      if (this.pos >= this.input.length) throw new ParseFailure(delimPos, 'unclosed action');
       this.insideAction();
     }
   }

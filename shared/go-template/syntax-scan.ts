@@ -6,9 +6,9 @@
 // (docs/benchmarks/webhook.md).
 // Where the parser's own recursion could overflow the call stack (nesting deeper than any real
 // template), the caller is told to run the parser instead, whose answer is then the answer.
-import { TemplateSyntaxError } from '../template-errors.ts';
+import type { TemplateSyntaxError } from '../template-errors.ts';
 import { parseNumber, unquote } from './literals.ts';
-import { TemplateTooLargeError, type ParseOptions } from './parse.ts';
+import { ParseFailure, syntaxError, TemplateTooLargeError, type ParseOptions } from './parse.ts';
 import * as T from './scan-tokens.ts';
 
 export type SyntaxScan =
@@ -32,7 +32,7 @@ export function scanTemplateSyntax(source: string, options: ParseOptions): Synta
       T.lexInto(tokens, source, left, right, options.maxTokens ?? Infinity);
     } catch (err) {
       if (err instanceof T.TokenLimit) return invalid(new TemplateTooLargeError(options.name, 1, 1, err.message));
-      if (err instanceof T.ScanFailure) return invalid(syntaxError(source, options.name, err));
+      if (err instanceof ParseFailure) return invalid(syntaxError(source, options.name, err));
       throw err;
     }
     const walk = new Walk(source, tokens, left, right, options.functions);
@@ -40,7 +40,7 @@ export function scanTemplateSyntax(source: string, options: ParseOptions): Synta
       const calls = walk.run();
       return { kind: 'valid', tokens: tokens.count, calls };
     } catch (err) {
-      if (err instanceof T.ScanFailure) return invalid(syntaxError(source, options.name, err));
+      if (err instanceof ParseFailure) return invalid(syntaxError(source, options.name, err));
       // A RangeError is the call stack running out: the parser's answer (which may be that) counts.
       if (err instanceof Handover || err instanceof RangeError) return { kind: 'handover' };
       throw err;
@@ -53,18 +53,6 @@ export function scanTemplateSyntax(source: string, options: ParseOptions): Synta
 const invalid = (error: TemplateSyntaxError): SyntaxScan => ({ kind: 'invalid', error });
 
 class Handover extends Error {}
-
-/** parse.ts's syntaxError: 1-based line, column in code points. */
-function syntaxError(source: string, name: string, failure: T.ScanFailure): TemplateSyntaxError {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = source.indexOf('\n'); i >= 0 && i < failure.pos; i = source.indexOf('\n', i + 1)) {
-    line++;
-    lineStart = i + 1;
-  }
-  const column = [...source.slice(lineStart, failure.pos)].length + 1;
-  return new TemplateSyntaxError(name, line, column, failure.message, failure.undefinedFunction);
-}
 
 // --- the walk: parse.ts's Parser, keeping no nodes ----------------------------------------------------
 
@@ -172,7 +160,7 @@ class Walk {
         this.index = delimIndex;
       }
       const marker = this.textOrAction();
-      if (marker !== 0) throw new T.ScanFailure(this.markerPos, `unexpected {{${marker === END ? 'end' : 'else'}}}`);
+      if (marker !== 0) throw new ParseFailure(this.markerPos, `unexpected {{${marker === END ? 'end' : 'else'}}}`);
     }
     // calledFunctions walks the defines last-first, then the body. Most templates define nothing
     // and make a call or two: a search beats building a set.
@@ -228,7 +216,7 @@ class Walk {
   }
 
   private unexpected(i: number, context: string): never {
-    throw new T.ScanFailure(this.posOf(i), `unexpected ${this.describe(i)} in ${context}`);
+    throw new ParseFailure(this.posOf(i), `unexpected ${this.describe(i)} in ${context}`);
   }
 
   private describe(i: number): string {
@@ -257,7 +245,7 @@ class Walk {
     this.calls = [];
     try {
       const marker = this.itemList();
-      if (marker !== END) throw new T.ScanFailure(this.markerPos, `unexpected {{else}} in ${context}`);
+      if (marker !== END) throw new ParseFailure(this.markerPos, `unexpected {{else}} in ${context}`);
       return this.calls;
     } finally {
       this.vars = savedVars;
@@ -288,7 +276,7 @@ class Walk {
     try {
       return unquote(this.text(i));
     } catch (err) {
-      throw new T.ScanFailure(this.posOf(i), `${(err as Error).message} in string literal`);
+      throw new ParseFailure(this.posOf(i), `${(err as Error).message} in string literal`);
     }
   }
 
@@ -298,7 +286,7 @@ class Walk {
       const marker = this.textOrAction();
       if (marker !== 0) return marker;
     }
-    throw new T.ScanFailure(this.source.length, 'unexpected EOF');
+    throw new ParseFailure(this.source.length, 'unexpected EOF');
   }
 
   /** 0 for text or an action; an end marker otherwise. */
@@ -353,7 +341,7 @@ class Walk {
   private loopControl(i: number, kind: 'break' | 'continue'): void {
     const next = this.nextNonSpace();
     if (this.type(next) !== T.RIGHT_DELIM) this.unexpected(next, `{{${kind}}}`);
-    if (this.rangeDepth === 0) throw new T.ScanFailure(this.posOf(i), `{{${kind}}} outside {{range}}`);
+    if (this.rangeDepth === 0) throw new ParseFailure(this.posOf(i), `{{${kind}}} outside {{range}}`);
   }
 
   private elseControl(i: number): number {
@@ -381,7 +369,7 @@ class Walk {
         return;
       }
       if (marker !== ELSE) this.expect(T.RIGHT_DELIM, 'else');
-      if (this.itemList() !== END) throw new T.ScanFailure(this.markerPos, 'expected end; found {{else}}');
+      if (this.itemList() !== END) throw new ParseFailure(this.markerPos, 'expected end; found {{else}}');
     } finally {
       this.vars.truncate(varCount);
       this.nesting--;
@@ -423,7 +411,7 @@ class Walk {
         this.nextNonSpace();
         const name = this.text(v);
         if (nextType === T.ASSIGN && !this.vars.has(name))
-          throw new T.ScanFailure(this.posOf(v), `undefined variable ${JSON.stringify(name)}`);
+          throw new ParseFailure(this.posOf(v), `undefined variable ${JSON.stringify(name)}`);
         this.vars.declare(name);
         break;
       }
@@ -439,8 +427,8 @@ class Walk {
         )
           continue;
         if (context === 'range' && declared < 2)
-          throw new T.ScanFailure(this.posOf(next), 'range can only initialize variables');
-        throw new T.ScanFailure(this.posOf(next), `too many declarations in ${context}`);
+          throw new ParseFailure(this.posOf(next), 'range can only initialize variables');
+        throw new ParseFailure(this.posOf(next), `too many declarations in ${context}`);
       }
       this.index = saved;
       break;
@@ -453,9 +441,9 @@ class Walk {
       const i = this.nextNonSpace();
       const type = this.type(i);
       if (type === end) {
-        if (commands === 0) throw new T.ScanFailure(startPos, `missing value for ${context}`);
+        if (commands === 0) throw new ParseFailure(startPos, `missing value for ${context}`);
         if (constantStage > 0)
-          throw new T.ScanFailure(constantPos, `non executable command in pipeline stage ${constantStage}`);
+          throw new ParseFailure(constantPos, `non executable command in pipeline stage ${constantStage}`);
         return;
       }
       if (!T.isOperandStart(type)) this.unexpected(i, context);
@@ -484,7 +472,7 @@ class Walk {
       else if (type !== T.PIPE) this.unexpected(i, 'operand');
       break;
     }
-    if (first === NO_OPERAND) throw new T.ScanFailure(pos, 'empty command');
+    if (first === NO_OPERAND) throw new ParseFailure(pos, 'empty command');
     return first;
   }
 
@@ -495,7 +483,7 @@ class Walk {
     while (this.peekType() === T.FIELD) this.next();
     // A field chained onto a constant (a literal or dot): parse.ts's operand refuses it.
     if (term === CONSTANT)
-      throw new T.ScanFailure(pos, `unexpected . after term ${JSON.stringify(this.source.slice(this.termPos, pos))}`);
+      throw new ParseFailure(pos, `unexpected . after term ${JSON.stringify(this.source.slice(this.termPos, pos))}`);
     return EXECUTABLE;
   }
 
@@ -506,7 +494,7 @@ class Walk {
       case T.IDENTIFIER: {
         const name = this.text(i);
         if (!this.functions.has(name))
-          throw new T.ScanFailure(this.posOf(i), `function ${JSON.stringify(name)} not defined`, name);
+          throw new ParseFailure(this.posOf(i), `function ${JSON.stringify(name)} not defined`, name);
         this.calls.push(name);
         return EXECUTABLE;
       }
@@ -516,7 +504,7 @@ class Walk {
         return CONSTANT;
       case T.VARIABLE: {
         const name = this.text(i);
-        if (!this.vars.has(name)) throw new T.ScanFailure(this.posOf(i), `undefined variable ${JSON.stringify(name)}`);
+        if (!this.vars.has(name)) throw new ParseFailure(this.posOf(i), `undefined variable ${JSON.stringify(name)}`);
         return EXECUTABLE;
       }
       case T.FIELD:
@@ -526,7 +514,7 @@ class Walk {
         try {
           parseNumber(this.posOf(i), this.text(i), this.type(i) === T.CHAR);
         } catch (err) {
-          throw new T.ScanFailure(this.posOf(i), (err as Error).message);
+          throw new ParseFailure(this.posOf(i), (err as Error).message);
         }
         return CONSTANT;
       case T.LEFT_PAREN:
