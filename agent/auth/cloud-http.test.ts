@@ -1,31 +1,17 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startTricklingServer, type TricklingServer } from '../../test/fakes/trickling-server.ts';
 import { createCloudHttp } from './cloud-http.ts';
 
-let server: Server | undefined;
+let server: TricklingServer | undefined;
 afterEach(async () => {
-  server?.closeAllConnections();
-  await new Promise((resolve) => server?.close(resolve));
+  await server?.close();
   server = undefined;
 });
 
-/** A metadata-server stand-in that answers at once, then trickles its body a byte every 100 ms for 5 s. */
+/** A metadata-server stand-in whose body trickles in. */
 async function trickling(): Promise<string> {
-  server = createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'text/plain' });
-    let sent = 0;
-    const timer = setInterval(() => {
-      if (sent++ >= 50 || res.destroyed) {
-        clearInterval(timer);
-        res.end();
-        return;
-      }
-      res.write('x');
-    }, 100);
-  });
-  await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await startTricklingServer('text/plain', 'x');
+  return server.url;
 }
 
 describe('cloud identity calls', () => {

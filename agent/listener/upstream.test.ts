@@ -1,31 +1,17 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startTricklingServer, type TricklingServer } from '../../test/fakes/trickling-server.ts';
 import { createUpstream } from './upstream.ts';
 
-let server: Server | undefined;
+let server: TricklingServer | undefined;
 afterEach(async () => {
-  server?.closeAllConnections();
-  await new Promise((resolve) => server?.close(resolve));
+  await server?.close();
   server = undefined;
 });
 
-/** A Vault stand-in that answers at once, then trickles its body a byte every 100 ms for 5 s. */
+/** A Vault stand-in whose body trickles in. */
 async function trickling(): Promise<string> {
-  server = createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'application/json' });
-    let sent = 0;
-    const timer = setInterval(() => {
-      if (sent++ >= 50 || res.destroyed) {
-        clearInterval(timer);
-        res.end();
-        return;
-      }
-      res.write(' ');
-    }, 100);
-  });
-  await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await startTricklingServer('application/json', ' ');
+  return server.url;
 }
 
 describe('upstream (the API proxy to Vault)', () => {
