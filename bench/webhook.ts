@@ -567,7 +567,7 @@ against 197–249. A 16 MiB semi-space on top matched the defaults (0.94× their
 at 161 MiB, over the 160 MiB target; 12 MiB (157 MiB) and an 80 MiB first old generation gave
 nothing more. The hostile reviews gained too in the one run since (docs/benchmarks/webhook-hostile.md):
 the costliest 3 MiB review 33 ms, its garbage collection 3 ms of it, against 43–58 ms with 12–23 ms
-of collection in four runs of the old flags that day.
+of collection in six runs of the old flags that day.
 `;
 
 // Floor mode: this same file, run as `node bench/webhook.ts --floor PORT CERT KEY BODYFILE`.

@@ -39,7 +39,7 @@ export interface MutateListenerDeps {
   readonly isClosing: () => boolean;
 }
 
-// Reviews complete in one turn of the event loop are decided together, then answered together
+// Reviews that complete in one turn of the event loop are decided together, then answered together
 // (review-batch.ts); at most this many before their answers go out (~16 decisions' wait, a few ms).
 const MAX_BATCH = 16;
 
