@@ -1,6 +1,7 @@
 // The one way to make a logger. Called once per process in main; the result is passed down.
 // Redaction is a second line of defence: code must never hand secrets to the logger at all.
 import { pino, type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
+import { batchLinesPerTurn } from './log-batch.ts';
 
 export type { Logger } from 'pino';
 
@@ -35,6 +36,22 @@ export function createIsoTime(now: () => number = Date.now): () => string {
   };
 }
 
+/**
+ * Standard output, asynchronously, the lines of one event-loop turn in one write (log-batch.ts).
+ * Lines still queued when the process exits are written synchronously then.
+ */
+export function stdoutDestination(): DestinationStream {
+  const batch = batchLinesPerTurn(pino.destination({ dest: 1, sync: false }));
+  process.once('exit', () => {
+    try {
+      batch.flushSync();
+    } catch {
+      // Standard output is closed or gone: nothing more can be written.
+    }
+  });
+  return batch;
+}
+
 export function createLogger(options: LoggerOptions, destination?: DestinationStream): Logger {
   return pino(
     {
@@ -45,6 +62,6 @@ export function createLogger(options: LoggerOptions, destination?: DestinationSt
       timestamp: createIsoTime(),
       formatters: { level: (label) => ({ level: label }) },
     },
-    destination ?? pino.destination({ dest: 1, sync: false }),
+    destination ?? stdoutDestination(),
   );
 }
