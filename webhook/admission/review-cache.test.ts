@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { propertyRuns } from '../../test/helpers/property-runs.ts';
-import { createReviewCache, responseWithUid, type ReviewCacheOptions } from './review-cache.ts';
+import { crc32 } from 'node:zlib';
+import { createReviewCache, MISSED_SLOTS, responseWithUid, type ReviewCacheOptions } from './review-cache.ts';
 import { ADMISSION_V1, encodeAdmissionResponse, parseAdmissionReview, type AdmissionDecision } from './review.ts';
 
 const DECISION: AdmissionDecision = {
@@ -60,6 +61,36 @@ describe('createReviewCache', () => {
     expect(hit?.detail).toBe('kept');
     expect(hit ? Buffer.concat(hit.response).toString('utf8') : undefined).toBe(expectedResponse(text));
     expect(cache.stats()).toMatchObject({ entries: 1, hits: 1 });
+  });
+
+  it('remembers misses in a fixed table: a later miss in the same slot makes an earlier review wait one more miss', () => {
+    // The slot is the CRC of the review without its uid's characters, which is the review with uid "".
+    const slotOf = (generateName: string): number => crc32(Buffer.from(reviewText('', pod(generateName)))) % MISSED_SLOTS;
+    const a = 'web-a-';
+    let sameSlot = '';
+    let otherSlot = '';
+    for (let i = 0; sameSlot === ''; i += 1) {
+      const name = `web-${i}-`;
+      if (slotOf(name) === slotOf(a)) sameSlot = name;
+      else if (otherSlot === '') otherSlot = name;
+    }
+    const kept = (cache: ReturnType<typeof createReviewCache<string>>): boolean =>
+      cache.lookup(Buffer.from(reviewText('probe-uid', pod(a)))) !== undefined;
+
+    const apart = createReviewCache<string>({ ...EVERY_TIME, keepOnSecondMiss: true });
+    answer(apart, reviewText('uid-1', pod(a)));
+    answer(apart, reviewText('uid-2', pod(otherSlot)));
+    answer(apart, reviewText('uid-3', pod(a)));
+    expect(kept(apart)).toBe(true);
+
+    const clash = createReviewCache<string>({ ...EVERY_TIME, keepOnSecondMiss: true });
+    answer(clash, reviewText('uid-1', pod(a)));
+    answer(clash, reviewText('uid-2', pod(sameSlot)));
+    answer(clash, reviewText('uid-3', pod(a)));
+    expect(kept(clash)).toBe(false);
+    answer(clash, reviewText('uid-4', pod(a)));
+    expect(kept(clash)).toBe(true);
+    expect(clash.stats().entries).toBe(1);
   });
 
   it('keeps an entry on the first answer without keepOnSecondMiss, and takes uids of any plain length', () => {
