@@ -206,6 +206,11 @@ function issue(req: Omit<CertRequest, 'now'>, now: Date, signer: Signer | undefi
   return certificateValue(createCertificate({ ...req, now }, signer), keyPem(req.key));
 }
 
+/** A leaf certificate's request from sprig's first four arguments: cn, ips, alternate names, days. */
+function leaf(a: readonly unknown[], key: KeyObject): Omit<CertRequest, 'now'> {
+  return { cn: str(a[0]), ips: strings(a[1], 'ip'), dns: strings(a[2], 'dns'), days: int(a[3]), isCA: false, key };
+}
+
 function buildCustomCert(b64cert: string, b64key: string): GoStruct {
   const decode = (s: string, what: string): string => {
     if (!/^[A-Za-z0-9+/]*={0,2}$/.test(s) || s.length % 4 !== 0) throw new Error(`unable to decode base64 ${what}`);
@@ -237,73 +242,15 @@ export const SPRIG_CERT_FUNCTIONS: ReadonlyMap<string, GoFunction> = new Map<str
       issue({ cn: str(a[0]), ips: [], dns: [], days: int(a[1]), isCA: true, key: parseKey(str(a[2])) }, now, undefined),
     ),
   ],
-  [
-    'genSelfSignedCert',
-    withClock('genSelfSignedCert', 4, (a, now) =>
-      issue(
-        {
-          cn: str(a[0]),
-          ips: strings(a[1], 'ip'),
-          dns: strings(a[2], 'dns'),
-          days: int(a[3]),
-          isCA: false,
-          key: newRsaKey(),
-        },
-        now,
-        undefined,
-      ),
-    ),
-  ],
+  ['genSelfSignedCert', withClock('genSelfSignedCert', 4, (a, now) => issue(leaf(a, newRsaKey()), now, undefined))],
   [
     'genSelfSignedCertWithKey',
-    withClock('genSelfSignedCertWithKey', 5, (a, now) =>
-      issue(
-        {
-          cn: str(a[0]),
-          ips: strings(a[1], 'ip'),
-          dns: strings(a[2], 'dns'),
-          days: int(a[3]),
-          isCA: false,
-          key: parseKey(str(a[4])),
-        },
-        now,
-        undefined,
-      ),
-    ),
+    withClock('genSelfSignedCertWithKey', 5, (a, now) => issue(leaf(a, parseKey(str(a[4]))), now, undefined)),
   ],
-  [
-    'genSignedCert',
-    withClock('genSignedCert', 5, (a, now) =>
-      issue(
-        {
-          cn: str(a[0]),
-          ips: strings(a[1], 'ip'),
-          dns: strings(a[2], 'dns'),
-          days: int(a[3]),
-          isCA: false,
-          key: newRsaKey(),
-        },
-        now,
-        signerOf(a[4]),
-      ),
-    ),
-  ],
+  ['genSignedCert', withClock('genSignedCert', 5, (a, now) => issue(leaf(a, newRsaKey()), now, signerOf(a[4])))],
   [
     'genSignedCertWithKey',
-    withClock('genSignedCertWithKey', 6, (a, now) =>
-      issue(
-        {
-          cn: str(a[0]),
-          ips: strings(a[1], 'ip'),
-          dns: strings(a[2], 'dns'),
-          days: int(a[3]),
-          isCA: false,
-          key: parseKey(str(a[5])),
-        },
-        now,
-        signerOf(a[4]),
-      ),
-    ),
+    withClock('genSignedCertWithKey', 6, (a, now) => issue(leaf(a, parseKey(str(a[5]))), now, signerOf(a[4]))),
   ],
   ['buildCustomCert', (a) => (arity(a, 2), buildCustomCert(str(a[0]), str(a[1])))],
 ]);
