@@ -2,6 +2,7 @@
 // name, namespace, labels, service account, images, secret names and paths, template text and
 // agent settings, so no review is ever a cache hit and every decision is made in full. Seeded, so
 // two runs send the same pool.
+import { serviceAccountTokenVolume } from '../webhook/preview/service-account-admission.ts';
 
 /** xorshift32: deterministic and fast; the bench needs variety, not unpredictability. */
 function rng(seed: number): () => number {
@@ -104,23 +105,7 @@ export function variedPod(index: number): Record<string, unknown> {
       serviceAccountName: team,
       securityContext: { runAsUser: 1000 + (index % 50), runAsGroup: 1000, fsGroup: 1000 },
       containers,
-      volumes: [
-        {
-          name: saVolume,
-          projected: {
-            defaultMode: 420,
-            sources: [
-              { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
-              { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
-              {
-                downwardAPI: {
-                  items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }],
-                },
-              },
-            ],
-          },
-        },
-      ],
+      volumes: [serviceAccountTokenVolume(saVolume)],
       restartPolicy: 'Always',
       dnsPolicy: 'ClusterFirst',
       schedulerName: 'default-scheduler',

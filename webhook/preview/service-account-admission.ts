@@ -7,6 +7,25 @@ import { isRecord, type Json } from './workloads.ts';
 export const SA_MOUNT_PATH = '/var/run/secrets/kubernetes.io/serviceaccount';
 export const SA_VOLUME_NAME = 'kube-api-access-preview';
 
+/** The projected token volume the API server adds: the token, the cluster CA and the namespace. */
+export function serviceAccountTokenVolume(name: string): Json {
+  return {
+    name,
+    projected: {
+      defaultMode: 420,
+      sources: [
+        { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
+        { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+        {
+          downwardAPI: {
+            items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }],
+          },
+        },
+      ],
+    },
+  };
+}
+
 function containersOf(spec: Json): Json[] {
   const lists = [spec['initContainers'], spec['containers']];
   return lists.flatMap((l) => (Array.isArray(l) ? l.filter(isRecord) : []));
@@ -31,24 +50,7 @@ export function admitServiceAccount(pod: Json): Json | undefined {
   if (typeof s['serviceAccountName'] !== 'string' || s['serviceAccountName'] === '')
     s['serviceAccountName'] = 'default';
   const volumes: unknown[] = Array.isArray(s['volumes']) ? (s['volumes'] as unknown[]) : [];
-  s['volumes'] = [
-    ...volumes,
-    {
-      name: SA_VOLUME_NAME,
-      projected: {
-        defaultMode: 420,
-        sources: [
-          { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
-          { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
-          {
-            downwardAPI: {
-              items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }],
-            },
-          },
-        ],
-      },
-    },
-  ];
+  s['volumes'] = [...volumes, serviceAccountTokenVolume(SA_VOLUME_NAME)];
   for (const c of containersOf(s)) {
     const mounts: unknown[] = Array.isArray(c['volumeMounts']) ? (c['volumeMounts'] as unknown[]) : [];
     c['volumeMounts'] = [...mounts, { name: SA_VOLUME_NAME, mountPath: SA_MOUNT_PATH, readOnly: true }];
