@@ -1,6 +1,7 @@
 // A lexer for Go text/template following Go's text/template/parse/lex.go: text and actions, custom
 // delimiters, `{{- ` / ` -}}` trim markers, comments, and the tokens inside actions. It produces the
 // whole token list up front (templates are small; a 1 MB one lexes in milliseconds).
+import { numberEnd } from './number-end.ts';
 
 export type TokenType =
   | 'text'
@@ -216,19 +217,6 @@ class Lexer {
     throw new LexError(start, `unrecognized character in action: ${describeChar(c)}`);
   }
 
-  private acceptRun(chars: string): void {
-    while (this.pos < this.input.length && chars.includes(this.input[this.pos] ?? '')) this.pos++;
-  }
-
-  private accept(chars: string): boolean {
-    const c = this.input[this.pos];
-    if (c !== undefined && chars.includes(c)) {
-      this.pos++;
-      return true;
-    }
-    return false;
-  }
-
   private alnumRun(): void {
     while (isAlphaNumeric(this.input[this.pos])) this.pos++;
   }
@@ -266,23 +254,7 @@ class Lexer {
   }
 
   private number(start: number): void {
-    this.accept('+-');
-    let digits = '0123456789_';
-    if (this.accept('0')) {
-      if (this.accept('xX')) digits = '0123456789abcdefABCDEF_';
-      else if (this.accept('oO')) digits = '01234567_';
-      else if (this.accept('bB')) digits = '01_';
-    }
-    this.acceptRun(digits);
-    if (this.accept('.')) this.acceptRun(digits);
-    if (digits.length === 11 && this.accept('eE')) {
-      this.accept('+-');
-      this.acceptRun('0123456789_');
-    }
-    if (digits.length === 23 && this.accept('pP')) {
-      this.accept('+-');
-      this.acceptRun('0123456789_');
-    }
+    this.pos = numberEnd(this.input, this.pos);
     if (isAlphaNumeric(this.input[this.pos])) {
       this.pos++;
       throw new LexError(start, `bad number syntax: ${JSON.stringify(this.input.slice(start, this.pos))}`);

@@ -2,6 +2,7 @@
 // errors and positions, and the same token budget), but each token is three numbers (type, start,
 // end) in typed arrays reused from one template to the next, and no token copies its text.
 import { isAlphaNumeric } from './lexer.ts';
+import { numberEnd } from './number-end.ts';
 // Lexing problems are thrown as the parser's failures (lexer.ts's LexError and parse.ts's
 // ParseFailure in one), so the scanner reports them the way parse.ts does.
 import { ParseFailure } from './parse.ts';
@@ -210,37 +211,8 @@ class Lexer {
     this.pos = p;
   }
 
-  private accept(chars: string): boolean {
-    const c = this.input[this.pos];
-    if (c !== undefined && chars.includes(c)) {
-      this.pos++;
-      return true;
-    }
-    return false;
-  }
-
-  private acceptRun(chars: string): void {
-    while (this.pos < this.input.length && chars.includes(this.input[this.pos] ?? '')) this.pos++;
-  }
-
   private number(start: number): void {
-    this.accept('+-');
-    let digits = '0123456789_';
-    if (this.accept('0')) {
-      if (this.accept('xX')) digits = '0123456789abcdefABCDEF_';
-      else if (this.accept('oO')) digits = '01234567_';
-      else if (this.accept('bB')) digits = '01_';
-    }
-    this.acceptRun(digits);
-    if (this.accept('.')) this.acceptRun(digits);
-    if (digits.length === 11 && this.accept('eE')) {
-      this.accept('+-');
-      this.acceptRun('0123456789_');
-    }
-    if (digits.length === 23 && this.accept('pP')) {
-      this.accept('+-');
-      this.acceptRun('0123456789_');
-    }
+    this.pos = numberEnd(this.input, this.pos);
     if (isAlphaNumericAt(this.input, this.pos)) {
       this.pos++;
       throw new ParseFailure(start, `bad number syntax: ${JSON.stringify(this.input.slice(start, this.pos))}`);
