@@ -619,7 +619,7 @@ after the batch's answers (queueMicrotask): 1.11×; smaller semi-spaces: 1 MiB 1
 noise). The image's heap flags against Node's defaults, side by side: Node's defaults took 1.005×,
 0.87× and 1.09× the image flags' CPU in three runs of six, six and two pairs; the benchmark's fixed
 load order gave the image flags 0.91–0.98× the defaults' throughput over this session's three runs.
-With \\`--trace-gc\\` over ~60,000 varied reviews each: the image flags' 8 MiB young generation was
+With \`--trace-gc\` over ~60,000 varied reviews each: the image flags' 8 MiB young generation was
 collected 919 times (0.3 ms each, ~5 µs a review) and the old generation once; the defaults' young
 generation (~26 MiB freed a collection) 317 times (~2 µs a review) and the old generation six
 times (5–7 ms each). A 16 MiB semi-space would halve the first figure for 16 MiB more resident
