@@ -10,16 +10,11 @@ export interface LineSink {
   flushSync(): void;
 }
 
-export interface LineBatch extends LineSink {
-  /** Hands what is queued to the sink now. */
-  flush(): void;
-}
-
 /** Past this many characters queued in one turn, they go to the sink at once. */
 export const MAX_BATCH_CHARS = 64 * 1024;
 
 /** `schedule` runs the hand-over once the turn's other callbacks are done (setImmediate). */
-export function batchLinesPerTurn(sink: LineSink, schedule: (run: () => void) => void = setImmediate): LineBatch {
+export function batchLinesPerTurn(sink: LineSink, schedule: (run: () => void) => void = setImmediate): LineSink {
   let queued = '';
   let armed = false;
   const flush = (): void => {
@@ -42,7 +37,6 @@ export function batchLinesPerTurn(sink: LineSink, schedule: (run: () => void) =>
       }
       return true;
     },
-    flush,
     flushSync() {
       flush();
       sink.flushSync();

@@ -43,7 +43,7 @@ export function createIsoTime(now: () => number = Date.now): () => string {
  * much per admission line, measured side by side; a synchronous write is what Go's log packages
  * do too: standard output that stops draining holds the process up rather than filling its memory.
  */
-export function stdoutDestination(): DestinationStream {
+function stdoutDestination(): DestinationStream {
   const batch = batchLinesPerTurn(pino.destination({ dest: 1, sync: true }));
   process.once('exit', () => {
     try {
