@@ -605,9 +605,11 @@ at the end of the turn: 0.936× (eight pairs), against 0.869× with no admission
 log packages write synchronously too; standard output that stops draining now holds the webhook up
 instead of filling its memory.)
 
-All three together, full varied load, eight interleaved pairs: 214 → 194 µs a request (0.91×;
-0.87–0.95 in every pair), 4,992 → 5,261 requests a second, against the floor's 52 µs in the same
-run (3.7×). The table at the top is the benchmark run after them.
+All three together, full varied load, against the code before them: eight interleaved pairs,
+214 → 194 µs a request (0.91×; 0.87–0.95 in every pair), 4,992 → 5,261 requests a second; a
+second run of ten pairs, 219 → 185 µs (0.84×; 0.73–0.99), 4,799 → 5,509 requests a second, p99
+7 → 5 ms, against the floor's 50 µs in the same run (3.7×). The table at the top is the benchmark
+run after them.
 
 Tried and not kept: VAULT_CONFIG's base64 written into the patch's JSON text as it is (JSON.rawJSON
 through a toJSON on its env entry): stringify of one such value 3.0 → 1.1 µs alone, but decideReview
