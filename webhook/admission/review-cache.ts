@@ -24,7 +24,7 @@ export interface ReviewCacheOptions {
   /**
    * Keep an entry only when its review has been missed before (the second pod of a workload):
    * most reviews are never seen twice. Only a fingerprint of each missed review is kept, in a
-   * bounded set; a fingerprint decides nothing but whether to keep an entry.
+   * fixed-size table; a fingerprint decides nothing but whether to keep an entry.
    */
   readonly keepOnSecondMiss: boolean;
 }
