@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AgentConfig, TemplateStanza } from '../../shared/agent-config.ts';
 import { makeServiceAccountJwt } from '../vault-server/jwt.ts';
+import type { DurationValue, KubernetesAuthSeed } from '../vault-server/seed.ts';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 // The Node running the tests: node_modules/.bin/node where npm installed one for this platform,
@@ -25,18 +26,31 @@ export interface AgentWorkDir {
   remove(): void;
 }
 
+/** The service account a work dir's token names; its config logs in as the role of the same name. */
+const WORK_DIR_NAMESPACE = 'default';
+const WORK_DIR_ACCOUNT = 'app';
+
+/**
+ * The Kubernetes auth mount a work dir's config logs in to: role `app`, bound to the service
+ * account of the work dir's token, with the test's own token TTLs.
+ */
+export function workDirKubernetesAuth(ttls: { token_ttl: DurationValue; token_max_ttl?: DurationValue }): KubernetesAuthSeed {
+  const role = { bound_service_account_names: [WORK_DIR_ACCOUNT], bound_service_account_namespaces: [WORK_DIR_NAMESPACE], ...ttls };
+  return { type: 'kubernetes', roles: { [WORK_DIR_ACCOUNT]: role } };
+}
+
 /** A temp dir (under `base`, default the OS temp dir; pods use a memory-backed emptyDir). */
 export function makeWorkDir(base: string = tmpdir()): AgentWorkDir {
   const dir = mkdtempSync(join(base, 'vaultlet-agent-'));
   const tokenPath = join(dir, 'sa-token');
-  writeFileSync(tokenPath, `${makeServiceAccountJwt({ namespace: 'default', serviceAccount: 'app' })}\n`);
+  writeFileSync(tokenPath, `${makeServiceAccountJwt({ namespace: WORK_DIR_NAMESPACE, serviceAccount: WORK_DIR_ACCOUNT })}\n`);
   const secretsDir = join(dir, 'secrets');
   const stateDir = join(dir, 'state');
   return {
     dir, secretsDir, stateDir, tokenPath,
     config: (vaultUrl, templates, extra = {}) => ({
       auto_auth: {
-        method: { type: 'kubernetes', mount_path: 'auth/kubernetes', config: { role: 'app', token_path: tokenPath }, min_backoff: '100ms', max_backoff: '1s' },
+        method: { type: 'kubernetes', mount_path: 'auth/kubernetes', config: { role: WORK_DIR_ACCOUNT, token_path: tokenPath }, min_backoff: '100ms', max_backoff: '1s' },
         sink: [{ type: 'file', config: { path: join(dir, '.vault-token') } }],
       },
       vault: { address: vaultUrl, retry: { num_retries: 3 } },

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { VaultSeed } from '../vault-server/seed.ts';
-import { NODE, ROOT, waitFor } from '../fakes/agent-process.ts';
+import { NODE, ROOT, waitFor, workDirKubernetesAuth } from '../fakes/agent-process.ts';
 import { MEMORY_SAVER_DELAY_MS } from '../../agent/memory-saver.ts';
 import { setUpAgentTestEnv } from '../fakes/agent-test-env.ts';
 
@@ -22,17 +22,7 @@ const SEED: VaultSeed = {
       type: 'approle',
       roles: { app: { role_id: 'role-id-app', bind_secret_id: false, token_ttl: 60, token_max_ttl: 300 } },
     },
-    kubernetes: {
-      type: 'kubernetes',
-      roles: {
-        app: {
-          bound_service_account_names: ['app'],
-          bound_service_account_namespaces: ['default'],
-          token_ttl: 60,
-          token_max_ttl: 300,
-        },
-      },
-    },
+    kubernetes: workDirKubernetesAuth({ token_ttl: 60, token_max_ttl: 300 }),
   },
 };
 

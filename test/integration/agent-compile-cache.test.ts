@@ -19,24 +19,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { VaultSeed } from '../vault-server/seed.ts';
 import { startVaultServer, type VaultTestServer } from '../vault-server/server.ts';
-import { NODE, ROOT, killAgents, makeWorkDir, type AgentWorkDir } from '../fakes/agent-process.ts';
+import { NODE, ROOT, killAgents, makeWorkDir, type AgentWorkDir, workDirKubernetesAuth } from '../fakes/agent-process.ts';
 import { imageNodeFlags } from '../../bench/image-command.ts';
 
 const SEED: VaultSeed = {
   secrets: { secret: { type: 'kv', version: 2, data: { 'app/config': { username: 'app-user', password: 'pw-1' } } } },
-  auth: {
-    kubernetes: {
-      type: 'kubernetes',
-      roles: {
-        app: {
-          bound_service_account_names: ['app'],
-          bound_service_account_namespaces: ['default'],
-          token_ttl: 60,
-          token_max_ttl: 300,
-        },
-      },
-    },
-  },
+  auth: { kubernetes: workDirKubernetesAuth({ token_ttl: 60, token_max_ttl: 300 }) },
 };
 
 const dockerfile = readFileSync(join(ROOT, 'Dockerfile.agent'), 'utf8');

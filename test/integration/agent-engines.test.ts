@@ -5,7 +5,7 @@ import { X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { VaultSeed } from '../vault-server/seed.ts';
-import { spawnAgent, waitFor } from '../fakes/agent-process.ts';
+import { spawnAgent, waitFor, workDirKubernetesAuth } from '../fakes/agent-process.ts';
 import { setUpAgentTestEnv } from '../fakes/agent-test-env.ts';
 
 const SEED: VaultSeed = {
@@ -13,7 +13,7 @@ const SEED: VaultSeed = {
     secret: { type: 'kv', version: 2, data: { 'team/a': { x: '1' }, 'team/b': { x: '2' }, 'team/sub/c': { x: '3' } } },
     pki: { type: 'pki', common_name: 'test root', roles: { app: { allowed_domains: ['example.com'], allow_subdomains: true, ttl: 3, max_ttl: 3 }, long: { allowed_domains: ['example.com'], allow_subdomains: true, ttl: 3600, max_ttl: 3600 } } },
   },
-  auth: { kubernetes: { type: 'kubernetes', roles: { app: { bound_service_account_names: ['app'], bound_service_account_namespaces: ['default'], token_ttl: 600, token_max_ttl: 6000 } } } },
+  auth: { kubernetes: workDirKubernetesAuth({ token_ttl: 600, token_max_ttl: 6000 }) },
 };
 
 const env = setUpAgentTestEnv(SEED);

@@ -4,7 +4,7 @@ import { describe, expect, it } from '@jest/globals';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { VaultSeed } from '../vault-server/seed.ts';
-import { spawnAgent, waitFor } from '../fakes/agent-process.ts';
+import { spawnAgent, waitFor, workDirKubernetesAuth } from '../fakes/agent-process.ts';
 import { setUpAgentTestEnv } from '../fakes/agent-test-env.ts';
 
 const SEED: VaultSeed = {
@@ -12,7 +12,7 @@ const SEED: VaultSeed = {
     secret: { type: 'kv', version: 2, data: { 'app/config': { password: 'pw' } } },
     database: { type: 'database', roles: { app: { default_ttl: 60, max_ttl: 600 } } },
   },
-  auth: { kubernetes: { type: 'kubernetes', roles: { app: { bound_service_account_names: ['app'], bound_service_account_namespaces: ['default'], token_ttl: 60, token_max_ttl: 600 } } } },
+  auth: { kubernetes: workDirKubernetesAuth({ token_ttl: 60, token_max_ttl: 600 }) },
 };
 
 const env = setUpAgentTestEnv(SEED);

@@ -3,7 +3,7 @@ import { describe, expect, it } from '@jest/globals';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { VaultSeed } from '../vault-server/seed.ts';
-import { spawnAgent } from '../fakes/agent-process.ts';
+import { spawnAgent, workDirKubernetesAuth } from '../fakes/agent-process.ts';
 import { setUpAgentTestEnv } from '../fakes/agent-test-env.ts';
 import { encodeAgentConfig } from '../../shared/agent-config.ts';
 
@@ -15,7 +15,7 @@ const SEED: VaultSeed = {
     kv: { type: 'kv', version: 1, data: { 'app/legacy': { api_key: 'legacy-1' } } },
     database: { type: 'database', roles: { app: { default_ttl: 60, max_ttl: 120 } } },
   },
-  auth: { kubernetes: { type: 'kubernetes', roles: { app: { bound_service_account_names: ['app'], bound_service_account_namespaces: ['default'], token_ttl: 60, token_max_ttl: 300 } } } },
+  auth: { kubernetes: workDirKubernetesAuth({ token_ttl: 60, token_max_ttl: 300 }) },
 };
 
 const env = setUpAgentTestEnv(SEED);

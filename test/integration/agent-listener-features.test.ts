@@ -9,7 +9,7 @@ import { AGENT_FEATURES, type AgentFeatures } from '../../shared/agent-capabilit
 import { encodeAgentConfig, type AgentConfig } from '../../shared/agent-config.ts';
 import { loadAgentSettings } from '../../agent/config.ts';
 import type { VaultSeed } from '../vault-server/seed.ts';
-import { spawnAgent, waitFor, type AgentProcess } from '../fakes/agent-process.ts';
+import { spawnAgent, waitFor, type AgentProcess, workDirKubernetesAuth } from '../fakes/agent-process.ts';
 import { setUpAgentTestEnv } from '../fakes/agent-test-env.ts';
 
 const SEED: VaultSeed = {
@@ -17,19 +17,7 @@ const SEED: VaultSeed = {
     secret: { type: 'kv', version: 2, data: { 'app/config': { password: 'pw' } } },
     database: { type: 'database', roles: { app: { default_ttl: 60, max_ttl: 600 } } },
   },
-  auth: {
-    kubernetes: {
-      type: 'kubernetes',
-      roles: {
-        app: {
-          bound_service_account_names: ['app'],
-          bound_service_account_namespaces: ['default'],
-          token_ttl: 60,
-          token_max_ttl: 600,
-        },
-      },
-    },
-  },
+  auth: { kubernetes: workDirKubernetesAuth({ token_ttl: 60, token_max_ttl: 600 }) },
 };
 
 const env = setUpAgentTestEnv(SEED);

@@ -12,7 +12,7 @@ import { createTlsDir } from '../helpers/tls-dir.ts';
 import { join } from 'node:path';
 import type { AgentConfig, ListenerStanza } from '../../shared/agent-config.ts';
 import type { VaultSeed } from '../vault-server/seed.ts';
-import { spawnAgent, waitFor, type AgentProcess } from '../fakes/agent-process.ts';
+import { spawnAgent, waitFor, type AgentProcess, workDirKubernetesAuth } from '../fakes/agent-process.ts';
 import { setUpAgentTestEnv } from '../fakes/agent-test-env.ts';
 
 const SENTINEL = 'sentinel-Lq73-never-logged';
@@ -25,19 +25,7 @@ const SEED: VaultSeed = {
       roles: { app: { default_ttl: 3, max_ttl: 60 }, persist: { default_ttl: 60, max_ttl: 600 } },
     },
   },
-  auth: {
-    kubernetes: {
-      type: 'kubernetes',
-      roles: {
-        app: {
-          bound_service_account_names: ['app'],
-          bound_service_account_namespaces: ['default'],
-          token_ttl: 60,
-          token_max_ttl: 600,
-        },
-      },
-    },
-  },
+  auth: { kubernetes: workDirKubernetesAuth({ token_ttl: 60, token_max_ttl: 600 }) },
 };
 
 const env = setUpAgentTestEnv(SEED);

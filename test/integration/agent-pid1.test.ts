@@ -10,24 +10,12 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { VaultSeed } from '../vault-server/seed.ts';
-import { CLI, NODE, ROOT, waitFor } from '../fakes/agent-process.ts';
+import { CLI, NODE, ROOT, waitFor, workDirKubernetesAuth } from '../fakes/agent-process.ts';
 import { setUpAgentTestEnv } from '../fakes/agent-test-env.ts';
 
 const SEED: VaultSeed = {
   secrets: { secret: { type: 'kv', version: 2, data: { 'app/config': { password: 'p' } } } },
-  auth: {
-    kubernetes: {
-      type: 'kubernetes',
-      roles: {
-        app: {
-          bound_service_account_names: ['app'],
-          bound_service_account_namespaces: ['default'],
-          token_ttl: 60,
-          token_max_ttl: 600,
-        },
-      },
-    },
-  },
+  auth: { kubernetes: workDirKubernetesAuth({ token_ttl: 60, token_max_ttl: 600 }) },
 };
 
 /** The local tini-static (Debian package `tini`), standing in for the image's /usr/bin/tini. */

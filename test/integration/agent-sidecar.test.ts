@@ -5,7 +5,7 @@ import { describe, expect, it } from '@jest/globals';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { VaultSeed } from '../vault-server/seed.ts';
-import { spawnAgent, waitFor } from '../fakes/agent-process.ts';
+import { spawnAgent, waitFor, workDirKubernetesAuth } from '../fakes/agent-process.ts';
 import { setUpAgentTestEnv } from '../fakes/agent-test-env.ts';
 
 const SENTINEL = 'sentinel-Kp42-never-logged';
@@ -15,7 +15,7 @@ const SEED: VaultSeed = {
     secret: { type: 'kv', version: 2, data: { 'app/config': { password: `${SENTINEL}-1` } } },
     database: { type: 'database', roles: { app: { default_ttl: 2, max_ttl: 4 } } },
   },
-  auth: { kubernetes: { type: 'kubernetes', roles: { app: { bound_service_account_names: ['app'], bound_service_account_namespaces: ['default'], token_ttl: 2, token_max_ttl: 5 } } } },
+  auth: { kubernetes: workDirKubernetesAuth({ token_ttl: 2, token_max_ttl: 5 }) },
 };
 
 const env = setUpAgentTestEnv(SEED);

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSy
 import { join } from 'node:path';
 import type { TemplateStanza } from '../../shared/agent-config.ts';
 import type { VaultSeed } from '../vault-server/seed.ts';
-import { spawnAgent } from '../fakes/agent-process.ts';
+import { spawnAgent, workDirKubernetesAuth } from '../fakes/agent-process.ts';
 import { setUpAgentTestEnv } from '../fakes/agent-test-env.ts';
 
 const SENTINEL = 'kv-SENTINEL-9c1d';
@@ -15,19 +15,7 @@ const OUTSIDE = 'outside-SENTINEL-42aa';
 
 const SEED: VaultSeed = {
   secrets: { secret: { type: 'kv', version: 2, data: { app: { cert: SENTINEL, version: '1.4.2' } } } },
-  auth: {
-    kubernetes: {
-      type: 'kubernetes',
-      roles: {
-        app: {
-          bound_service_account_names: ['app'],
-          bound_service_account_namespaces: ['default'],
-          token_ttl: 600,
-          token_max_ttl: 6000,
-        },
-      },
-    },
-  },
+  auth: { kubernetes: workDirKubernetesAuth({ token_ttl: 600, token_max_ttl: 6000 }) },
 };
 
 const env = setUpAgentTestEnv(SEED);

@@ -9,7 +9,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { VaultSeed } from '../vault-server/seed.ts';
-import { spawnAgent, waitFor } from '../fakes/agent-process.ts';
+import { spawnAgent, waitFor, workDirKubernetesAuth } from '../fakes/agent-process.ts';
 import { setUpAgentTestEnv } from '../fakes/agent-test-env.ts';
 import { createCa, issueCertificate } from '../../shared/tls/certificates.ts';
 
@@ -17,19 +17,7 @@ const SENTINEL = 'sentinel-Wr7t-never-logged';
 
 const SEED: VaultSeed = {
   secrets: { secret: { type: 'kv', version: 2, data: { 'app/config': { password: `${SENTINEL}-1` } } } },
-  auth: {
-    kubernetes: {
-      type: 'kubernetes',
-      roles: {
-        app: {
-          bound_service_account_names: ['app'],
-          bound_service_account_namespaces: ['default'],
-          token_ttl: 60,
-          token_max_ttl: 600,
-        },
-      },
-    },
-  },
+  auth: { kubernetes: workDirKubernetesAuth({ token_ttl: 60, token_max_ttl: 600 }) },
 };
 const KV = '{{ with secret "secret/app/config" }}{{ .Data.data.password }}{{ end }}';
 

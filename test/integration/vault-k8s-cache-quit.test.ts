@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AgentConfig } from '../../shared/agent-config.ts';
 import { localizeAgentConfig } from '../../cli/demo/local-config.ts';
-import { spawnAgent, waitFor } from '../fakes/agent-process.ts';
+import { spawnAgent, waitFor, workDirKubernetesAuth } from '../fakes/agent-process.ts';
 import { setUpAgentTestEnv } from '../fakes/agent-test-env.ts';
 import { freePort } from '../helpers/webhook-process.ts';
 import { admit, podWith, testConfig } from '../helpers/pods.ts';
@@ -21,19 +21,7 @@ const env = setUpAgentTestEnv({
     secret: { type: 'kv', version: 2, data: { 'app/config': { password: SENTINEL } } },
     database: { type: 'database', roles: { app: { default_ttl: 600, max_ttl: 3600 } } },
   },
-  auth: {
-    kubernetes: {
-      type: 'kubernetes',
-      roles: {
-        app: {
-          bound_service_account_names: ['app'],
-          bound_service_account_namespaces: ['default'],
-          token_ttl: 600,
-          token_max_ttl: 3600,
-        },
-      },
-    },
-  },
+  auth: { kubernetes: workDirKubernetesAuth({ token_ttl: 600, token_max_ttl: 3600 }) },
 });
 
 describe("vault-k8s's agent cache and quit examples through the webhook and the agents", () => {
