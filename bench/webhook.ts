@@ -178,7 +178,8 @@ function buildBundle(): string {
 }
 
 async function main(): Promise<void> {
-  const rounds = numberArg('--rounds', 3);
+  // Even, so that each load runs as often in the forward order as in the reverse one.
+  const rounds = numberArg('--rounds', 4);
   const bundle = buildBundle();
   const tls = await createTlsDir();
   const logs = mkdtempSync(join(tmpdir(), 'vaultlet-bench-logs-'));
@@ -226,7 +227,9 @@ async function main(): Promise<void> {
     };
     const results: Record<CaseName, LoadResult[]> = { floorRepeat: [], repeat: [], floorVaried: [], varied: [], variedDefault: [] };
     for (let i = 0; i < rounds; i++) {
-      for (const name of CASES) {
+      // Every other round runs the loads in reverse, so that no load always follows the same one
+      // or always comes later in a round: a machine that drifts hits every load alike.
+      for (const name of i % 2 === 0 ? CASES : [...CASES].reverse()) {
         const t = targets[name];
         await load(t.url, t.server, t.body, WARMUP_S);
         results[name].push(await load(t.url, t.server, t.body, DURATION_S));
@@ -304,7 +307,7 @@ function writeReport(r: Report): void {
 
 Run: ${new Date().toISOString()} · ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}) · Node ${process.version}
 Load: autocannon in the bench process, ${CONNECTIONS} keep-alive HTTPS connections, POST /mutate; ${r.rounds} rounds, each
-running the five loads in turn for ${DURATION_S} s after a ${WARMUP_S} s warm-up. Typical review ${r.reviewBytes} bytes
+running the five loads in turn (every other round in reverse order) for ${DURATION_S} s after a ${WARMUP_S} s warm-up. Typical review ${r.reviewBytes} bytes
 (test/fixtures/pods/typical-annotated-pod.json), response ${r.responseBytes} bytes; varied reviews ${r.variedReviewBytes} bytes
 (median), a sample response ${r.variedResponseBytes} bytes, ${r.poolSize} pod shapes of which ${r.patched.patched} are admitted with a patch.
 The webhook is the bundle (\`npm run build:webhook\`) run as Dockerfile.webhook runs it (Node flags ${flags}; environment ${envText}),
@@ -626,6 +629,34 @@ collected 919 times (0.3 ms each, ~5 µs a review) and the old generation once; 
 generation (~26 MiB freed a collection) 317 times (~2 µs a review) and the old generation six
 times (5–7 ms each). A 16 MiB semi-space would halve the first figure for 16 MiB more resident
 memory; a 12 MiB one was 0.925× the CPU of 8 in one run (152 MiB), within the noise of others.
+
+### A pod never seen before: the fifth pass, the second core (2026-12-06)
+
+The budget is as the second pass found it: at 2.5× the floor (~125–135 µs a request) the webhook
+has ~75–80 µs for everything beyond the floor's own TLS, HTTP and JSON.parse, and in process, hot,
+the decision alone still takes ~77 of those (\`decideReview\` 90 µs over 20,000 varied reviews,
+JSON.parse 13 of it). Per stage this pass (thread CPU laps, in process): checks of the body 6,
+annotation reader 9, agent spec 22, secret paths 2.5, mutation 14, diff 6, the patch's JSON
+12–15, the response 5.
+
+Measured and not kept: **ordinary reviews decided in the worker thread while the main thread is
+busy** (the worker that takes large reviews, when it has fewer than 2 or 4 queued; only reviews
+that are not the last of their batch), to use the second core. Interleaved 4 s rounds, four pairs:
+CPU 1.22× a request (the body and the outcome cross threads by structured clone), throughput
+unchanged (5,465 → 5,444 and 5,290 req/s), p99 4 → 6 and 8 ms, VmRSS 153 → 184 MiB. The load
+generator takes this machine's second core; on a larger node such a webhook might answer more
+reviews a second, but each would cost more CPU, and the memory target would be lost.
+
+The benchmark now runs every other round's loads in reverse order, four rounds by default, so that
+no load always follows the same one: with a fixed order, machine drift moved the image-flags
+against default-flags figure between runs by as much as the flags did. In the first run so, the
+image flags still gave 0.93× (0.90–1.01) the defaults' throughput, at 136 against 238 MiB.
+Where the gap is not: young-generation collections (\`--trace-gc-nvp\`, 8 s of the varied load): one
+every 68 reviews, ~105 KiB allocated a review, ~110 KiB surviving each, 0.3–0.44 ms a pause, so
+~6 µs a review, nearly all of it fixed cost per collection; yet a 16 MiB semi-space (half as
+many) took 1.00× the CPU of 8 MiB side by side (six pairs, 152 against 143 MiB), and Node's
+defaults 0.97× (249 MiB). Two malloc arenas against glibc's default: no difference beyond the
+noise (four variants, six pairs).
 `;
 
 // Floor mode: this same file, run as `node bench/webhook.ts --floor PORT CERT KEY BODYFILE`.
