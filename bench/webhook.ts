@@ -656,7 +656,14 @@ every 68 reviews, ~105 KiB allocated a review, ~110 KiB surviving each, 0.3–0.
 ~6 µs a review, nearly all of it fixed cost per collection; yet a 16 MiB semi-space (half as
 many) took 1.00× the CPU of 8 MiB side by side (six pairs, 152 against 143 MiB), and Node's
 defaults 0.97× (249 MiB). Two malloc arenas against glibc's default: no difference beyond the
-noise (four variants, six pairs).
+noise (four variants, six pairs; again with eight pairs: 0.96× the CPU without them, Node's defaults
+1.00×, against a spread of 0.82–1.18 between pairs).
+
+Also measured and not kept: both agents' \`VAULT_CONFIG\` written from shared stanzas (the
+templates, auth and vault stanzas built once and their JSON reused for the second agent, the
+issue's "agent config built and encoded once"): the pair cost 10.4–11.3 µs a pod either way,
+in process, interleaved over three rounds (the key-by-key assembly costs what the second
+JSON.stringify did), and decideReview moved by less than its noise (±4 µs in alternating runs).
 `;
 
 // Floor mode: this same file, run as `node bench/webhook.ts --floor PORT CERT KEY BODYFILE`.
