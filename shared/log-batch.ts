@@ -1,7 +1,8 @@
 // Log lines written in one turn of the event loop leave in one write of the stream below, instead of
 // one write each (docs/adr/0007). A busy webhook writes a line per admission and decides several
-// admissions in one turn (webhook/routes/review-batch.ts). Sixteen lines a turn to a file,
-// asynchronously: ~4 µs a line instead of ~6.5 (pino's own formatting is ~2 of either).
+// admissions in one turn (webhook/routes/review-batch.ts). Sixteen lines a turn to a file, in
+// process: ~4 µs a line instead of ~6.5 (pino's own formatting is ~2 of either); the logger
+// (logger.ts) makes that one write synchronous as well.
 
 /** What the batch writes to: pino's destination (sonic-boom). */
 export interface LineSink {
