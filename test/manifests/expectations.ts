@@ -92,7 +92,7 @@ export function expectSecureWebhookPod(deployment: K8sObject, spread: 'required'
     successThreshold: 1,
     timeoutSeconds: 5,
   });
-  expect(c['resources']).toEqual({ requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } });
+  expect(c['resources']).toEqual({ requests: { cpu: '50m', memory: '160Mi' }, limits: { memory: '256Mi' } });
   expect(c['args']).toEqual(['webhook']);
   expectSpreadOverNodes(deployment, spread);
 }
