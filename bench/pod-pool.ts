@@ -116,14 +116,166 @@ export function variedPod(index: number): Record<string, unknown> {
   };
 }
 
+// What the API server adds to a pod a ReplicaSet controller creates before any webhook sees it, and
+// the review around it (admission.k8s.io/v1, fields in the order the API server writes them):
+// defaults (terminationGracePeriodSeconds, the deprecated serviceAccount), the two tolerations of
+// the DefaultTolerationSeconds admission plugin, creationTimestamp null and an empty status, and
+// metadata.managedFields, which the field manager computes before admission: every field the
+// controller set, annotation keys included (the token volume and its mounts, which the
+// ServiceAccount admission plugin adds later, and the priority fields are not among them).
+const GVK = { group: '', version: 'v1', kind: 'Pod' };
+const GVR = { group: '', version: 'v1', resource: 'pods' };
+const CONTROLLER = {
+  username: 'system:serviceaccount:kube-system:replicaset-controller',
+  uid: '6c1f0d8e-3a5b-4c2e-9f7d-1b2a3c4d5e6f',
+  groups: ['system:serviceaccounts', 'system:serviceaccounts:kube-system', 'system:authenticated'],
+};
+const DEFAULT_TOLERATIONS = ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable'].map((key) => ({
+  key,
+  operator: 'Exists',
+  effect: 'NoExecute',
+  tolerationSeconds: 300,
+}));
+
+type Json = Record<string, unknown>;
+
+/** How the field manager names an item of each keyed list it tracks. */
+const LIST_ITEM_KEYS: Readonly<Record<string, (item: Json) => Json>> = {
+  containers: (i) => ({ name: i['name'] }),
+  env: (i) => ({ name: i['name'] }),
+  ports: (i) => ({ containerPort: i['containerPort'], protocol: i['protocol'] }),
+  ownerReferences: (i) => ({ uid: i['uid'] }),
+};
+
+/** A FieldsV1 set: `f:` per field, `k:` per keyed list item, `.` for a set member itself; keys sorted. */
+function fieldSet(value: Json, member: boolean): Json {
+  const entries: [string, unknown][] = member ? [['.', {}]] : [];
+  for (const [field, v] of Object.entries(value)) {
+    if (v === undefined) continue;
+    const itemKey = LIST_ITEM_KEYS[field];
+    if (Array.isArray(v) && itemKey !== undefined) {
+      const items: [string, unknown][] = [['.', {}]];
+      for (const item of v as Json[]) {
+        items.push([`k:${JSON.stringify(itemKey(item))}`, field === 'ownerReferences' ? {} : fieldSet(item, true)]);
+      }
+      entries.push([`f:${field}`, Object.fromEntries(items.sort(byKey))]);
+    } else if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
+      entries.push([`f:${field}`, fieldSet(v as Json, true)]);
+    } else {
+      entries.push([`f:${field}`, {}]);
+    }
+  }
+  return Object.fromEntries(entries.sort(byKey));
+}
+
+function byKey(a: [string, unknown], b: [string, unknown]): number {
+  return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
+}
+
+/** `pod`'s review as the API server sends it for a CREATE by the ReplicaSet controller. */
+function apiServerReview(pod: Json, uid: string): Json {
+  const metadata = pod['metadata'] as Json;
+  const spec = pod['spec'] as Json & { containers: Json[]; volumes: Json[] };
+  const tokenVolume = (spec.volumes[0] as Json)['name'];
+  const containers = spec.containers.map((c) => ({
+    ...c,
+    volumeMounts: (c['volumeMounts'] as Json[]).filter((m) => m['name'] !== tokenVolume),
+  }));
+  const asked = {
+    metadata: {
+      generateName: metadata['generateName'],
+      labels: metadata['labels'],
+      annotations: metadata['annotations'],
+      ownerReferences: metadata['ownerReferences'],
+    },
+    spec: {
+      containers: containers.map(({ volumeMounts, ...c }) => (volumeMounts.length > 0 ? { ...c, volumeMounts } : c)),
+      restartPolicy: spec['restartPolicy'],
+      terminationGracePeriodSeconds: 30,
+      dnsPolicy: spec['dnsPolicy'],
+      serviceAccountName: spec['serviceAccountName'],
+      serviceAccount: spec['serviceAccountName'],
+      securityContext: spec['securityContext'],
+      schedulerName: spec['schedulerName'],
+      enableServiceLinks: spec['enableServiceLinks'],
+    },
+  };
+  const managedFields = [
+    {
+      manager: 'kube-controller-manager',
+      operation: 'Update',
+      apiVersion: 'v1',
+      time: '2026-12-06T05:00:00Z',
+      fieldsType: 'FieldsV1',
+      fieldsV1: { 'f:metadata': fieldSet(asked.metadata, false), 'f:spec': fieldSet(asked.spec, false) },
+    },
+  ];
+  const object = {
+    kind: 'Pod',
+    apiVersion: 'v1',
+    metadata: {
+      generateName: metadata['generateName'],
+      namespace: metadata['namespace'],
+      creationTimestamp: null,
+      labels: metadata['labels'],
+      annotations: metadata['annotations'],
+      ownerReferences: metadata['ownerReferences'],
+      managedFields,
+    },
+    spec: {
+      volumes: spec.volumes,
+      containers: spec.containers,
+      restartPolicy: spec['restartPolicy'],
+      terminationGracePeriodSeconds: 30,
+      dnsPolicy: spec['dnsPolicy'],
+      serviceAccountName: spec['serviceAccountName'],
+      serviceAccount: spec['serviceAccountName'],
+      securityContext: spec['securityContext'],
+      schedulerName: spec['schedulerName'],
+      tolerations: DEFAULT_TOLERATIONS,
+      priority: spec['priority'],
+      enableServiceLinks: spec['enableServiceLinks'],
+      preemptionPolicy: spec['preemptionPolicy'],
+    },
+    status: {},
+  };
+  return {
+    kind: 'AdmissionReview',
+    apiVersion: 'admission.k8s.io/v1',
+    request: {
+      uid,
+      kind: GVK,
+      resource: GVR,
+      requestKind: GVK,
+      requestResource: GVR,
+      namespace: metadata['namespace'],
+      operation: 'CREATE',
+      userInfo: CONTROLLER,
+      object,
+      oldObject: null,
+      dryRun: false,
+      options: { kind: 'CreateOptions', apiVersion: 'meta.k8s.io/v1' },
+    },
+  };
+}
+
+/**
+ * How the pool's reviews are written: 'api-server' as the API server sends them (the benchmark's
+ * varied load); 'trimmed' with only the fields the webhook reads, the pod without what the API
+ * server adds (the load the benchmark measured before 2026-12-06, kept for comparison).
+ */
+export type ReviewShape = 'api-server' | 'trimmed';
+
 /** The AdmissionReview bodies of `size` pods of distinct shapes; their uid is ID_PLACEHOLDER too. */
-export function variedReviews(size: number): string[] {
+export function variedReviews(size: number, shape: ReviewShape = 'api-server'): string[] {
   return Array.from({ length: size }, (_, i) => {
     const pod = variedPod(i) as { metadata: { namespace: string } };
+    const uid = `pool-${ID_PLACEHOLDER}`;
+    if (shape === 'api-server') return JSON.stringify(apiServerReview(pod, uid));
     return JSON.stringify({
       apiVersion: 'admission.k8s.io/v1',
       kind: 'AdmissionReview',
-      request: { uid: `pool-${ID_PLACEHOLDER}`, namespace: pod.metadata.namespace, operation: 'CREATE', object: pod },
+      request: { uid, namespace: pod.metadata.namespace, operation: 'CREATE', object: pod },
     });
   });
 }

@@ -19,8 +19,13 @@
 //   varied         — the webhook (image flags), a pod never seen before in every request: pods of
 //                    thousands of shapes (bench/pod-pool.ts: own names, namespaces, labels, images,
 //                    secret names and paths, templates, settings) each with a per-request id in its
-//                    names and Vault paths, so no cache of any kind can answer;
-//   varied/default — the same varied load on the webhook with Node's default flags.
+//                    names and Vault paths, so no cache of any kind can answer; each review as the
+//                    API server sends it (the request's kind, resource and userInfo, the pod's
+//                    managedFields, defaults and default tolerations);
+//   varied/default — the same varied load on the webhook with Node's default flags;
+//   floor/trimmed, varied/trimmed — the floor and the webhook on the same pods in reviews trimmed
+//                    to the fields the webhook reads (what this benchmark sent before 2026-12-06):
+//                    a cheaper floor, so a higher ratio, kept to compare with earlier runs.
 // All build each request body the same way in the client, so the client's cost is equal. The
 // servers are child processes; their CPU time per request and VmRSS are read from /proc.
 import autocannon from 'autocannon';
@@ -167,7 +172,7 @@ function numberArg(flag: string, fallback: number): number {
   return n;
 }
 
-const CASES = ['floorRepeat', 'repeat', 'floorVaried', 'varied', 'variedDefault'] as const;
+const CASES = ['floorRepeat', 'repeat', 'floorVaried', 'varied', 'variedDefault', 'floorTrimmed', 'variedTrimmed'] as const;
 type CaseName = (typeof CASES)[number];
 
 function buildBundle(): string {
@@ -185,7 +190,8 @@ async function main(): Promise<void> {
   const logs = mkdtempSync(join(tmpdir(), 'vaultlet-bench-logs-'));
   const pod = typicalPod();
   const reviewBody = JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: { uid: UID, namespace: 'team', operation: 'CREATE', object: pod } });
-  const pool = variedReviews(POOL_SHAPES);
+  const pool = variedReviews(POOL_SHAPES, 'api-server');
+  const trimmedPool = variedReviews(POOL_SHAPES, 'trimmed');
   const children: ChildProcess[] = [];
   const webhookEnv = (port: number): Record<string, string> => ({
     AGENT_INJECT_VAULT_ADDR: 'https://vault.vault.svc:8200',
@@ -206,16 +212,23 @@ async function main(): Promise<void> {
     if (sample.status !== 200) throw new Error(`webhook answered ${sample.status}`);
     const variedSample = await httpsRequest({ port: webhookPort, ca: tls.ca.certPem, path: '/mutate', body: variedBodies(pool, 's')() });
     if (!variedSample.body.includes('"allowed":true')) throw new Error(`the varied sample was not admitted: ${variedSample.body.slice(0, 300)}`);
+    const trimmedSample = await httpsRequest({ port: webhookPort, ca: tls.ca.certPem, path: '/mutate', body: variedBodies(trimmedPool, 's')() });
+    if (!trimmedSample.body.includes('"allowed":true')) throw new Error(`the trimmed sample was not admitted: ${trimmedSample.body.slice(0, 300)}`);
     const repeatFile = join(logs, 'canned-repeat.json');
     writeFileSync(repeatFile, sample.body);
     const variedFile = join(logs, 'canned-varied.json');
     writeFileSync(variedFile, variedSample.body);
+    const trimmedFile = join(logs, 'canned-trimmed.json');
+    writeFileSync(trimmedFile, trimmedSample.body);
     const floorRepeatPort = await freePort();
     const floorRepeat = await spawnUntil([join(ROOT, 'bench', 'webhook.ts'), '--floor', String(floorRepeatPort), tls.certFile, tls.keyFile, repeatFile], {}, 'floor listening', join(logs, 'floor-repeat.log'));
     children.push(floorRepeat);
     const floorVariedPort = await freePort();
     const floorVaried = await spawnUntil([join(ROOT, 'bench', 'webhook.ts'), '--floor', String(floorVariedPort), tls.certFile, tls.keyFile, variedFile], {}, 'floor listening', join(logs, 'floor-varied.log'));
     children.push(floorVaried);
+    const floorTrimmedPort = await freePort();
+    const floorTrimmed = await spawnUntil([join(ROOT, 'bench', 'webhook.ts'), '--floor', String(floorTrimmedPort), tls.certFile, tls.keyFile, trimmedFile], {}, 'floor listening', join(logs, 'floor-trimmed.log'));
+    children.push(floorTrimmed);
 
     const url = (port: number): string => `https://127.0.0.1:${port}/mutate`;
     const targets: Record<CaseName, { url: string; server: ChildProcess; body: BodyMaker }> = {
@@ -224,8 +237,10 @@ async function main(): Promise<void> {
       floorVaried: { url: url(floorVariedPort), server: floorVaried, body: variedBodies(pool, 'f') },
       varied: { url: url(webhookPort), server: webhook, body: variedBodies(pool, 'w') },
       variedDefault: { url: url(defaultPort), server: webhookDefault, body: variedBodies(pool, 'd') },
+      floorTrimmed: { url: url(floorTrimmedPort), server: floorTrimmed, body: variedBodies(trimmedPool, 'g') },
+      variedTrimmed: { url: url(webhookPort), server: webhook, body: variedBodies(trimmedPool, 'v') },
     };
-    const results: Record<CaseName, LoadResult[]> = { floorRepeat: [], repeat: [], floorVaried: [], varied: [], variedDefault: [] };
+    const results: Record<CaseName, LoadResult[]> = { floorRepeat: [], repeat: [], floorVaried: [], varied: [], variedDefault: [], floorTrimmed: [], variedTrimmed: [] };
     for (let i = 0; i < rounds; i++) {
       // Every other round runs the loads in reverse, so that no load always follows the same one
       // or always comes later in a round: a machine that drifts hits every load alike.
@@ -237,10 +252,13 @@ async function main(): Promise<void> {
     }
     const admit = await admitTiming(pod);
     const patched = await poolPatched(pool);
+    const trimmedPatched = await poolPatched(trimmedPool);
+    if (trimmedPatched.patched !== patched.patched) throw new Error(`the two review shapes are decided differently: ${patched.patched} against ${trimmedPatched.patched} patches`);
     writeReport({
       rounds, results, admit, patched, poolSize: pool.length,
       reviewBytes: reviewBody.length, responseBytes: sample.body.length,
       variedReviewBytes: median(pool.map((b) => b.length)), variedResponseBytes: variedSample.body.length,
+      trimmedReviewBytes: median(trimmedPool.map((b) => b.length)),
     });
     // Missed targets are reported in the tables; only failed requests fail the run.
     process.exitCode = CASES.every((name) => results[name].every((r) => r.failures === 0)) ? 0 : 1;
@@ -277,6 +295,7 @@ interface Report {
   readonly responseBytes: number;
   readonly variedReviewBytes: number;
   readonly variedResponseBytes: number;
+  readonly trimmedReviewBytes: number;
 }
 
 function spread(values: readonly number[], digits: number): string {
@@ -307,9 +326,9 @@ function writeReport(r: Report): void {
 
 Run: ${new Date().toISOString()} · ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}) · Node ${process.version}
 Load: autocannon in the bench process, ${CONNECTIONS} keep-alive HTTPS connections, POST /mutate; ${r.rounds} rounds, each
-running the five loads in turn (every other round in reverse order) for ${DURATION_S} s after a ${WARMUP_S} s warm-up. Typical review ${r.reviewBytes} bytes
+running the seven loads in turn (every other round in reverse order) for ${DURATION_S} s after a ${WARMUP_S} s warm-up. Typical review ${r.reviewBytes} bytes
 (test/fixtures/pods/typical-annotated-pod.json), response ${r.responseBytes} bytes; varied reviews ${r.variedReviewBytes} bytes
-(median), a sample response ${r.variedResponseBytes} bytes, ${r.poolSize} pod shapes of which ${r.patched.patched} are admitted with a patch.
+(median; ${r.trimmedReviewBytes} trimmed), a sample response ${r.variedResponseBytes} bytes, ${r.poolSize} pod shapes of which ${r.patched.patched} are admitted with a patch.
 The webhook is the bundle (\`npm run build:webhook\`) run as Dockerfile.webhook runs it (Node flags ${flags}; environment ${envText}),
 with its defaults (info logs to a file in an unwatched directory, metrics on); "default flags" is the same
 bundle under Node's default heap settings and environment. All servers are child processes on 127.0.0.1.
@@ -323,6 +342,12 @@ What each load is:
 - **varied**: the webhook, a pod never seen before in every review: pod shapes differ in names,
   namespaces, labels, images, secret count, names and paths, templates and settings
   (bench/pod-pool.ts), and each request carries its own id in names and Vault paths, so no cache answers.
+  Each review is what the API server sends for a pod a ReplicaSet creates: the request's kind,
+  resource and userInfo, and the pod with its managedFields (every field the controller set,
+  annotation keys included), defaults and default tolerations. The targets are judged on these.
+- **trimmed**: the same pods and ids in reviews trimmed to the fields the webhook reads, as this
+  benchmark sent them before 2026-12-06: the floor parses half the bytes, so its CPU is lower and
+  every ratio to it higher. Reported to compare with earlier runs; see the notes.
 
 Figures are the median of the rounds, with the lowest and highest in brackets. "CPU µs/req" is the
 server process's CPU time (all its threads) per answered request, from /proc; "RSS" its VmRSS at
@@ -335,6 +360,8 @@ ${row('webhook, repeat (the same pod)', 'repeat')}
 ${row('floor, varied reviews', 'floorVaried')}
 ${row('webhook, varied (a new pod each time)', 'varied')}
 ${row('webhook, varied, default Node flags', 'variedDefault')}
+${row('floor, varied reviews trimmed', 'floorTrimmed')}
+${row('webhook, varied, trimmed reviews', 'variedTrimmed')}
 
 | Figure | Value | Target | Met |
 | --- | ---: | ---: | :---: |
@@ -343,6 +370,8 @@ ${row('webhook, varied, default Node flags', 'variedDefault')}
 | varied: p99 webhook / floor's p99 | ${spread(ratios('varied', 'floorVaried', p99), 2)} | ≤ ${TARGETS.variedP99Ratio} | ${met(variedP99 <= TARGETS.variedP99Ratio)} |
 | varied: webhook VmRSS, image flags (highest round) | ${round(variedRss, 0)} MiB | ≤ ${TARGETS.variedRssMiB} MiB | ${met(variedRss <= TARGETS.variedRssMiB)} |
 | varied: throughput with image flags / default flags | ${spread(ratios('varied', 'variedDefault', rps), 3)} | ≥ 1 (no worse) | ${met(defaultVsFlags >= 0.97)} |
+| trimmed reviews: webhook CPU per request / floor's | ${spread(ratios('variedTrimmed', 'floorTrimmed', cpu), 2)} | (for comparison) | — |
+| trimmed reviews: throughput webhook / floor, p99 / floor's | ${spread(ratios('variedTrimmed', 'floorTrimmed', rps), 3)}, ${spread(ratios('variedTrimmed', 'floorTrimmed', p99), 2)} | (for comparison) | — |
 | repeat: throughput webhook / floor | ${spread(ratios('repeat', 'floorRepeat', rps), 3)} | ≥ ${TARGETS.repeatRatio} | ${met(repeatRatio >= TARGETS.repeatRatio)} |
 | repeat: webhook p99 | ${repeatP99} ms | ≤ ${TARGETS.repeatP99Ms} ms | ${met(repeatP99 <= TARGETS.repeatP99Ms)} |
 | admitPod median (in-process, ${ADMIT_ITERATIONS} runs, typical pod) | ${round(admit.medianUs, 1)} µs | ≤ ${TARGETS.admitMedianUs} µs | ${met(admit.medianUs <= TARGETS.admitMedianUs)} |

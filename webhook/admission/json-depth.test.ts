@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { nestsDeeperThan } from './json-depth.ts';
+import { nestsDeeperThan, screenJson } from './json-depth.ts';
 
 const bytes = (text: string): Buffer => Buffer.from(text);
 
@@ -28,5 +28,32 @@ describe('JSON nesting depth', () => {
     const depth = 100_000;
     expect(nestsDeeperThan(bytes(`${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`), 128)).toBe(true);
     expect(nestsDeeperThan(bytes(`${'['.repeat(depth)}${']'.repeat(depth)}`), 128)).toBe(true);
+  });
+});
+
+describe('screenJson: whether a forbidden key can be present', () => {
+  const screen = (text: string): string => screenJson(bytes(text), 128);
+
+  it('is plain when no string is __proto__ or constructor and nothing is escaped', () => {
+    expect(screen('{"a":{"b":["c",1,true,null]}}')).toBe('plain');
+    expect(screen('{"x__proto__":1,"constructors":"__proto__x","_proto__":2,"constructo":3}')).toBe('plain');
+    expect(screen('"__proto"')).toBe('plain');
+  });
+
+  it('is suspect for either key, as a key or a value, and for any \\u escape', () => {
+    expect(screen('{"__proto__":1}')).toBe('suspect');
+    expect(screen('{"a":"constructor"}')).toBe('suspect');
+    expect(screen('{"\\u005f_proto__":1}')).toBe('suspect');
+    expect(screen('{"a":"\\u0041"}')).toBe('suspect');
+  });
+
+  it('is plain for other escapes, which cannot spell either key', () => {
+    expect(screen('{"a":"line\\nbreak \\"quoted\\" \\\\ \\/"}')).toBe('plain');
+    expect(screen('{"k:{\\"name\\":\\"app\\"}":{}}')).toBe('plain');
+  });
+
+  it('says deep before anything else', () => {
+    expect(screen(`{"__proto__":${'['.repeat(200)}${']'.repeat(200)}}`)).toBe('deep');
+    expect(screen(`${'['.repeat(129)}${']'.repeat(129)}`)).toBe('deep');
   });
 });

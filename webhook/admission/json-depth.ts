@@ -1,6 +1,8 @@
 // How deeply JSON text nests, read from its bytes before JSON.parse: a pod is ~15 levels deep, and
 // a 100k-deep body parses fine but then costs tens of milliseconds (and risks the stack) in every
-// recursive walk after it. One pass, linear in the bytes whatever they hold.
+// recursive walk after it. One pass, linear in the bytes whatever they hold. The same pass tells
+// whether the text can hold a `__proto__` or `constructor` key at all, so that the poisoning
+// checks' regular expressions run only when it can (review-json.ts).
 
 /** Far deeper than any Pod (about 15 levels with the AdmissionReview around it). */
 export const MAX_JSON_DEPTH = 128;
@@ -43,25 +45,61 @@ function fewOpenings(bytes: Buffer, max: number): boolean {
  * count. For text that is not JSON the answer means nothing: JSON.parse decides that.
  */
 export function nestsDeeperThan(bytes: Buffer, max: number): boolean {
-  if (bytes.length > COUNT_FIRST_BYTES && fewOpenings(bytes, max)) return false;
+  return screenJson(bytes, max) === 'deep';
+}
+
+/**
+ * 'deep': nested deeper than `max`. 'suspect': within it, but a string in it is `__proto__` or
+ * `constructor` as written, or holds a \\u escape (which could spell either). 'plain': neither, so
+ * no key of it can be one of the two, however the text is parsed. Meaningful for JSON text only.
+ */
+export type JsonScreen = 'deep' | 'suspect' | 'plain';
+
+// The two keys, as bytes, by length (9 and 11).
+const PROTO = Buffer.from('__proto__');
+const LETTER_U = 0x75;
+const CONSTRUCTOR = Buffer.from('constructor');
+
+function namesForbiddenKey(bytes: Buffer, start: number, end: number): boolean {
+  const length = end - start;
+  const key = length === PROTO.length ? PROTO : length === CONSTRUCTOR.length ? CONSTRUCTOR : undefined;
+  if (key === undefined) return false;
+  // Byte by byte in JS: most strings of these lengths differ in their first byte, and a native
+  // compare per string cost more than the regular expressions this screen saves.
+  for (let k = 0; k < length; k += 1) if (bytes[start + k] !== key[k]) return false;
+  return true;
+}
+
+/** One pass over `bytes`: the depth limit and whether a forbidden key can be present (JsonScreen). */
+export function screenJson(bytes: Buffer, max: number): JsonScreen {
+  // Few brackets rule out depth, but not the keys: those are left to the regular expressions.
+  if (bytes.length > COUNT_FIRST_BYTES && fewOpenings(bytes, max)) return 'suspect';
   const n = bytes.length;
   let depth = 0;
+  let suspect = false;
   for (let i = 0; i < n; i += 1) {
     const meaning = MEANING[bytes[i] as number];
     if (meaning === OTHER) continue;
     if (meaning === STRING) {
       // To the closing quote; an escaped character (\" included) is skipped with its backslash.
+      const start = i + 1;
       for (i += 1; i < n; i += 1) {
         const c = bytes[i];
         if (c === QUOTE) break;
-        if (c === BACKSLASH) i += 1;
+        if (c === BACKSLASH) {
+          // Only a \u escape can spell a letter of either key (\" \\ \n and the rest cannot).
+          if (bytes[i + 1] === LETTER_U) suspect = true;
+          i += 1;
+        }
       }
+      const length = i - start;
+      if ((length === PROTO.length || length === CONSTRUCTOR.length) && namesForbiddenKey(bytes, start, i)) suspect = true;
     } else if (meaning === OPEN) {
       depth += 1;
-      if (depth > max) return true;
+      if (depth > max) return 'deep';
     } else {
       depth -= 1;
     }
   }
-  return false;
+  return suspect ? 'suspect' : 'plain';
 }

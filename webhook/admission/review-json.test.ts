@@ -1,10 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { testConfig } from '../../test/helpers/pods.ts';
+import secureJson from 'secure-json-parse';
+import { jsonText, mutated, rawBytes } from '../../test/helpers/json-texts.ts';
 import { propertyRuns } from '../../test/helpers/property-runs.ts';
 import { MAX_ANNOTATIONS_CHARS } from '../annotations/limits.ts';
 import { admitPod } from '../inject/admit.ts';
 import { decideReview } from './decide-review.ts';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.ts';
 import { scanReview } from './review-scan.ts';
 import {
   ANNOTATIONS_OVER_CAP,
@@ -281,5 +284,54 @@ describe('readReviewJson against parseReviewJson', () => {
       }),
       { numRuns: propertyRuns(300) },
     );
+  });
+});
+
+/** The body's parse as it was before the screen: depth, then secure-json-parse's checks on every body. */
+function parsedAlways(bytes: Buffer): unknown {
+  if (bytes.length === 0) return 'error: empty';
+  if (nestsDeeperThan(bytes, MAX_JSON_DEPTH)) return 'error: deep';
+  try {
+    return secureJson.parse(bytes.toString('utf8'), null, { protoAction: 'error', constructorAction: 'error' });
+  } catch {
+    return scanReview(bytes, MAX_JSON_DEPTH).kind === 'forbidden' ? 'error: forbidden' : 'error: invalid';
+  }
+}
+
+function parsedNow(bytes: Buffer): unknown {
+  try {
+    return parseReviewJson(bytes);
+  } catch (err) {
+    const message = (err as Error).message;
+    if (message.includes('empty')) return 'error: empty';
+    if (message.includes('deeper')) return 'error: deep';
+    return message.includes('forbidden') ? 'error: forbidden' : 'error: invalid';
+  }
+}
+
+describe('parseReviewJson: the poisoning checks skipped only where they cannot refuse', () => {
+  it('gives what secure-json-parse on every body gives, on random and broken JSON', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          jsonText.map((t) => Buffer.from(t)),
+          jsonText.map((t) => Buffer.from(`\uFEFF${t}`)),
+          mutated.map((t) => Buffer.from(t)),
+          rawBytes,
+        ),
+        (bytes) => {
+          expect(parsedNow(bytes)).toEqual(parsedAlways(bytes));
+        },
+      ),
+      { numRuns: propertyRuns(3000) },
+    );
+  });
+
+  it('refuses each key however it is spelled, and takes a byte order mark', () => {
+    for (const text of ['{"__proto__":{"x":1}}', '{"\\u005f_proto__":{}}', '{"c\\u006fnstructor":{"prototype":1}}']) {
+      expect(parsedNow(Buffer.from(text))).toBe('error: forbidden');
+    }
+    expect(parsedNow(Buffer.from('\uFEFF{"a":1}'))).toEqual({ a: 1 });
+    expect(parsedNow(Buffer.from('{"a":"constructor","constructor":1}'))).toEqual({ a: 'constructor', constructor: 1 });
   });
 });

@@ -10,7 +10,7 @@ import { AppError } from '../../shared/errors.ts';
 import { parseWeakBool } from '../../shared/parse/go-bool.ts';
 import { INJECT_FALSE, NOT_ASKING } from '../inject/admit.ts';
 import { MAX_ANNOTATIONS_CHARS } from '../annotations/limits.ts';
-import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.ts';
+import { MAX_JSON_DEPTH, nestsDeeperThan, screenJson } from './json-depth.ts';
 import { scanReview, type ReviewFields, type Span } from './review-scan.ts';
 import type { AdmissionDecision } from './review.ts';
 
@@ -74,9 +74,14 @@ export interface ReviewJson {
 
 /** The whole body parsed, with the depth and poisoning checks (`checkDepth`: not done already). */
 function parseChecked(bytes: Buffer, checkDepth: boolean): unknown {
-  if (checkDepth && nestsDeeperThan(bytes, MAX_JSON_DEPTH)) throw tooDeep();
+  const screen = checkDepth ? screenJson(bytes, MAX_JSON_DEPTH) : 'suspect';
+  if (screen === 'deep') throw tooDeep();
   const text = bytes.toString('utf8');
   try {
+    // Text with neither key spelled out and no escape cannot hold either: the checks' regular
+    // expressions (two passes over the text) would find nothing.
+    // (secure-json-parse also drops a leading byte order mark, which JSON.parse refuses.)
+    if (screen === 'plain' && text.charCodeAt(0) !== 0xfeff) return JSON.parse(text) as unknown;
     return secureJson.parse(text, null, POISON_CHECKS) as unknown;
   } catch (err) {
     if (!(err instanceof SyntaxError)) throw err;
