@@ -693,6 +693,51 @@ templates, auth and vault stanzas built once and their JSON reused for the secon
 issue's "agent config built and encoded once"): the pair cost 10.4–11.3 µs a pod either way,
 in process, interleaved over three rounds (the key-by-key assembly costs what the second
 JSON.stringify did), and decideReview moved by less than its noise (±4 µs in alternating runs).
+
+### A pod never seen before: reviews as the API server sends them (2026-12-06, sixth pass)
+
+Until this pass the varied load's reviews held only the fields the webhook reads (3.3 KB median).
+What the API server sends for a pod a ReplicaSet creates holds more: the request's kind,
+resource, requestKind, requestResource, userInfo, oldObject, dryRun and options, and the pod as
+defaulting and the earlier admission plugins leave it: creationTimestamp null, managedFields (the
+field manager runs before admission, so they list every field the controller set, each annotation
+key among them), terminationGracePeriodSeconds, the deprecated serviceAccount, the two tolerations
+of DefaultTolerationSeconds and an empty status. The pool now writes its reviews so (6.5 KB median,
+bench/pod-pool.ts), and the targets are judged on them; the trimmed reviews stay beside them as a
+second pair of loads, to compare with the runs above.
+
+Why it moves the ratios: the floor's CPU is TLS and JSON.parse, which grow with the bytes, while
+most of the decision does not (it reads the annotations and a few spec fields). On the same 4,096
+pods, interleaved (six 5 s rounds): the floor 57 → 106 µs a request, the webhook 206 → 267 µs, so
+the webhook's CPU against its floor's 3.74× → 2.40× and its throughput against the floor's 0.31× →
+0.44×. Three more such runs: 2.57× and 0.46×, 2.58× and 0.42×; and the benchmark itself 2.95×
+(4 rounds) and 2.41× (8 rounds, the tables at the top) on a machine noisier than usual (the
+floor's own CPU spread 102–136 µs between rounds). The issue's baseline floor cost 84–87 µs a
+request, as on reviews of this kind, not 50–57 µs as on the trimmed ones.
+
+Also in this pass: the depth scan that runs before JSON.parse now also tells whether the text can
+hold a \`__proto__\` or \`constructor\` key at all (a string spelled so, or a \\u escape, the only
+escape that can spell a letter of either), and secure-json-parse's two regular expressions run only
+when it can. The outcome of every body is as before (a property test against secure-json-parse on
+random, broken and escaped JSON, with and without a byte order mark, fails if the screen misses
+either key or an escape). In process, on the API server's reviews: decideReview 119–120 →
+113.5–115 µs; a native compare for each string of the keys' lengths had eaten the whole gain, so
+the few such strings are compared byte by byte in JS. Scanning the decoded text with
+String#indexOf between quotes instead of the bytes: 7.2 against 7.5 µs, not kept.
+
+The three figures are one: at 16 connections and saturation a request waits behind the others
+(mean latency = connections / throughput), so the p99 against the floor's follows the inverse of
+the throughput ratio, and the throughput ratio the inverse of the CPU ratio on this 2-core machine.
+
+Heap flags, on the API server's reviews (interleaved, six 4 s rounds): Node's defaults took 0.91×
+the image flags' CPU (0.69–0.96 between pairs) at 235 against 150 MiB; a 16 MiB semi-space with a
+112 MiB old space and 64 MiB initial 0.95× at 166 MiB, with 96 and 48 MiB 1.09× at 165 MiB, both
+over the memory target. The image's 8 MiB young generation is collected every ~61 reviews
+(0.6 ms), the defaults' every ~271 (1.2 ms): ~5 µs a review. Earlier, on the trimmed reviews
+(eight variants over four runs): semi-spaces of 12 or 16 MiB with the image's old-space settings
+0.97–1.03× the image flags' CPU at 152–157 MiB; an old-space cap without an initial old-space size
+1.14–1.18×, and a 96 MiB cap with a 24 or 32 MiB
+semi-space 1.22×. The image keeps its flags; the "no worse than without them" target is not met.
 `;
 
 // Floor mode: this same file, run as `node bench/webhook.ts --floor PORT CERT KEY BODYFILE`.
