@@ -181,6 +181,16 @@ function apiServerReview(pod: Json, uid: string): Json {
     ...c,
     volumeMounts: (c['volumeMounts'] as Json[]).filter((m) => m['name'] !== tokenVolume),
   }));
+  // The spec fields between containers and the scheduler, defaults included, in the API server's order.
+  const defaulted = {
+    restartPolicy: spec['restartPolicy'],
+    terminationGracePeriodSeconds: 30,
+    dnsPolicy: spec['dnsPolicy'],
+    serviceAccountName: spec['serviceAccountName'],
+    serviceAccount: spec['serviceAccountName'],
+    securityContext: spec['securityContext'],
+    schedulerName: spec['schedulerName'],
+  };
   const asked = {
     metadata: {
       generateName: metadata['generateName'],
@@ -190,13 +200,7 @@ function apiServerReview(pod: Json, uid: string): Json {
     },
     spec: {
       containers: containers.map(({ volumeMounts, ...c }) => (volumeMounts.length > 0 ? { ...c, volumeMounts } : c)),
-      restartPolicy: spec['restartPolicy'],
-      terminationGracePeriodSeconds: 30,
-      dnsPolicy: spec['dnsPolicy'],
-      serviceAccountName: spec['serviceAccountName'],
-      serviceAccount: spec['serviceAccountName'],
-      securityContext: spec['securityContext'],
-      schedulerName: spec['schedulerName'],
+      ...defaulted,
       enableServiceLinks: spec['enableServiceLinks'],
     },
   };
@@ -225,13 +229,7 @@ function apiServerReview(pod: Json, uid: string): Json {
     spec: {
       volumes: spec.volumes,
       containers: spec.containers,
-      restartPolicy: spec['restartPolicy'],
-      terminationGracePeriodSeconds: 30,
-      dnsPolicy: spec['dnsPolicy'],
-      serviceAccountName: spec['serviceAccountName'],
-      serviceAccount: spec['serviceAccountName'],
-      securityContext: spec['securityContext'],
-      schedulerName: spec['schedulerName'],
+      ...defaulted,
       tolerations: DEFAULT_TOLERATIONS,
       priority: spec['priority'],
       enableServiceLinks: spec['enableServiceLinks'],
