@@ -50,23 +50,21 @@ export function nestsDeeperThan(bytes: Buffer, max: number): boolean {
 
 /**
  * 'deep': nested deeper than `max`. 'suspect': within it, but a string in it is `__proto__` or
- * `constructor` as written, or holds a \\u escape (which could spell either). 'plain': neither, so
+ * `constructor` as written, or holds a \u escape (which could spell either). 'plain': neither, so
  * no key of it can be one of the two, however the text is parsed. Meaningful for JSON text only.
  */
 export type JsonScreen = 'deep' | 'suspect' | 'plain';
 
-// The two keys, as bytes, by length (9 and 11).
+// The two keys as bytes (9 and 11 long), and the letter of a \u escape.
 const PROTO = Buffer.from('__proto__');
-const LETTER_U = 0x75;
 const CONSTRUCTOR = Buffer.from('constructor');
+const LETTER_U = 0x75;
 
-function namesForbiddenKey(bytes: Buffer, start: number, end: number): boolean {
-  const length = end - start;
-  const key = length === PROTO.length ? PROTO : length === CONSTRUCTOR.length ? CONSTRUCTOR : undefined;
-  if (key === undefined) return false;
+/** Whether `key.length` bytes of `bytes` from `start` are `key`. */
+function holdsAt(bytes: Buffer, start: number, key: Buffer): boolean {
   // Byte by byte in JS: most strings of these lengths differ in their first byte, and a native
   // compare per string cost more than the regular expressions this screen saves.
-  for (let k = 0; k < length; k += 1) if (bytes[start + k] !== key[k]) return false;
+  for (let k = 0; k < key.length; k += 1) if (bytes[start + k] !== key[k]) return false;
   return true;
 }
 
@@ -93,7 +91,8 @@ export function screenJson(bytes: Buffer, max: number): JsonScreen {
         }
       }
       const length = i - start;
-      if ((length === PROTO.length || length === CONSTRUCTOR.length) && namesForbiddenKey(bytes, start, i)) suspect = true;
+      const key = length === PROTO.length ? PROTO : length === CONSTRUCTOR.length ? CONSTRUCTOR : undefined;
+      if (key !== undefined && holdsAt(bytes, start, key)) suspect = true;
     } else if (meaning === OPEN) {
       depth += 1;
       if (depth > max) return 'deep';
