@@ -40,6 +40,14 @@ describe('readCertPair', () => {
     await expect(readCertPair(tls.certFile, tls.keyFile)).rejects.toMatchObject({ code: 'WHK_TLS_LOAD', message: 'cannot read the TLS certificate or key file (ENOENT)' });
   });
 
+  it('names the certificate when both files are missing, every time', async () => {
+    // Both are read at once; which read fails first varies, the error reported must not.
+    for (let i = 0; i < 50; i++) {
+      const err = await readCertPair('/nonexistent/tls.crt', '/nonexistent/tls.key').catch((e: unknown) => e);
+      expect(String((err as Error).cause)).toContain('/nonexistent/tls.crt');
+    }
+  });
+
   it('rejects a key that does not belong to the certificate, without quoting either', async () => {
     const tls = await createTlsDir();
     cleanups.push(() => tls.remove());

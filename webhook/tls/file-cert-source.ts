@@ -31,14 +31,16 @@ export interface FileCertSourceOptions {
 
 /** Reads and checks a pair; throws CertLoadError naming the file, never quoting its content. */
 export async function readCertPair(certFile: string, keyFile: string): Promise<CertBundle> {
-  let certPem: string;
-  let keyPem: string;
-  try {
-    [certPem, keyPem] = await Promise.all([readFile(certFile, 'utf8'), readFile(keyFile, 'utf8')]);
-  } catch (err) {
+  // Both read at once; when both fail, the certificate's error is the one reported, whichever
+  // read failed first (Promise.all would report the faster one, varying from run to run).
+  const [cert, key] = await Promise.allSettled([readFile(certFile, 'utf8'), readFile(keyFile, 'utf8')]);
+  if (cert.status === 'rejected' || key.status === 'rejected') {
+    const err: unknown = cert.status === 'rejected' ? cert.reason : (key as PromiseRejectedResult).reason;
     const code = (err as NodeJS.ErrnoException).code ?? 'unknown';
     throw new CertLoadError(`cannot read the TLS certificate or key file (${code})`, { cause: err });
   }
+  const certPem = cert.value;
+  const keyPem = key.value;
   try {
     // Parses both and checks that the key belongs to the certificate.
     createSecureContext({ cert: certPem, key: keyPem });
