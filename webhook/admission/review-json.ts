@@ -10,7 +10,7 @@ import { AppError } from '../../shared/errors.ts';
 import { parseWeakBool } from '../../shared/parse/go-bool.ts';
 import { INJECT_FALSE, NOT_ASKING } from '../inject/admit.ts';
 import { MAX_ANNOTATIONS_CHARS } from '../annotations/limits.ts';
-import { MAX_JSON_DEPTH, nestsDeeperThan, screenJson } from './json-depth.ts';
+import { MAX_JSON_DEPTH, nestsDeeperThan, screenJson, type JsonScreen } from './json-depth.ts';
 import { scanReview, type ReviewFields, type Span } from './review-scan.ts';
 import type { AdmissionDecision } from './review.ts';
 
@@ -72,9 +72,11 @@ export interface ReviewJson {
   readonly answer: AdmissionDecision | undefined;
 }
 
-/** The whole body parsed, with the depth and poisoning checks (`checkDepth`: not done already). */
-function parseChecked(bytes: Buffer, checkDepth: boolean): unknown {
-  const screen = checkDepth ? screenJson(bytes, MAX_JSON_DEPTH) : 'suspect';
+/**
+ * The whole body parsed, with the depth and poisoning checks; `screen` is what is known of it
+ * already: screenJson's answer, or 'plain' once the strict scan has ruled the forbidden keys out.
+ */
+function parseChecked(bytes: Buffer, screen: JsonScreen): unknown {
   if (screen === 'deep') throw tooDeep();
   const text = bytes.toString('utf8');
   try {
@@ -93,7 +95,7 @@ function parseChecked(bytes: Buffer, checkDepth: boolean): unknown {
 
 export function parseReviewJson(bytes: Buffer): unknown {
   if (bytes.length === 0) throw new ReviewBodyError('WHK_EMPTY_BODY', 'empty request body');
-  return parseChecked(bytes, true);
+  return parseChecked(bytes, screenJson(bytes, MAX_JSON_DEPTH));
 }
 
 /** The JSON value at `span`, which a strict scan found valid. */
@@ -134,7 +136,7 @@ function envelope(bytes: Buffer, fields: ReviewFields): Record<string, unknown> 
 export function readReviewJson(bytes: Buffer): ReviewJson {
   if (bytes.length === 0) throw new ReviewBodyError('WHK_EMPTY_BODY', 'empty request body');
   // A smaller body cannot hold that many annotations: parsed as it is.
-  if (bytes.length <= MAX_ANNOTATIONS_CHARS) return { body: parseChecked(bytes, true), answer: undefined };
+  if (bytes.length <= MAX_ANNOTATIONS_CHARS) return { body: parseChecked(bytes, screenJson(bytes, MAX_JSON_DEPTH)), answer: undefined };
   // One strict pass: it checks everything JSON.parse, the depth limit and the poisoning checks
   // would, counts the structure and the annotations, and finds the fields an answer needs.
   const scan = scanReview(bytes, MAX_JSON_DEPTH);
@@ -148,8 +150,9 @@ export function readReviewJson(bytes: Buffer): ReviewJson {
   ) {
     return { body: envelope(bytes, fields), answer: answerOf(bytes, fields) };
   }
-  // Valid, within the depth limit, free of forbidden keys: parsed without checking them again.
-  return { body: parseChecked(bytes, false), answer: undefined };
+  // Valid, within the depth limit, free of forbidden keys (by a rule stricter than the poisoning
+  // checks'): parsed without checking them again.
+  return { body: parseChecked(bytes, 'plain'), answer: undefined };
 }
 
 /** The answer to a CREATE over one of the caps, from what the strict scan found. */
