@@ -710,7 +710,9 @@ Why it moves the ratios: the floor's CPU is TLS and JSON.parse, which grow with 
 most of the decision does not (it reads the annotations and a few spec fields). On the same 4,096
 pods, interleaved (six 5 s rounds): the floor 57 → 106 µs a request, the webhook 206 → 267 µs, so
 the webhook's CPU against its floor's 3.74× → 2.40× and its throughput against the floor's 0.31× →
-0.44×. Three more such runs: 2.57× and 0.46×, 2.58× and 0.42×; and the benchmark itself 2.95×
+0.44×. Two earlier runs: 2.57× and 0.46× on the code before the poisoning screen below, and 2.58×
+and 0.42× on a first draft of these reviews that also gave every container a readiness probe
+(7.3 KB median); and the benchmark itself 2.95×
 (4 rounds) and 2.41× (8 rounds, the tables at the top) on a machine noisier than usual (the
 floor's own CPU spread 102–136 µs between rounds). The issue's baseline floor cost 84–87 µs a
 request, as on reviews of this kind, not 50–57 µs as on the trimmed ones.
@@ -734,7 +736,7 @@ the image flags' CPU (0.69–0.96 between pairs) at 235 against 150 MiB; a 16 Mi
 112 MiB old space and 64 MiB initial 0.95× at 166 MiB, with 96 and 48 MiB 1.09× at 165 MiB, both
 over the memory target. The image's 8 MiB young generation is collected every ~61 reviews
 (0.6 ms), the defaults' every ~271 (1.2 ms): ~5 µs a review. Earlier, on the trimmed reviews
-(eight variants over four runs): semi-spaces of 12 or 16 MiB with the image's old-space settings
+(over eight interleaved runs): semi-spaces of 12 or 16 MiB with the image's old-space settings
 0.97–1.03× the image flags' CPU at 152–157 MiB; an old-space cap without an initial old-space size
 1.14–1.18×, and a 96 MiB cap with a 24 or 32 MiB
 semi-space 1.22×. The image keeps its flags; the "no worse than without them" target is not met.
