@@ -57,3 +57,57 @@ describe('screenJson: whether a forbidden key can be present', () => {
     expect(screen(`${'['.repeat(129)}${']'.repeat(129)}`)).toBe('deep');
   });
 });
+
+describe("screenJson: where the pod's managedFields lie", () => {
+  const spanOf = (text: string): string | undefined => {
+    const span = new Int32Array(2);
+    screenJson(bytes(text), 128, span);
+    return span[0] === -1 ? undefined : text.slice(span[0], span[1]);
+  };
+  const review = (metadata: string): string =>
+    `{"kind":"AdmissionReview","request":{"uid":"u","object":{"kind":"Pod","metadata":${metadata},"spec":{}}}}`;
+
+  it('gives the array at request.object.metadata.managedFields, from its [ to after its ]', () => {
+    const fields = '[{"manager":"m","fieldsV1":{"f:metadata":{"f:annotations":{".":{},"f:a":{}}}}},{"x":["]"]}]';
+    expect(spanOf(review(`{"name":"p","managedFields":${fields},"labels":{}}`))).toBe(fields);
+    expect(spanOf(review(`{ "managedFields" :\n ${fields} }`))).toBe(fields);
+    expect(spanOf(review('{"managedFields":[]}'))).toBe('[]');
+  });
+
+  it('gives nothing for the same key anywhere else, or for a value that is not an array', () => {
+    const fields = '[{"manager":"m"}]';
+    expect(spanOf(`{"request":{"oldObject":{"metadata":{"managedFields":${fields}}}}}`)).toBeUndefined();
+    expect(spanOf(`{"request":{"object":{"spec":{"managedFields":${fields}}}}}`)).toBeUndefined();
+    expect(spanOf(`{"request":{"object":{"metadata":{"labels":{"managedFields":${fields}}}}}}`)).toBeUndefined();
+    expect(spanOf(`{"request":{"object":{"managedFields":${fields}}}}`)).toBeUndefined();
+    expect(spanOf(`{"object":{"metadata":{"managedFields":${fields}}}}`)).toBeUndefined();
+    expect(spanOf(`[{"request":{"object":{"metadata":{"managedFields":${fields}}}}}]`)).toBeUndefined();
+    expect(spanOf(`{"request":[{"object":{"metadata":{"managedFields":${fields}}}}]}`)).toBeUndefined();
+    expect(spanOf(review('{"managedFields":{"a":[1]}}'))).toBeUndefined();
+    expect(spanOf(review('{"managedFields":null,"x":[1]}'))).toBeUndefined();
+    // A value spelled like a key is not one.
+    expect(spanOf(review('{"a":"managedFields","b":[1]}'))).toBeUndefined();
+    expect(spanOf(`{"request":{"x":"object","y":{"metadata":{"managedFields":${fields}}}}}`)).toBeUndefined();
+  });
+
+  it('gives nothing when the key is there twice, escaped, or the array never closes', () => {
+    expect(spanOf(review('{"managedFields":[1],"managedFields":[2]}'))).toBeUndefined();
+    expect(spanOf(review('{"managed\\u0046ields":[1]}'))).toBeUndefined();
+    expect(spanOf('{"request":{"object":{"metadata":{"managedFields":[{"a":"b"}')).toBeUndefined();
+    // Read loosely: any closing bracket ends it, and whether the stretch is JSON is the caller's check.
+    expect(spanOf(review('{"managedFields":[1}'))).toBe('[1}');
+  });
+
+  it('follows the last of repeated path objects, as the parse keeps only the last', () => {
+    const text = `{"request":{"object":{"metadata":{}}},"request":{"object":{"metadata":{"managedFields":[7]}}}}`;
+    expect(spanOf(text)).toBe('[7]');
+  });
+
+  it('resets the span on every screen, including one that stops early', () => {
+    const span = new Int32Array(2);
+    screenJson(bytes(review('{"managedFields":[1]}')), 128, span);
+    expect(span[0]).toBeGreaterThan(0);
+    screenJson(bytes(`${'['.repeat(200)}${']'.repeat(200)}`), 128, span);
+    expect([...span]).toEqual([-1, -1]);
+  });
+});

@@ -2,7 +2,8 @@
 // a 100k-deep body parses fine but then costs tens of milliseconds (and risks the stack) in every
 // recursive walk after it. One pass, linear in the bytes whatever they hold. The same pass tells
 // whether the text can hold a `__proto__` or `constructor` key at all, so that the poisoning
-// checks' regular expressions run only when it can (review-json.ts).
+// checks' regular expressions run only when it can (review-json.ts), and where the pod's
+// managedFields lie, which the webhook never reads and need not be built (review-json.ts).
 
 /** Far deeper than any Pod (about 15 levels with the AdmissionReview around it). */
 export const MAX_JSON_DEPTH = 128;
@@ -68,13 +69,42 @@ function holdsAt(bytes: Buffer, start: number, key: Buffer): boolean {
   return true;
 }
 
-/** One pass over `bytes`: the depth limit and whether a forbidden key can be present (JsonScreen). */
-export function screenJson(bytes: Buffer, max: number): JsonScreen {
+// The keys from the review down to the pod's managedFields (request.object.metadata.managedFields),
+// by the depth of the object that holds each.
+const PATH = ['request', 'object', 'metadata', 'managedFields'].map((key) => Buffer.from(key));
+const OPEN_BRACE = 0x7b;
+const OPEN_SQUARE = 0x5b;
+const COLON = 0x3a;
+
+/** Whether the first byte from `from` that is not JSON whitespace is a colon (the string before it was a key). */
+function colonFrom(bytes: Buffer, from: number): boolean {
+  let i = from;
+  for (let c = bytes[i]; c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09; c = bytes[i]) i += 1;
+  return bytes[i] === COLON;
+}
+
+/**
+ * One pass over `bytes`: the depth limit and whether a forbidden key can be present (JsonScreen).
+ * When `managedFields` is given, it receives where request.object.metadata.managedFields' array
+ * lies, [start, end) from its `[` to after its `]`, or -1 and -1 when the key is absent, not an
+ * array, or there more than once. Written by the loose reading below: meaningful for JSON text
+ * only, and whether the bytes there are JSON is for the caller to check.
+ */
+export function screenJson(bytes: Buffer, max: number, managedFields?: Int32Array): JsonScreen {
+  if (managedFields !== undefined) managedFields.fill(-1);
   // Few brackets rule out depth, but not the keys: those are left to the regular expressions.
   if (bytes.length > COUNT_FIRST_BYTES && fewOpenings(bytes, max)) return 'suspect';
   const n = bytes.length;
   let depth = 0;
   let suspect = false;
+  // The open objects, from the outermost, that are the review, its request, the pod and its
+  // metadata; the depth whose last key names the next of them (0: none); the array found.
+  let onPath = 0;
+  let keyAt = 0;
+  let found = 0;
+  let spanStart = -1;
+  let spanEnd = -1;
+  let spanDepth = 0;
   for (let i = 0; i < n; i += 1) {
     const meaning = MEANING[bytes[i] as number];
     if (meaning === OTHER) continue;
@@ -93,12 +123,38 @@ export function screenJson(bytes: Buffer, max: number): JsonScreen {
       const length = i - start;
       const key = length === PROTO.length ? PROTO : length === CONSTRUCTOR.length ? CONSTRUCTOR : undefined;
       if (key !== undefined && holdsAt(bytes, start, key)) suspect = true;
+      if (depth === onPath && depth > 0 && depth <= PATH.length) {
+        const step = PATH[depth - 1] as Buffer;
+        keyAt = length === step.length && holdsAt(bytes, start, step) && colonFrom(bytes, i + 1) ? depth : 0;
+      }
     } else if (meaning === OPEN) {
       depth += 1;
       if (depth > max) return 'deep';
+      const c = bytes[i];
+      if (depth === 1) onPath = c === OPEN_BRACE ? 1 : 0;
+      else if (keyAt > 0 && keyAt === depth - 1) {
+        if (keyAt < PATH.length) {
+          if (c === OPEN_BRACE) onPath = depth;
+        } else if (c === OPEN_SQUARE) {
+          found += 1;
+          spanStart = i;
+          spanDepth = depth;
+        }
+      }
+      keyAt = 0;
     } else {
+      if (depth === spanDepth) {
+        spanEnd = i + 1;
+        spanDepth = 0;
+      }
+      if (depth === onPath) onPath = depth - 1;
       depth -= 1;
+      keyAt = 0;
     }
+  }
+  if (managedFields !== undefined && found === 1 && spanEnd > spanStart) {
+    managedFields[0] = spanStart;
+    managedFields[1] = spanEnd;
   }
   return suspect ? 'suspect' : 'plain';
 }
