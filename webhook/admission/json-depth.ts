@@ -2,8 +2,8 @@
 // a 100k-deep body parses fine but then costs tens of milliseconds (and risks the stack) in every
 // recursive walk after it. One pass, linear in the bytes whatever they hold. The same pass tells
 // whether the text can hold a `__proto__` or `constructor` key at all, so that the poisoning
-// checks' regular expressions run only when it can (review-json.ts), and where the pod's
-// managedFields lie, which the webhook never reads and need not be built (review-json.ts).
+// checks' regular expressions run only when it can, and where the pod's managedFields lie, which
+// the webhook never reads and need not build (both used in review-json.ts).
 
 /** Far deeper than any Pod (about 15 levels with the AdmissionReview around it). */
 export const MAX_JSON_DEPTH = 128;

@@ -2,7 +2,9 @@
 // JSON.parse would check it, so that review-json.ts may parse the body with `[]` in its place: a
 // value replaced by another valid one leaves valid text valid and invalid text invalid. Only what
 // the pod's managedFields hold is accepted (objects, arrays, strings, true, false, null); a number
-// or a \u escape makes the answer false, and the body is then parsed as it is.
+// or a \u escape makes the answer false, and the body is then parsed as it is. review-scan.ts's
+// strict scan could check this stretch too (numbers and escapes included), at 10 µs against 3.4 on
+// a typical pod's 2.3 KB of managedFields (a third of what leaving them unbuilt saves).
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
